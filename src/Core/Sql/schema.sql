@@ -1,0 +1,78 @@
+-- The warehouse's landing layer: what ingest writes. Everything downstream (staging, linkage, marts) is derived
+-- from these tables and can be rebuilt; these are the only tables that hold delivered data.
+
+-- Japan's fiscal year (April to March). Twin of MarketStats.Core.Domain.FiscalYear.Of; a test holds them equal.
+create or replace macro fiscal_year(d) as case when month(d) >= 4 then year(d) else year(d) - 1 end;
+
+create sequence if not exists ingest_file_id_seq start 1;
+
+-- One row per accepted export file. Key: file_id; content_sha256 is unique (the same content loads once).
+create table if not exists ingest_files (
+    file_id           integer primary key,
+    platform_id       varchar not null,
+    record_kind       varchar not null,      -- transactions | registrations
+    export_period     varchar not null,      -- FY2024 | 2024-04
+    period_start      date not null,
+    period_end        date not null,
+    export_revision   integer not null,
+    contract_version  integer not null,
+    content_sha256    varchar not null unique,
+    source_name       varchar not null,      -- file name as delivered
+    source_format     varchar not null,      -- csv | csv.gz | parquet, with the text encoding
+    row_count         bigint not null,
+    loaded_at         timestamp not null,
+    superseded_by     integer                -- file_id of the corrected re-export that replaced this one
+);
+
+-- One row per rejected delivery (the file itself is in quarantine, its report beside it).
+create table if not exists ingest_rejections (
+    content_sha256  varchar not null,
+    source_name     varchar not null,
+    platform_id     varchar,
+    error_count     bigint not null,
+    first_error     varchar not null,
+    quarantined_to  varchar not null,
+    rejected_at     timestamp not null
+);
+
+-- One row per contract line, as delivered. Key: (platform_id, transaction_id). Lineage: file_id, source_line.
+create table if not exists raw_transactions (
+    file_id            integer not null,
+    source_line        bigint not null,
+    platform_id        varchar not null,
+    transaction_id     varchar not null,
+    job_id             varchar not null,
+    form               varchar not null,
+    category           varchar not null,
+    status             varchar not null,
+    posted_on          date not null,
+    contracted_on      date,
+    paid_on            date,
+    posted_jpy         bigint not null,
+    contracted_jpy     bigint,
+    paid_jpy           bigint,
+    fee_jpy            bigint,
+    client_account_id  varchar not null,
+    worker_account_id  varchar,
+    client_prefecture  varchar not null,
+    worker_prefecture  varchar
+);
+
+-- One row per account, as delivered. Key: (platform_id, account_id, kind). Lineage: file_id, source_line.
+create table if not exists raw_registrations (
+    file_id                 integer not null,
+    source_line             bigint not null,
+    platform_id             varchar not null,
+    account_id              varchar not null,
+    kind                    varchar not null,
+    client_type             varchar,
+    prefecture              varchar not null,
+    registered_on           date not null,
+    last_active_on          date,
+    age_band                varchar,
+    gender                  varchar,
+    email_hmac              varchar,
+    phone_hmac              varchar,
+    corporate_number_hmac   varchar,
+    identity_clk            varchar
+);

@@ -1,0 +1,20 @@
+-- One row per account from an accepted, current registrations export.
+-- Key: (platform_id, account_id, kind)
+with source as (select * from raw_registrations),
+typed as (
+    select
+        ---------- ids
+        platform_id, account_id, kind,
+        ---------- attributes
+        client_type, prefecture, age_band, gender,
+        registered_on, last_active_on, fiscal_year(registered_on) as registered_fiscal_year,
+        ---------- anonymised identifiers (keyed hashes, Bloom-filter encoding); empty strings are missing
+        nullif(email_hmac, '') as email_hmac,
+        nullif(phone_hmac, '') as phone_hmac,
+        nullif(corporate_number_hmac, '') as corporate_number_hmac,
+        nullif(identity_clk, '') as identity_clk,
+        ---------- lineage
+        file_id, source_line
+    from source
+)
+select * from typed

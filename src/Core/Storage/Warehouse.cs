@@ -1,0 +1,82 @@
+using System.Data.Common;
+using DuckDB.NET.Data;
+
+namespace MarketStats.Core.Storage;
+
+/// <summary>The association's embedded DuckDB database: opening it, its schema, and its one-writer rule.</summary>
+public sealed class Warehouse : IDisposable
+{
+    public string Path { get; }
+    public DuckDBConnection Connection { get; }
+
+    private Warehouse(string path, DuckDBConnection connection)
+    {
+        Path = path;
+        Connection = connection;
+    }
+
+    /// <summary>Opens (creating if needed) the database for writing and brings its schema up to date.</summary>
+    public static Warehouse OpenForWrite(string path)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        var warehouse = new Warehouse(path, Open($"Data Source={path}", path));
+        SqlScripts.ExecuteScript(warehouse.Connection, SqlScripts.Core("schema.sql"));
+        return warehouse;
+    }
+
+    /// <summary>Opens an existing database read-only: several readers may share it, but not with a writer.</summary>
+    public static Warehouse OpenReadOnly(string path)
+    {
+        if (!File.Exists(path))
+            throw new WarehouseUnavailableException($"No database at {path}: run 'marketstats ingest' or 'marketstats demo' first.");
+        return new Warehouse(path, Open($"Data Source={path};ACCESS_MODE=READ_ONLY", path));
+    }
+
+    private static DuckDBConnection Open(string connectionString, string path)
+    {
+        var connection = new DuckDBConnection(connectionString);
+        try
+        {
+            connection.Open();
+        }
+        catch (DuckDBException e) when (e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
+        {
+            connection.Dispose();
+            throw new WarehouseUnavailableException(
+                $"The database {path} is in use by another MarketStats process (DuckDB allows one writer); try again when it has finished. ({FirstLine(e.Message)})", e);
+        }
+        return connection;
+    }
+
+    private static string FirstLine(string message) => message.Split('\n')[0];
+
+    public int Execute(string sql, params object?[] parameters)
+    {
+        using var command = CreateCommand(sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    public T? Scalar<T>(string sql, params object?[] parameters)
+    {
+        using var command = CreateCommand(sql, parameters);
+        var value = command.ExecuteScalar();
+        return value is null or DBNull ? default : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public DbDataReader Query(string sql, params object?[] parameters) => CreateCommand(sql, parameters).ExecuteReader();
+
+    /// <summary>Creates a command with positional parameters (<c>$1</c>, <c>$2</c>, … in the SQL).</summary>
+    public DuckDBCommand CreateCommand(string sql, params object?[] parameters)
+    {
+        var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var p in parameters)
+            command.Parameters.Add(new DuckDBParameter(p ?? DBNull.Value));
+        return command;
+    }
+
+    public void Dispose() => Connection.Dispose();
+}
+
+/// <summary>The database cannot be used now (locked by another writer, or missing): exit code 3.</summary>
+public sealed class WarehouseUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
