@@ -1,0 +1,45 @@
+using System.CommandLine;
+using MarketStats.Core.Storage;
+using MarketStats.Ingest;
+
+namespace MarketStats.Cli.Commands;
+
+/// <summary><c>marketstats ingest --inbox DIR</c>: validates and loads every export in the per-platform inbox folders.</summary>
+public static class IngestCommand
+{
+    public static Command Build(CliContext context)
+    {
+        var inbox = new Option<string>("--inbox") { Description = "Inbox with one folder per platform id (default: data/inbox).", DefaultValueFactory = _ => DefaultPaths.Inbox };
+        var db = CommonOptions.Database();
+        var quarantine = new Option<string>("--quarantine") { Description = "Where rejected files go, with their error reports (default: data/quarantine).", DefaultValueFactory = _ => DefaultPaths.Quarantine };
+        var command = new Command("ingest", "Validate and load member exports from INBOX/<platform_id>/ into the database; each file loads whole or is quarantined whole; re-runs are safe.")
+        {
+            inbox, db, quarantine,
+        };
+        command.SetAction((parse, ct) =>
+        {
+            var summary = Run(context, parse.GetValue(inbox)!, parse.GetValue(db)!, parse.GetValue(quarantine)!, ct);
+            return Task.FromResult(summary.AnyRejected ? ExitCodes.ProblemFound : ExitCodes.Success);
+        });
+        return command;
+    }
+
+    internal static IngestSummary Run(CliContext context, string inbox, string dbPath, string quarantine, CancellationToken ct)
+    {
+        using var warehouse = Warehouse.OpenForWrite(dbPath);
+        var summary = new Ingestor(warehouse, context.Clock, context.Progress).IngestInbox(inbox, quarantine, ct);
+        new SqlModelRunner(warehouse).Run(StagingModels.Models, StagingModels.Tests);
+        foreach (var outcome in summary.Files) ValidateCommand.PrintOutcome(context, outcome);
+        context.Result("database", Path.GetFullPath(dbPath));
+        context.Result("files_loaded", summary.Count(FileOutcomeKind.Loaded) + summary.Count(FileOutcomeKind.Replaced));
+        context.Result("files_skipped", summary.Count(FileOutcomeKind.Skipped));
+        context.Result("files_rejected", summary.Count(FileOutcomeKind.Rejected));
+        context.Result("rows_loaded", summary.RowsLoaded);
+        if (summary.AnyRejected)
+        {
+            context.Result("quarantine", Path.GetFullPath(quarantine));
+            context.Error.WriteLine($"{summary.Count(FileOutcomeKind.Rejected)} file(s) were rejected and quarantined whole in {Path.GetFullPath(quarantine)}; each has an .errors.txt report beside it. Other files loaded.");
+        }
+        return summary;
+    }
+}

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using MarketStats.Cli.Commands;
+using MarketStats.Core.Storage;
+
+namespace MarketStats.Cli;
+
+/// <summary>The documented exit codes (see ../shared/CLI.md and the README).</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+    /// <summary>The command ran but found a problem: an invalid file, a quarantined input, a failed check.</summary>
+    public const int ProblemFound = 1;
+    public const int Usage = 2;
+    /// <summary>Could not run: database locked by another writer, missing file, I/O error.</summary>
+    public const int CouldNotRun = 3;
+}
+
+public static class MarketStatsCli
+{
+    public static RootCommand BuildRoot(CliContext context)
+    {
+        var root = new RootCommand("MarketStats: the association's market survey pipeline (ingest → staging → linkage → marts → reports).");
+        root.Subcommands.Add(KeygenCommand.Build(context));
+        root.Subcommands.Add(ValidateCommand.Build(context));
+        root.Subcommands.Add(IngestCommand.Build(context));
+        root.Subcommands.Add(SqlCommand.Build(context));
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider? clock = null)
+    {
+        var context = new CliContext(stdout, stderr, clock ?? TimeProvider.System, !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out));
+        var root = BuildRoot(context);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+                stderr.WriteLine(error.Message);
+            stderr.WriteLine("Run 'marketstats --help' (or '<command> --help') for usage.");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (WarehouseUnavailableException e)
+        {
+            stderr.WriteLine(e.Message);
+            return ExitCodes.CouldNotRun;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            stderr.WriteLine($"Could not run: {e.Message}");
+            return ExitCodes.CouldNotRun;
+        }
+        catch (CliUsageException e)
+        {
+            stderr.WriteLine(e.Message);
+            return ExitCodes.Usage;
+        }
+    }
+}
+
+/// <summary>A usage mistake found after parsing (a malformed value, say): exit code 2.</summary>
+public sealed class CliUsageException(string message) : Exception(message);

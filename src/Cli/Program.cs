@@ -1,0 +1,3 @@
+using MarketStats.Cli;
+
+return await MarketStatsCli.RunAsync(args, Console.Out, Console.Error);

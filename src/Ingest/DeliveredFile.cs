@@ -1,0 +1,152 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace MarketStats.Ingest;
+
+/// <summary>How a delivered file is stored on disk.</summary>
+public enum FileFormat { Csv, CsvGzip, Parquet }
+
+/// <summary>A delivered export file, sniffed and made readable by DuckDB: its content hash, format and text encoding.</summary>
+/// <remarks>
+/// Files are recognised by their bytes, not their names: gzip by its magic number, Parquet by <c>PAR1</c>, and a
+/// CSV's encoding by whether it decodes as UTF-8 (with or without BOM), else as CP932. DuckDB reads UTF-8 only, so a
+/// CP932 file is transcoded, streaming, to a temporary UTF-8 file that is deleted with this object.
+/// </remarks>
+public sealed class DeliveredFile : IDisposable
+{
+    private const int BufferSize = 1 << 20;
+    private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public string SourcePath { get; }
+    public string ContentSha256 { get; }
+    public long SizeBytes { get; }
+    public FileFormat Format { get; }
+    /// <summary>"utf-8", "utf-8-bom", "cp932" for CSV; "binary" for Parquet.</summary>
+    public string TextEncoding { get; }
+    /// <summary>The path DuckDB should read: the source itself, or a transcoded temporary copy.</summary>
+    public string ReadablePath { get; }
+    public bool ReadableIsGzip => Format == FileFormat.CsvGzip && ReadablePath == SourcePath;
+
+    public string FormatLabel => Format switch
+    {
+        FileFormat.Parquet => "parquet",
+        FileFormat.CsvGzip => $"csv.gz ({TextEncoding})",
+        _ => $"csv ({TextEncoding})",
+    };
+
+    private readonly string? temporaryCopy;
+
+    private DeliveredFile(string source, string sha, long size, FileFormat format, string encoding, string? temporaryCopy)
+    {
+        SourcePath = source;
+        ContentSha256 = sha;
+        SizeBytes = size;
+        Format = format;
+        TextEncoding = encoding;
+        this.temporaryCopy = temporaryCopy;
+        ReadablePath = temporaryCopy ?? source;
+    }
+
+    /// <summary>Only the content hash, for a cheap "have we seen this file?" check before any decoding.</summary>
+    public static string HashOf(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    /// <summary>Sniffs, hashes and (if needed) transcodes a file. Throws <see cref="UnreadableFileException"/> when it is neither UTF-8 nor CP932.</summary>
+    public static DeliveredFile Open(string path, string scratchDirectory)
+    {
+        var sha = HashOf(path);
+        var size = new FileInfo(path).Length;
+        Span<byte> magic = stackalloc byte[4];
+        int read;
+        using (var probe = File.OpenRead(path)) read = probe.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
+        if (read >= 4 && magic.SequenceEqual("PAR1"u8))
+            return new DeliveredFile(path, sha, size, FileFormat.Parquet, "binary", null);
+
+        var gzip = read >= 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+        var format = gzip ? FileFormat.CsvGzip : FileFormat.Csv;
+        var (isUtf8, bom, badLine) = ScanUtf8(path, gzip);
+        if (isUtf8)
+            return new DeliveredFile(path, sha, size, format, bom ? "utf-8-bom" : "utf-8", null);
+
+        Directory.CreateDirectory(scratchDirectory);
+        var copy = Path.Combine(scratchDirectory, $"{sha[..16]}-{Guid.NewGuid():N}.utf8.csv");
+        try
+        {
+            TranscodeCp932(path, gzip, copy);
+        }
+        catch (DecoderFallbackException)
+        {
+            File.Delete(copy);
+            throw new UnreadableFileException(badLine,
+                $"the file is neither UTF-8 (first invalid byte on line {badLine}) nor CP932/Shift_JIS");
+        }
+        return new DeliveredFile(path, sha, size, format, "cp932", copy);
+    }
+
+    private static Stream OpenText(string path, bool gzip)
+    {
+        Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
+        return gzip ? new GZipStream(stream, CompressionMode.Decompress) : stream;
+    }
+
+    /// <summary>Validates UTF-8 in one streaming pass; on failure, tells which line held the first bad byte.</summary>
+    private static (bool IsUtf8, bool Bom, long BadLine) ScanUtf8(string path, bool gzip)
+    {
+        using var stream = OpenText(path, gzip);
+        var decoder = StrictUtf8.GetDecoder();
+        var buffer = new byte[BufferSize];
+        long lines = 1;
+        var first = true;
+        var bom = false;
+        int n;
+        while ((n = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false)) > 0)
+        {
+            var chunk = buffer.AsSpan(0, n);
+            if (first)
+            {
+                bom = chunk.StartsWith("\xEF\xBB\xBF"u8);
+                first = false;
+            }
+            try
+            {
+                decoder.GetCharCount(chunk, flush: n < buffer.Length);
+            }
+            catch (DecoderFallbackException e)
+            {
+                var upTo = Math.Clamp(e.Index < 0 ? 0 : e.Index, 0, n);
+                return (false, bom, lines + chunk[..upTo].Count((byte)'\n'));
+            }
+            lines += chunk.Count((byte)'\n');
+        }
+        return (true, bom, 0);
+    }
+
+    private static void TranscodeCp932(string path, bool gzip, string destination)
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        // CP932 (Windows-31J), not strict Shift_JIS: they differ on characters such as ～ and ①.
+        var cp932 = Encoding.GetEncoding(932, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+        using var input = new StreamReader(OpenText(path, gzip), cp932, detectEncodingFromByteOrderMarks: false, BufferSize);
+        using var output = new StreamWriter(destination, append: false, new UTF8Encoding(false), BufferSize);
+        var chars = new char[BufferSize];
+        int n;
+        while ((n = input.Read(chars, 0, chars.Length)) > 0)
+            output.Write(chars, 0, n);
+    }
+
+    public void Dispose()
+    {
+        if (temporaryCopy is not null && File.Exists(temporaryCopy))
+            File.Delete(temporaryCopy);
+    }
+}
+
+/// <summary>The file's bytes cannot be decoded as text in any accepted encoding.</summary>
+public sealed class UnreadableFileException(long line, string message) : Exception(message)
+{
+    public long Line { get; } = line;
+}

@@ -1,0 +1,204 @@
+using System.Globalization;
+using MarketStats.Core.Contract;
+using MarketStats.Core.Domain;
+
+namespace MarketStats.Ingest.Validation;
+
+/// <summary>A row-level rule as SQL over the all-text staging table <c>ingest_raw</c>: a row violates it when <see cref="ViolationSql"/> is true.</summary>
+public sealed record RowRule(string Id, string Column, string Message, string ViolationSql);
+
+/// <summary>The context a file is checked in: what its first row declares and what today is.</summary>
+public sealed record RuleContext(DateOnly Today, string? ExpectedPlatform, IReadOnlyDictionary<string, string?> FirstRow, ExportPeriod? Period);
+
+/// <summary>Turns the export contract into row rules, so the validator's checks and the documentation come from one place.</summary>
+public static class ContractRules
+{
+    /// <summary>Columns whose value must be the same on every row of a file (they describe the file, not the row).</summary>
+    public static readonly string[] FileConstantColumns = ["platform_id", "contract_version", "export_period", "export_revision"];
+
+    public static readonly int[] SupportedContractVersions = [1];
+
+    /// <summary>Macros the rules use; created per connection as temporary macros.</summary>
+    public const string MacrosSql = """
+        create or replace temp macro ms_date(v) as case when regexp_full_match(v, '[0-9]{4}-[0-9]{2}-[0-9]{2}') then try_cast(v as date) end;
+        create or replace temp macro ms_yen(v) as case when regexp_full_match(v, '[0-9]{1,15}') then try_cast(v as bigint) end;
+        """;
+
+    // Raw identifiers a member must never send; checked on every free-form id column.
+    internal const string EmailPattern = @"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}";
+    internal const string PhonePattern = @"(\+?81|0)[0-9]{9,10}";
+    internal const string JapaneseScriptPattern = @"[\p{Han}\p{Hiragana}\p{Katakana}]";
+    internal const string LatinFullNamePattern = @"[A-Z][a-z]+ [A-Z][a-z]+";
+
+    public static IReadOnlyList<RowRule> For(string recordKind, RuleContext context, ExportContract? contract = null)
+    {
+        contract ??= ExportContract.V1;
+        var rules = new List<RowRule>();
+        foreach (var field in contract.ColumnsOf(recordKind))
+            rules.AddRange(FieldRules(field, contract, context));
+        rules.AddRange(recordKind == RecordKind.Transactions
+            ? TransactionRules(contract, context)
+            : RegistrationRules(contract, context));
+        return rules;
+    }
+
+    private static IEnumerable<RowRule> FieldRules(FieldSpec field, ExportContract contract, RuleContext context)
+    {
+        var c = Quote(field.Name);
+        if (field.Required)
+            yield return new(RuleIds.Required, field.Name, "a value is required", $"{c} is null");
+
+        switch (field.Type)
+        {
+            case FieldType.Id:
+                yield return new(RuleIds.PiiEmail, field.Name, "looks like a raw e-mail address; only pseudonymous ids may be sent",
+                    $"regexp_matches({c}, {Literal(EmailPattern)})");
+                yield return new(RuleIds.PiiPhone, field.Name, "looks like a raw phone number; only pseudonymous ids may be sent",
+                    $"regexp_full_match(regexp_replace({c}, '[-() ]', '', 'g'), {Literal(PhonePattern)})");
+                yield return new(RuleIds.PiiName, field.Name, "looks like a personal name; only pseudonymous ids may be sent",
+                    $"(regexp_matches({c}, {Literal(JapaneseScriptPattern)}) or regexp_full_match({c}, {Literal(LatinFullNamePattern)}))");
+                yield return new(RuleIds.IdFormat, field.Name, $"must match {contract.Limits.IdPattern}",
+                    $"not regexp_full_match({c}, {Literal(contract.Limits.IdPattern.TrimStart('^').TrimEnd('$'))})");
+                break;
+            case FieldType.Code:
+                var codes = contract.CodeLists[field.CodeList!];
+                yield return new(RuleIds.CodeList, field.Name, $"must be one of: {string.Join(", ", codes)}",
+                    $"{c} not in ({string.Join(", ", codes.Select(Literal))})");
+                break;
+            case FieldType.Prefecture:
+                yield return new(RuleIds.CodeList, field.Name, "must be a JIS X 0401 prefecture code 01-47",
+                    $"{c} not in ({string.Join(", ", Prefecture.All.Select(p => Literal(p.Code)))})");
+                break;
+            case FieldType.Date:
+                yield return new(RuleIds.DateFormat, field.Name, "must be a date YYYY-MM-DD", $"{c} is not null and ms_date({c}) is null");
+                yield return new(RuleIds.DateRange, field.Name,
+                    $"must be between {contract.Limits.EarliestDate} and today ({context.Today:yyyy-MM-dd})",
+                    $"ms_date({c}) not between date {Literal(contract.Limits.EarliestDate)} and date {Literal(Iso(context.Today))}");
+                break;
+            case FieldType.Yen:
+                yield return new(RuleIds.AmountNegative, field.Name, "amounts must not be negative", $"regexp_full_match({c}, '-[0-9]+')");
+                yield return new(RuleIds.AmountFormat, field.Name, "must be a whole number of yen (digits only, no separators)",
+                    $"{c} is not null and ms_yen({c}) is null and not regexp_full_match({c}, '-[0-9]+')");
+                yield return new(RuleIds.AmountLimit, field.Name, $"exceeds the per-line limit of {contract.Limits.MaxYenPerLine:N0} yen",
+                    $"ms_yen({c}) > {contract.Limits.MaxYenPerLine.ToString(CultureInfo.InvariantCulture)}");
+                break;
+            case FieldType.Hmac:
+                yield return new(RuleIds.HmacFormat, field.Name, "must be an HMAC-SHA256 as 64 lower-case hex digits",
+                    $"not regexp_full_match({c}, '[0-9a-f]{{64}}')");
+                break;
+            case FieldType.Clk:
+                yield return new(RuleIds.ClkFormat, field.Name, "must be base64",
+                    $"not regexp_full_match({c}, '([A-Za-z0-9+/]{{4}})*([A-Za-z0-9+/]{{2}}==|[A-Za-z0-9+/]{{3}}=)?')");
+                break;
+            case FieldType.Int:
+                yield return new(RuleIds.IntFormat, field.Name, "must be a whole number", $"not regexp_full_match({c}, '[0-9]{{1,9}}')");
+                break;
+            case FieldType.Period:
+                yield return new(RuleIds.PeriodFormat, field.Name, "must be a fiscal year FY2024 or a month 2024-04",
+                    $"not regexp_full_match({c}, 'FY[0-9]{{4}}|[0-9]{{4}}-(0[1-9]|1[0-2])')");
+                break;
+        }
+
+        if (FileConstantColumns.Contains(field.Name) && context.FirstRow.TryGetValue(field.Name, out var first) && first is not null)
+            yield return new(RuleIds.FileConstant, field.Name, $"must be the same on every row (the first row has '{first}')",
+                $"{c} is distinct from {Literal(first)}");
+        if (field.Name == "platform_id" && context.ExpectedPlatform is { } platform)
+            yield return new(RuleIds.PlatformFolder, field.Name, $"must equal the inbox folder's platform id '{platform}'",
+                $"{c} <> {Literal(platform)}");
+        if (field.Name == "contract_version")
+            yield return new(RuleIds.ContractVersion, field.Name,
+                $"contract version not supported (supported: {string.Join(", ", SupportedContractVersions)})",
+                $"try_cast({c} as integer) not in ({string.Join(", ", SupportedContractVersions)})");
+    }
+
+    private static IEnumerable<RowRule> TransactionRules(ExportContract contract, RuleContext context)
+    {
+        foreach (var rule in PeriodRule(contract.Transactions, context)) yield return rule;
+        yield return new(RuleIds.DateOrder, "contracted_on", "must not be before posted_on",
+            "ms_date(contracted_on) < ms_date(posted_on)");
+        yield return new(RuleIds.DateOrder, "paid_on", "must not be before contracted_on",
+            "ms_date(paid_on) < ms_date(contracted_on)");
+        yield return new(RuleIds.PaidWithinContracted, "paid_jpy", "paid value must not exceed the contracted value",
+            "ms_yen(paid_jpy) > ms_yen(contracted_jpy)");
+        yield return new(RuleIds.FeeWithinValue, "fee_jpy", "fee must not exceed the paid (or, if unpaid, the contracted) value",
+            "ms_yen(fee_jpy) > coalesce(ms_yen(paid_jpy), ms_yen(contracted_jpy), 0)");
+        foreach (var (status, stage) in contract.Stages)
+        {
+            foreach (var column in stage.Requires)
+                yield return new(RuleIds.StatusRequires, column, $"status '{status}' requires {column}",
+                    $"status = {Literal(status)} and {Quote(column)} is null");
+            foreach (var column in stage.Forbids)
+                yield return new(RuleIds.StatusForbids, column, $"status '{status}' must not carry {column}",
+                    $"status = {Literal(status)} and {Quote(column)} is not null");
+        }
+    }
+
+    private static IEnumerable<RowRule> RegistrationRules(ExportContract contract, RuleContext context)
+    {
+        foreach (var rule in PeriodRule(contract.Registrations, context)) yield return rule;
+        yield return new(RuleIds.KindAttributes, "client_type", "is required for clients",
+            "kind = 'client' and client_type is null");
+        yield return new(RuleIds.KindAttributes, "client_type", "is only for clients",
+            "kind = 'worker' and client_type is not null");
+        foreach (var workerOnly in new[] { "age_band", "gender" })
+            yield return new(RuleIds.KindAttributes, workerOnly, "is only for workers",
+                $"kind = 'client' and {workerOnly} is not null");
+        yield return new(RuleIds.DateOrder, "last_active_on", "must not be before registered_on",
+            "ms_date(last_active_on) < ms_date(registered_on)");
+    }
+
+    private static IEnumerable<RowRule> PeriodRule(RecordSpec record, RuleContext context)
+    {
+        if (context.Period is not { } period) yield break;
+        yield return new(RuleIds.DateInPeriod, record.PeriodDate,
+            $"must fall inside the declared export_period {period.Code} ({Iso(period.Start)} to {Iso(period.End)})",
+            $"ms_date({Quote(record.PeriodDate)}) not between date {Literal(Iso(period.Start))} and date {Literal(Iso(period.End))}");
+    }
+
+    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+
+    public static string Literal(string value) => "'" + value.Replace("'", "''") + "'";
+
+    private static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
+
+/// <summary>The stable names of every validation rule; they appear in error reports and in the contract document.</summary>
+public static class RuleIds
+{
+    public const string Unreadable = "file.encoding";
+    public const string CsvStructure = "file.csv_structure";
+    public const string Empty = "file.empty";
+    public const string UnknownKind = "contract.record_kind";
+    public const string MissingColumn = "contract.missing_column";
+    public const string UnknownColumn = "contract.unknown_column";
+    public const string ContractVersion = "contract.version";
+    public const string Required = "required";
+    public const string IdFormat = "type.id";
+    public const string CodeList = "code_list";
+    public const string DateFormat = "type.date";
+    public const string DateRange = "date.range";
+    public const string DateInPeriod = "date.in_period";
+    public const string DateOrder = "date.order";
+    public const string AmountFormat = "type.yen";
+    public const string AmountNegative = "amount.non_negative";
+    public const string AmountLimit = "amount.limit";
+    public const string PaidWithinContracted = "amount.paid_le_contracted";
+    public const string FeeWithinValue = "amount.fee_le_value";
+    public const string StatusRequires = "status.requires";
+    public const string StatusForbids = "status.forbids";
+    public const string KindAttributes = "kind.attributes";
+    public const string HmacFormat = "type.hmac";
+    public const string ClkFormat = "type.clk";
+    public const string IntFormat = "type.int";
+    public const string PeriodFormat = "type.period";
+    public const string FileConstant = "file.constant";
+    public const string PlatformFolder = "platform.folder";
+    public const string UniqueKey = "unique.key";
+    public const string UniqueAcrossFiles = "unique.across_files";
+    public const string PeriodOverlap = "period.overlap";
+    public const string StaleRevision = "revision.not_newer";
+    public const string PiiColumn = "pii.column";
+    public const string PiiEmail = "pii.email";
+    public const string PiiPhone = "pii.phone";
+    public const string PiiName = "pii.name";
+}

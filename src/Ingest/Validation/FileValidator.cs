@@ -1,0 +1,248 @@
+using System.Globalization;
+using System.Text;
+using DuckDB.NET.Data;
+using MarketStats.Core.Contract;
+using MarketStats.Core.Domain;
+using MarketStats.Core.Storage;
+
+namespace MarketStats.Ingest.Validation;
+
+/// <summary>What a file declares about itself in its envelope columns.</summary>
+public sealed record FileEnvelope(string RecordKind, string PlatformId, ExportPeriod Period, int Revision, int ContractVersion);
+
+/// <summary>The outcome of checking one file against the contract.</summary>
+public sealed record FileCheck(string File, string? RecordKind, long Rows, FileEnvelope? Envelope, IReadOnlyList<RuleViolation> Violations)
+{
+    public bool IsValid => Violations.Count == 0;
+    public long ErrorCount => Violations.Sum(v => v.Count);
+    public IEnumerable<ValidationError> Examples => Violations.SelectMany(v => v.Examples);
+}
+
+/// <summary>Checks one delivered file against the contract inside DuckDB, leaving its rows in the temporary table <c>ingest_raw</c>.</summary>
+/// <remarks>
+/// The file is read once, every column as text, so that a bad value can be reported as it was written. All row rules
+/// are then counted in a single scan; only rules that fired are queried again for their first examples. Line numbers
+/// are the table's row order plus the header line: DuckDB preserves a CSV's order on insert.
+/// </remarks>
+public sealed class FileValidator(DuckDBConnection connection, TimeProvider clock)
+{
+    public const int ExamplesPerRule = 20;
+    public const string RawTable = "ingest_raw";
+
+    public FileCheck Check(DeliveredFile file, string displayName, string? expectedPlatform)
+    {
+        Execute(ContractRules.MacrosSql);
+        var violations = new List<RuleViolation>();
+        if (!LoadRaw(file, displayName, violations))
+            return new FileCheck(displayName, null, 0, null, violations);
+
+        var columns = ColumnsOfRaw();
+        var kind = columns.Contains("transaction_id") ? RecordKind.Transactions
+                 : columns.Contains("account_id") ? RecordKind.Registrations
+                 : null;
+        if (kind is null)
+        {
+            violations.Add(FileLevel(displayName, RuleIds.UnknownKind,
+                $"the header ({string.Join(",", columns.Take(8))}…) is neither a transactions export (transaction_id) nor a registrations export (account_id)"));
+            return new FileCheck(displayName, null, 0, null, violations);
+        }
+        CheckColumns(kind, columns, displayName, violations);
+
+        var rows = Scalar<long>($"select count(*) from {RawTable}");
+        if (rows == 0)
+        {
+            violations.Add(FileLevel(displayName, RuleIds.Empty, "the file has a header but no rows, so it declares no export_period; send at least one row"));
+            return new FileCheck(displayName, kind, 0, null, violations);
+        }
+
+        var firstRow = FirstRow();
+        ExportPeriod? period = ExportPeriod.TryParse(firstRow["export_period"], out var p) ? p : null;
+        var context = new RuleContext(DateOnly.FromDateTime(clock.GetLocalNow().DateTime), expectedPlatform, firstRow, period);
+        violations.AddRange(CheckRows(ContractRules.For(kind, context), displayName));
+        violations.AddRange(CheckUniqueKey(ExportContract.V1.Records[kind].Key, displayName));
+
+        var envelope = period is { } ep && violations.Count == 0
+            ? new FileEnvelope(kind, firstRow["platform_id"]!, ep,
+                ParseIntOr(firstRow["export_revision"], 1), ParseIntOr(firstRow["contract_version"], 1))
+            : null;
+        return new FileCheck(displayName, kind, rows, envelope, violations);
+    }
+
+    /// <summary>Reads the whole file, every column as text, into <c>ingest_raw</c>; structural CSV errors are collected, not thrown.</summary>
+    private bool LoadRaw(DeliveredFile file, string displayName, List<RuleViolation> violations)
+    {
+        Execute($"drop table if exists {RawTable}; drop table if exists csv_rejects; drop table if exists csv_scans;");
+        var path = ContractRules.Literal(file.ReadablePath);
+        var source = file.Format == FileFormat.Parquet
+            ? $"(select columns(*)::varchar from read_parquet({path}))"
+            : $"read_csv({path}, header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', " +
+              $"compression = '{(file.ReadableIsGzip ? "gzip" : "none")}', strict_mode = true, null_padding = false, " +
+              "store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_scans', max_line_size = 1048576)";
+        try
+        {
+            Execute($"create temp table {RawTable} as select * from {source}");
+        }
+        catch (DuckDBException e)
+        {
+            violations.Add(FileLevel(displayName, RuleIds.CsvStructure, "DuckDB could not read the file: " + e.Message.Split('\n')[0]));
+            return false;
+        }
+        if (file.Format == FileFormat.Parquet) return true;
+
+        var structural = Examples(
+            "select line, column_name, csv_line, error_type || ': ' || split_part(error_message, chr(10), 1) from csv_rejects order by line",
+            displayName, RuleIds.CsvStructure, fixedColumn: null, fixedMessage: null);
+        if (structural.Count > 0)
+        {
+            var count = Scalar<long>("select count(*) from csv_rejects");
+            violations.Add(new RuleViolation(RuleIds.CsvStructure, null, count, structural));
+        }
+        return true;
+    }
+
+    private List<string> ColumnsOfRaw()
+    {
+        var names = new List<string>();
+        using var reader = Query($"select column_name from (describe {RawTable})");
+        while (reader.Read()) names.Add(reader.GetString(0));
+        // A UTF-8 byte-order mark may survive into the first header name.
+        if (names.Count > 0 && names[0].StartsWith('\uFEFF'))
+        {
+            var clean = names[0].TrimStart('\uFEFF');
+            Execute($"alter table {RawTable} rename column {ContractRules.Quote(names[0])} to {ContractRules.Quote(clean)}");
+            names[0] = clean;
+        }
+        return names;
+    }
+
+    private void CheckColumns(string kind, List<string> columns, string displayName, List<RuleViolation> violations)
+    {
+        var contractColumns = ExportContract.V1.ColumnsOf(kind);
+        foreach (var extra in columns.Where(c => contractColumns.All(f => f.Name != c)))
+        {
+            var (rule, why) = PiiColumnNames.LooksPersonal(extra)
+                ? (RuleIds.PiiColumn, "looks like a raw personal identifier; the contract allows only anonymised fields, so the whole file is refused")
+                : (RuleIds.UnknownColumn, $"is not a column of contract v1 {kind}; remove it or ask the association to add it");
+            violations.Add(new RuleViolation(rule, extra, 1, [new ValidationError(displayName, 1, extra, null, rule, $"column {why}")]));
+        }
+        foreach (var field in contractColumns.Where(f => !columns.Contains(f.Name)))
+        {
+            if (field.Required)
+                violations.Add(new RuleViolation(RuleIds.MissingColumn, field.Name, 1,
+                    [new ValidationError(displayName, 1, field.Name, null, RuleIds.MissingColumn, "required column is missing from the header")]));
+            // Absent optional (or missing required) columns become empty ones, so every rule can name them.
+            Execute($"alter table {RawTable} add column {ContractRules.Quote(field.Name)} varchar");
+        }
+    }
+
+    private Dictionary<string, string?> FirstRow()
+    {
+        var values = new Dictionary<string, string?>();
+        var names = ContractRules.FileConstantColumns;
+        using var reader = Query($"select {string.Join(", ", names.Select(ContractRules.Quote))} from {RawTable} where rowid = 0");
+        reader.Read();
+        for (var i = 0; i < names.Length; i++)
+            values[names[i]] = reader.IsDBNull(i) ? null : reader.GetString(i);
+        return values;
+    }
+
+    private List<RuleViolation> CheckRows(IReadOnlyList<RowRule> rules, string displayName)
+    {
+        // One scan counts every rule; NULL predicates (a missing value) count as not violated.
+        var counts = new long[rules.Count];
+        var select = string.Join(",\n", rules.Select((r, i) => $"count_if(coalesce({r.ViolationSql}, false)) as r{i}"));
+        using (var reader = Query($"select {select} from {RawTable}"))
+        {
+            reader.Read();
+            for (var i = 0; i < rules.Count; i++) counts[i] = reader.GetInt64(i);
+        }
+        var violations = new List<RuleViolation>();
+        for (var i = 0; i < rules.Count; i++)
+        {
+            if (counts[i] == 0) continue;
+            var rule = rules[i];
+            var examples = Examples(
+                $"select rowid + 2, null, {ContractRules.Quote(rule.Column)}, null from {RawTable} " +
+                $"where coalesce({rule.ViolationSql}, false) order by rowid limit {ExamplesPerRule}",
+                displayName, rule.Id, rule.Column, rule.Message);
+            violations.Add(new RuleViolation(rule.Id, rule.Column, counts[i], examples));
+        }
+        return violations;
+    }
+
+    private IEnumerable<RuleViolation> CheckUniqueKey(string[] key, string displayName)
+    {
+        var keyList = string.Join(", ", key.Select(ContractRules.Quote));
+        var duplicates = $"select rowid, {keyList}, count(*) over (partition by {keyList}) as n from {RawTable}";
+        var count = Scalar<long>($"select count(*) from ({duplicates}) where n > 1 and {string.Join(" and ", key.Select(k => ContractRules.Quote(k) + " is not null"))}");
+        if (count == 0) yield break;
+        var keyValue = string.Join(" || '|' || ", key.Select(k => $"coalesce({ContractRules.Quote(k)}, '')"));
+        var examples = Examples(
+            $"select rowid + 2, null, {keyValue}, null from ({duplicates}) where n > 1 order by {keyList}, rowid limit {ExamplesPerRule}",
+            displayName, RuleIds.UniqueKey, string.Join("+", key), $"({string.Join(", ", key)}) appears more than once in the file");
+        yield return new RuleViolation(RuleIds.UniqueKey, string.Join("+", key), count, examples);
+    }
+
+    /// <summary>Reads (line, column, value, message) rows into errors; fixed column or message fill what the query leaves null.</summary>
+    internal List<ValidationError> Examples(string sql, string file, string rule, string? fixedColumn, string? fixedMessage)
+    {
+        var list = new List<ValidationError>();
+        using var reader = Query(sql);
+        while (reader.Read())
+        {
+            list.Add(new ValidationError(
+                file,
+                reader.IsDBNull(0) ? null : Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture),
+                reader.IsDBNull(1) ? fixedColumn : reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                rule,
+                reader.IsDBNull(3) ? fixedMessage ?? rule : reader.GetString(3)));
+        }
+        return list;
+    }
+
+    private static RuleViolation FileLevel(string file, string rule, string message) =>
+        new(rule, null, 1, [new ValidationError(file, null, null, null, rule, message)]);
+
+    private static int ParseIntOr(string? text, int fallback) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : fallback;
+
+    private void Execute(string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private T Scalar<T>(string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), CultureInfo.InvariantCulture);
+    }
+
+    private System.Data.Common.DbDataReader Query(string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteReader();
+    }
+}
+
+/// <summary>Column names that would carry raw personal identifiers (English and Japanese).</summary>
+public static class PiiColumnNames
+{
+    private static readonly string[] Fragments =
+    [
+        "mail", "phone", "tel", "mobile", "name", "address", "addr", "birth", "dob", "postcode", "postal", "zip",
+        "my_number", "mynumber", "kojin", "shimei", "氏名", "名前", "姓", "メール", "電話", "住所", "生年月日", "郵便", "マイナンバー", "個人番号", "フリガナ", "カナ",
+    ];
+
+    public static bool LooksPersonal(string column)
+    {
+        var lower = column.ToLowerInvariant();
+        // Anonymised forms are allowed: the keyed hashes and the Bloom-filter encoding.
+        if (lower.EndsWith("_hmac", StringComparison.Ordinal) || lower.EndsWith("_clk", StringComparison.Ordinal)) return false;
+        return Fragments.Any(f => lower.Contains(f, StringComparison.Ordinal));
+    }
+}
