@@ -60,7 +60,10 @@ public sealed class Warehouse : IDisposable
     {
         using var command = CreateCommand(sql, parameters);
         var value = command.ExecuteScalar();
-        return value is null or DBNull ? default : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+        if (value is null or DBNull) return default;
+        // DuckDB sums integers as HUGEINT (BigInteger), which Convert cannot handle; yen totals fit in decimal.
+        if (value is System.Numerics.BigInteger big) value = (decimal)big;
+        return (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public DbDataReader Query(string sql, params object?[] parameters) => CreateCommand(sql, parameters).ExecuteReader();
