@@ -35,7 +35,7 @@ public sealed class IngestorTests : IDisposable
     {
         var file = ExportFile.Transactions(rows: 8);
         file.Write(InboxFile("P01", "tx.csv"));
-        ExportFile.Registrations(rows: 6).Write(InboxFile("P01", "reg.csv.gz"), "cp932", gzip: true);
+        ExportFile.Registrations(rows: 6).Write(InboxFile("P01", "reg.csv.gz"), "utf-8-bom", gzip: true);
 
         var summary = Ingest();
 
@@ -45,7 +45,7 @@ public sealed class IngestorTests : IDisposable
         var expectedPaid = file.Rows.Where(r => r["paid_jpy"] != "").Sum(r => long.Parse(r["paid_jpy"], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(expectedPaid, Scalar<long>("select sum(paid_jpy) from raw_transactions"));
         Assert.Equal("T000005", Scalar<string>("select transaction_id from raw_transactions where source_line = 7"));
-        Assert.Equal("csv.gz (cp932)", Scalar<string>("select source_format from ingest_files where record_kind = 'registrations'"));
+        Assert.Equal("csv.gz (utf-8-bom)", Scalar<string>("select source_format from ingest_files where record_kind = 'registrations'"));
         Assert.Equal(DeliveredFile.HashOf(InboxFile("P01", "tx.csv")), Scalar<string>("select content_sha256 from ingest_files where source_name = 'tx.csv'"));
     }
 
