@@ -108,7 +108,7 @@ public sealed class DeliveredFile : IDisposable
             var chunk = buffer.AsSpan(0, n);
             if (first)
             {
-                bom = chunk.StartsWith("\xEF\xBB\xBF"u8);
+                bom = chunk.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]);
                 first = false;
             }
             try
