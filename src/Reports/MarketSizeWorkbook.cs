@@ -1,0 +1,136 @@
+using ClosedXML.Excel;
+
+namespace MarketStats.Reports;
+
+/// <summary>The market-size workbook: one table sheet with the chart beside it, and a definitions sheet.</summary>
+public static class MarketSizeWorkbook
+{
+    public const int TitleRow = 1;
+    public const int HeadlineNoteRow = 2;
+    public const int DefinitionsNoteRow = 3;
+    public const int HeaderRow = 5;
+    public const string TableName = "MarketSize";
+
+    // Explicit widths: AdjustToContents is slow and measures CJK text poorly.
+    private static readonly double[] ColumnWidths = [10, 16, 12, 18, 12, 18, 12, 20, 16, 13, 13, 13];
+
+    public static void Write(MarketSizeData data, ReportLabels labels, string path, string? chartPngPath)
+    {
+        using var workbook = new XLWorkbook();
+        var sheet = workbook.AddWorksheet(labels.MarketSizeSheet);
+        WriteMarketSizeSheet(sheet, data, labels, chartPngPath);
+        WriteDefinitionsSheet(workbook.AddWorksheet(labels.DefinitionsSheet), labels);
+        sheet.SetTabActive();
+        workbook.SaveAs(path);
+    }
+
+    private static void WriteMarketSizeSheet(IXLWorksheet sheet, MarketSizeData data, ReportLabels labels, string? chartPngPath)
+    {
+        sheet.Cell(TitleRow, 1).SetValue(labels.MarketSizeTitle).Style.Font.SetBold().Font.SetFontSize(14);
+        sheet.Cell(HeadlineNoteRow, 1).SetValue(labels.HeadlineNote);
+        sheet.Cell(DefinitionsNoteRow, 1).SetValue(labels.SeeDefinitions);
+        for (var c = 0; c < ColumnWidths.Length; c++)
+            sheet.Column(c + 1).Width = ColumnWidths[c];
+
+        if (data.IsEmpty)
+        {
+            sheet.Cell(HeaderRow, 1).SetValue(labels.NoDataAtAll).Style.Font.SetBold().Font.SetFontSize(12).Font.SetFontColor(XLColor.DarkRed);
+        }
+        else
+        {
+            WriteTable(sheet, data, labels);
+        }
+
+        if (chartPngPath is not null)
+            sheet.AddPicture(chartPngPath).MoveTo(sheet.Cell(HeaderRow, ColumnWidths.Length + 2));
+    }
+
+    private static void WriteTable(IXLWorksheet sheet, MarketSizeData data, ReportLabels labels)
+    {
+        var headers = labels.Columns.InOrder;
+        for (var c = 0; c < headers.Count; c++)
+            sheet.Cell(HeaderRow, c + 1).SetValue(headers[c]);
+
+        var row = HeaderRow;
+        foreach (var line in TableLines(data))
+        {
+            row++;
+            sheet.Cell(row, 1).SetValue(line.FiscalYear);
+            if (line.Figures is not { } f)
+            {
+                sheet.Cell(row, 2).SetValue(labels.NoDataForYear).Style.Font.SetItalic().Font.SetFontColor(XLColor.Gray);
+                continue;
+            }
+            sheet.Cell(row, 2).SetValue(labels.FormLabel(f.Form));
+            long[] measures = [f.JobsPosted, f.PostedJpy, f.LinesContracted, f.ContractedJpy, f.LinesPaid, f.PaidJpy, f.FeeJpy, f.ActiveClients, f.ActiveWorkers];
+            for (var m = 0; m < measures.Length; m++)
+                sheet.Cell(row, 3 + m).SetValue(measures[m]);
+            if (line.PaidGrowth is { } growth)
+                sheet.Cell(row, 12).SetValue(growth);
+            if (f.Form is null)
+                sheet.Range(row, 1, row, headers.Count).Style.Font.SetBold();
+        }
+
+        var table = sheet.Range(HeaderRow, 1, row, headers.Count).CreateTable(TableName);
+        table.Theme = XLTableTheme.TableStyleLight9;
+        table.ShowAutoFilter = true;
+        var body = HeaderRow + 1;
+        sheet.Range(body, 1, row, 1).Style.NumberFormat.Format = labels.FiscalYearFormat;
+        foreach (var yenColumn in new[] { 4, 6, 8, 9 })
+            sheet.Range(body, yenColumn, row, yenColumn).Style.NumberFormat.Format = labels.YenFormat;
+        foreach (var countColumn in new[] { 3, 5, 7, 10, 11 })
+            sheet.Range(body, countColumn, row, countColumn).Style.NumberFormat.Format = labels.CountFormat;
+        sheet.Range(body, 12, row, 12).Style.NumberFormat.Format = labels.PercentFormat;
+
+        var header = sheet.Range(HeaderRow, 1, HeaderRow, headers.Count);
+        header.Style.Alignment.SetWrapText().Alignment.SetVertical(XLAlignmentVerticalValues.Center);
+        sheet.Row(HeaderRow).Height = 32;
+        sheet.SheetView.FreezeRows(HeaderRow);
+    }
+
+    /// <summary>One table line: a form's or the all-forms figures, or a fiscal year without data.</summary>
+    public sealed record TableLine(int FiscalYear, MarketSizeFigures? Figures, double? PaidGrowth);
+
+    /// <summary>Per fiscal year: each form present, then all forms; a year without transactions gets one "no data" line.</summary>
+    public static IReadOnlyList<TableLine> TableLines(MarketSizeData data)
+    {
+        var lines = new List<TableLine>();
+        foreach (var year in data.FiscalYears)
+        {
+            if (data.Total(year) is null)
+            {
+                lines.Add(new TableLine(year, null, null));
+                continue;
+            }
+            foreach (var form in data.Forms)
+            {
+                if (data.For(year, form) is { } figures)
+                    lines.Add(new TableLine(year, figures, Growth(figures.PaidJpy, data.For(year - 1, form)?.PaidJpy)));
+            }
+            var total = data.Total(year)!;
+            lines.Add(new TableLine(year, total, Growth(total.PaidJpy, data.Total(year - 1)?.PaidJpy)));
+        }
+        return lines;
+    }
+
+    // No growth rate from a year without data or without payments: a ratio to nothing is not a fact.
+    private static double? Growth(long current, long? previous) =>
+        previous is > 0 ? (current - previous.Value) / (double)previous.Value : null;
+
+    private static void WriteDefinitionsSheet(IXLWorksheet sheet, ReportLabels labels)
+    {
+        sheet.Cell(1, 1).SetValue(labels.DefinitionTermHeader);
+        sheet.Cell(1, 2).SetValue(labels.DefinitionTextHeader);
+        sheet.Range(1, 1, 1, 2).Style.Font.SetBold().Fill.SetBackgroundColor(XLColor.LightGray);
+        for (var i = 0; i < labels.Definitions.Count; i++)
+        {
+            sheet.Cell(i + 2, 1).SetValue(labels.Definitions[i].Term).Style.Font.SetBold();
+            sheet.Cell(i + 2, 2).SetValue(labels.Definitions[i].Text);
+        }
+        sheet.Column(1).Width = 26;
+        sheet.Column(2).Width = 100;
+        var body = sheet.Range(2, 1, labels.Definitions.Count + 1, 2);
+        body.Style.Alignment.SetWrapText().Alignment.SetVertical(XLAlignmentVerticalValues.Top);
+        sheet.SheetView.FreezeRows(1);
+    }
+}
