@@ -8,8 +8,9 @@ public static class MarketSizeChart
     public const int WidthPx = 800;
     public const int HeightPx = 480;
 
-    // IPAGothic covers kana, kanji and Latin; ScottPlot's font detection does not find it with the bundled Skia asset.
-    public const string FontName = "IPAGothic";
+    // From fonts-ipafont-gothic: covers kana, kanji and Latin. The proportional face, because IPAGothic sets Latin
+    // text in fixed width. ScottPlot's font detection does not find CJK fonts with the bundled Skia asset: name it.
+    public const string FontName = "IPAPGothic";
 
     // Fixed per form, so a form keeps its colour from one year's survey to the next.
     private static readonly Dictionary<string, Color> FormColours = new()
@@ -38,6 +39,9 @@ public static class MarketSizeChart
         var plot = new Plot();
         plot.Font.Set(FontName);
         plot.Legend.FontName = FontName;
+        plot.Legend.FontSize = 14;
+        plot.Axes.Bottom.TickLabelStyle.FontSize = 14;
+        plot.Axes.Left.TickLabelStyle.FontSize = 13;
 
         if (data.IsEmpty)
         {

@@ -41,8 +41,15 @@ public static class MarketSizeWorkbook
             WriteTable(sheet, data, labels);
         }
 
+        IXLRange? chartArea = null;
         if (chartPngPath is not null)
-            sheet.AddPicture(chartPngPath).MoveTo(sheet.Cell(HeaderRow, ColumnWidths.Length + 2));
+        {
+            var anchor = sheet.Cell(HeaderRow, ColumnWidths.Length + 2);
+            var picture = sheet.AddPicture(chartPngPath).MoveTo(anchor);
+            chartArea = CoveredRange(sheet, anchor, picture.Width, picture.Height);
+        }
+        var tableArea = sheet.Range(1, 1, Math.Max(HeaderRow, sheet.LastRowUsed()?.RowNumber() ?? HeaderRow), ColumnWidths.Length);
+        SetUpPrinting(sheet, tableArea, chartArea);
     }
 
     private static void WriteTable(IXLWorksheet sheet, MarketSizeData data, ReportLabels labels)
@@ -68,7 +75,7 @@ public static class MarketSizeWorkbook
             if (line.PaidGrowth is { } growth)
                 sheet.Cell(row, 12).SetValue(growth);
             if (f.Form is null)
-                sheet.Range(row, 1, row, headers.Count).Style.Font.SetBold();
+                sheet.Range(row, 1, row, headers.Count).Style.Font.SetBold().Fill.SetBackgroundColor(TotalFill);
         }
 
         var table = sheet.Range(HeaderRow, 1, row, headers.Count).CreateTable(TableName);
@@ -82,10 +89,39 @@ public static class MarketSizeWorkbook
             sheet.Range(body, countColumn, row, countColumn).Style.NumberFormat.Format = labels.CountFormat;
         sheet.Range(body, 12, row, 12).Style.NumberFormat.Format = labels.PercentFormat;
 
+        // Explicit fills as well as the table theme: LibreOffice and print previews ignore table themes.
         var header = sheet.Range(HeaderRow, 1, HeaderRow, headers.Count);
-        header.Style.Alignment.SetWrapText().Alignment.SetVertical(XLAlignmentVerticalValues.Center);
+        header.Style.Font.SetBold().Fill.SetBackgroundColor(HeaderFill)
+            .Alignment.SetWrapText().Alignment.SetVertical(XLAlignmentVerticalValues.Center).Alignment.SetHorizontal(XLAlignmentHorizontalValues.Center)
+            .Border.SetBottomBorder(XLBorderStyleValues.Thin);
         sheet.Row(HeaderRow).Height = 32;
         sheet.SheetView.FreezeRows(HeaderRow);
+    }
+
+    private static readonly XLColor HeaderFill = XLColor.FromHtml("#DDEBF7");
+    private static readonly XLColor TotalFill = XLColor.FromHtml("#F2F2F2");
+
+    /// <summary>Landscape, one page wide; with a chart, the table and the chart print as two areas, each on its own page.</summary>
+    private static void SetUpPrinting(IXLWorksheet sheet, IXLRange? tableArea, IXLRange? chartArea)
+    {
+        sheet.PageSetup.PageOrientation = XLPageOrientation.Landscape;
+        sheet.PageSetup.PaperSize = XLPaperSize.A4Paper;
+        sheet.PageSetup.FitToPages(1, 0);
+        if (tableArea is not null && chartArea is not null)
+        {
+            sheet.PageSetup.PrintAreas.Add(tableArea.RangeAddress.ToString());
+            sheet.PageSetup.PrintAreas.Add(chartArea.RangeAddress.ToString());
+        }
+    }
+
+    /// <summary>The cells a picture covers, from its pixel size and the sheet's default column width and row height.</summary>
+    private static IXLRange CoveredRange(IXLWorksheet sheet, IXLCell topLeft, int widthPx, int heightPx)
+    {
+        // Excel's default column is 64 px wide and its default row 20 px high at 96 dpi.
+        var columns = (int)Math.Ceiling(widthPx / 64.0);
+        var rows = (int)Math.Ceiling(heightPx / 20.0);
+        return sheet.Range(topLeft.Address.RowNumber, topLeft.Address.ColumnNumber,
+                           topLeft.Address.RowNumber + rows, topLeft.Address.ColumnNumber + columns);
     }
 
     /// <summary>One table line: a form's or the all-forms figures, or a fiscal year without data.</summary>
@@ -127,10 +163,27 @@ public static class MarketSizeWorkbook
             sheet.Cell(i + 2, 1).SetValue(labels.Definitions[i].Term).Style.Font.SetBold();
             sheet.Cell(i + 2, 2).SetValue(labels.Definitions[i].Text);
         }
-        sheet.Column(1).Width = 26;
-        sheet.Column(2).Width = 100;
+        const double termWidth = 26, textWidth = 90;
+        sheet.Column(1).Width = termWidth;
+        sheet.Column(2).Width = textWidth;
         var body = sheet.Range(2, 1, labels.Definitions.Count + 1, 2);
         body.Style.Alignment.SetWrapText().Alignment.SetVertical(XLAlignmentVerticalValues.Top);
+        // Neither ClosedXML nor Excel sizes wrapped rows on open: without explicit heights the lines overprint.
+        for (var i = 0; i < labels.Definitions.Count; i++)
+        {
+            var (term, text) = labels.Definitions[i];
+            var lines = Math.Max(WrappedLineCount(term, termWidth), WrappedLineCount(text, textWidth));
+            sheet.Row(i + 2).Height = lines * 15 + 3;
+        }
         sheet.SheetView.FreezeRows(1);
+        SetUpPrinting(sheet, null, null);
+    }
+
+    /// <summary>Lines a wrapped cell needs: a full-width (CJK) character takes about two width units, a Latin one one.</summary>
+    public static int WrappedLineCount(string text, double columnWidth)
+    {
+        var units = text.Sum(c => c < 0x2E80 ? 1.0 : 2.0);
+        var perLine = Math.Max(1, columnWidth - 2);
+        return Math.Max(1, (int)Math.Ceiling(units / perLine));
     }
 }
