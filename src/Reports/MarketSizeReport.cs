@@ -14,7 +14,6 @@ public sealed class MarketSizeReport
     /// <summary>Rebuilds staging and the report marts; needs a writable warehouse.</summary>
     public static void BuildMarts(Warehouse warehouse, TextWriter? trace = null)
     {
-        warehouse.Execute(MartModels.AccountPersonsFallbackDdl);
         var runner = new SqlModelRunner(warehouse, trace);
         runner.Run(StagingModels.Models, StagingModels.Tests);
         runner.Run(MartModels.Models, MartModels.Tests);

@@ -5,10 +5,6 @@ namespace MarketStats.Reports;
 /// <summary>The report layer's models: intermediates over staging and linkage, then the marts reports read.</summary>
 public static class MartModels
 {
-    /// <summary>The linker's output, created empty when linkage has not run, so every account counts as its own person.</summary>
-    public const string AccountPersonsFallbackDdl =
-        "create table if not exists int_account_persons (platform_id varchar not null, account_id varchar not null, kind varchar not null, person_id bigint not null)";
-
     public static readonly SqlModel[] Models =
     [
         SqlModel.View(typeof(MartModels).Assembly, "intermediate/int_market_line_events.sql"),

@@ -76,3 +76,24 @@ create table if not exists raw_registrations (
     corporate_number_hmac   varchar,
     identity_clk            varchar
 );
+
+-- Linkage output (rebuilt by each linkage run). Created here, empty, so that marts can be built before any linkage:
+-- an account without a person then counts as its own person.
+-- One row per registered account. Key: (platform_id, account_id, kind).
+create table if not exists int_account_persons (
+    platform_id  varchar not null,
+    account_id   varchar not null,
+    kind         varchar not null,
+    person_id    bigint not null
+);
+
+-- The audit trail: one row per link the linker made, with the rule and its score.
+create table if not exists int_account_links (
+    kind          varchar not null,
+    platform_id_a varchar not null,
+    account_id_a  varchar not null,
+    platform_id_b varchar not null,
+    account_id_b  varchar not null,
+    rule          varchar not null,
+    score         double not null
+);

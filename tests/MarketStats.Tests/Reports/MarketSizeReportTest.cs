@@ -77,7 +77,7 @@ public sealed class MarketSizeReportTest
         db.Insert(MarketSizeFixture.Lines);
         MarketSizeReport.BuildMarts(db.Warehouse);
 
-        var paid2024 = MarketSizeFixture.Lines.Where(l => l.PaidOn is { } p && Core.Domain.FiscalYear.Of(p) == 2024).ToList();
+        var paid2024 = MarketSizeFixture.Lines.Where(l => l.PaidOn is { } p && MarketStats.Core.Domain.FiscalYear.Of(p) == 2024).ToList();
         Assert.Equal(paid2024.Select(l => (l.Platform, l.WorkerAccount)).Distinct().Count(),
                      MarketSizeData.Read(db.Warehouse).Total(2024)!.ActiveWorkers);
     }
