@@ -43,6 +43,7 @@ public sealed class MarketGenerator(TimeProvider? clock = null)
         var hasher = new KeyedHasher(options.Key ?? AssociationKey.FromSeed(options.Seed));
         var files = new string[platforms.Count][];
         var registrationRows = new long[platforms.Count];
+        var transactionRows = new long[platforms.Count];
         // Platforms are independent (own random streams, own accounts), so they run in parallel, largest first.
         var order = Enumerable.Range(0, platforms.Count).OrderByDescending(p => budgets[p].Sum()).ThenBy(p => p).ToArray();
         // No buffering: an array would otherwise be split into fixed ranges, leaving one core with all the big platforms.
@@ -57,7 +58,7 @@ public sealed class MarketGenerator(TimeProvider? clock = null)
             for (var y = 0; y < years.Length; y++)
             {
                 var path = Path.Combine(dir, $"transactions_FY{years[y]}{platform.FileExtension}");
-                transactions.WriteFiscalYear(path, years[y], budgets[p][y], ct);
+                transactionRows[p] += transactions.WriteFiscalYear(path, years[y], budgets[p][y], ct);
                 written.Add(path);
             }
             var registrations = new RegistrationWriter(platform, population, hasher, cutoffDay, options.Seed);
@@ -70,12 +71,12 @@ public sealed class MarketGenerator(TimeProvider? clock = null)
             }
             files[p] = [.. written];
             progress?.Report(string.Create(CultureInfo.InvariantCulture,
-                $"{platform.PlatformId}: {budgets[p].Sum():N0} transaction rows, {registrationRows[p]:N0} registrations"));
+                $"{platform.PlatformId}: {transactionRows[p]:N0} transaction rows, {registrationRows[p]:N0} registrations"));
         });
 
         GroundTruth.Write(truthPath, platforms, population);
         progress?.Report($"Ground truth: {truthPath}");
-        return new GeneratorResult([.. files.SelectMany(f => f)], truthPath, options.Transactions, registrationRows.Sum(), platforms.Count);
+        return new GeneratorResult([.. files.SelectMany(f => f)], truthPath, transactionRows.Sum(), registrationRows.Sum(), platforms.Count);
     }
 
     public static string DefaultTruthPath(string outDir) =>

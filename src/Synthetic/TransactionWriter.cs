@@ -74,7 +74,7 @@ internal sealed class TransactionWriter
     }
 
     /// <summary>Writes <paramref name="rows"/> lines posted in <paramref name="fiscalYear"/> (up to the cut-off) to <paramref name="path"/>.</summary>
-    public void WriteFiscalYear(string path, int fiscalYear, long rows, CancellationToken ct)
+    public long WriteFiscalYear(string path, int fiscalYear, long rows, CancellationToken ct)
     {
         using var writer = ExportFile.Create(path, platform);
         var row = new CsvRow(writer);
@@ -98,6 +98,7 @@ internal sealed class TransactionWriter
                 written += count;
             }
         }
+        return written;
     }
 
     private readonly record struct Job(long Id, Form Form, Category Category, int Client);
