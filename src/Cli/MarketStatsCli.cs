@@ -20,6 +20,8 @@ public static class MarketStatsCli
     public static RootCommand BuildRoot(CliContext context)
     {
         var root = new RootCommand("MarketStats: the association's market survey pipeline (ingest → staging → linkage → marts → reports).");
+        root.Subcommands.Add(DemoCommand.Build(context));
+        root.Subcommands.Add(GenerateCommand.Build(context));
         root.Subcommands.Add(KeygenCommand.Build(context));
         root.Subcommands.Add(ValidateCommand.Build(context));
         root.Subcommands.Add(IngestCommand.Build(context));

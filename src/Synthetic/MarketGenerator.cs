@@ -58,16 +58,18 @@ public sealed class MarketGenerator(TimeProvider? clock = null)
             for (var y = 0; y < years.Length; y++)
             {
                 var path = Path.Combine(dir, $"transactions_FY{years[y]}{platform.FileExtension}");
-                transactionRows[p] += transactions.WriteFiscalYear(path, years[y], budgets[p][y], ct);
-                written.Add(path);
+                var rows = transactions.WriteFiscalYear(path, years[y], budgets[p][y], ct);
+                transactionRows[p] += rows;
+                KeepIfNotEmpty(path, rows, written);
             }
             var registrations = new RegistrationWriter(platform, population, hasher, cutoffDay, options.Seed);
             registrations.SettleDates();
             foreach (var fy in years)
             {
                 var path = Path.Combine(dir, $"registrations_FY{fy}{platform.FileExtension}");
-                registrationRows[p] += registrations.WriteFiscalYear(path, fy);
-                written.Add(path);
+                var rows = registrations.WriteFiscalYear(path, fy);
+                registrationRows[p] += rows;
+                KeepIfNotEmpty(path, rows, written);
             }
             files[p] = [.. written];
             progress?.Report(string.Create(CultureInfo.InvariantCulture,
@@ -77,6 +79,13 @@ public sealed class MarketGenerator(TimeProvider? clock = null)
         GroundTruth.Write(truthPath, platforms, population);
         progress?.Report($"Ground truth: {truthPath}");
         return new GeneratorResult([.. files.SelectMany(f => f)], truthPath, transactionRows.Sum(), registrationRows.Sum(), platforms.Count);
+    }
+
+    /// <summary>A platform with nothing in a year sends no file: a header-only export declares no period and is refused by ingest.</summary>
+    private static void KeepIfNotEmpty(string path, long rows, List<string> written)
+    {
+        if (rows > 0) written.Add(path);
+        else File.Delete(path);
     }
 
     public static string DefaultTruthPath(string outDir) =>

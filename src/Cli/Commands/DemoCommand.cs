@@ -1,0 +1,62 @@
+using System.CommandLine;
+using System.Diagnostics;
+using MarketStats.Core.Storage;
+using MarketStats.Ingest;
+using MarketStats.Linkage;
+using MarketStats.Reports;
+using MarketStats.Synthetic;
+
+namespace MarketStats.Cli.Commands;
+
+/// <summary><c>marketstats demo</c>: the whole pipeline on a small synthetic market, from exports to a workbook and a chart.</summary>
+public static class DemoCommand
+{
+    public static Command Build(CliContext context)
+    {
+        var outDir = new Option<string>("--out") { Description = "Folder for the workbook and charts (default: data/out/demo).", DefaultValueFactory = _ => Path.Combine(DefaultPaths.Output, "demo") };
+        var db = new Option<string>("--db") { Description = "The demo's own database, rebuilt on every run (default: data/demo/demo.duckdb).", DefaultValueFactory = _ => Path.Combine(DefaultPaths.Data, "demo", "demo.duckdb") };
+        var lang = new Option<string>("--lang") { Description = "Labels in the workbook and charts: ja (default) or en.", DefaultValueFactory = _ => "ja" };
+        lang.AcceptOnlyFromAmong("ja", "en");
+        var transactions = new Option<long>("--transactions") { Description = "Size of the synthetic market.", DefaultValueFactory = _ => 20_000 };
+        var command = new Command("demo", "Generate a small market, ingest it, link accounts by exact keyed hash, and write a market-size workbook and chart.")
+        {
+            outDir, db, lang, transactions,
+        };
+        command.SetAction((parse, ct) =>
+        {
+            var clock = Stopwatch.StartNew();
+            var dbPath = Path.GetFullPath(parse.GetValue(db)!);
+            var work = Path.GetDirectoryName(dbPath)!;
+            var inbox = Path.Combine(work, "inbox");
+            var quarantine = Path.Combine(work, "quarantine");
+            // The demo owns these paths: start clean so every run shows the same figures.
+            foreach (var folder in new[] { inbox, quarantine }) if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            Directory.CreateDirectory(work);
+            foreach (var file in new[] { dbPath, dbPath + ".wal" }) File.Delete(file);
+
+            var generated = GenerateCommand.Run(context, new GeneratorOptions(inbox, Transactions: parse.GetValue(transactions)), clean: true, ct);
+            context.Progress?.Report($"generated {generated.TransactionRows:N0} transactions and {generated.RegistrationRows:N0} registrations in {generated.ExportFiles.Count} files");
+
+            using var warehouse = Warehouse.OpenForWrite(dbPath);
+            var ingest = new Ingestor(warehouse, context.Clock, context.Progress).IngestInbox(inbox, quarantine, ct);
+            new SqlModelRunner(warehouse).Run(StagingModels.Models, StagingModels.Tests);
+            var linkage = new ExactLinker(warehouse).Link();
+            context.Progress?.Report($"linked {linkage.Accounts:N0} accounts into {linkage.Persons:N0} persons and organisations");
+            MarketSizeReport.BuildMarts(warehouse);
+            var report = new MarketSizeReport().Write(warehouse, parse.GetValue(outDir)!, parse.GetValue(lang)!);
+
+            context.Result("database", dbPath);
+            context.Result("files_loaded", ingest.Count(FileOutcomeKind.Loaded));
+            context.Result("files_rejected", ingest.Count(FileOutcomeKind.Rejected));
+            context.Result("rows_loaded", ingest.RowsLoaded);
+            context.Result("accounts", linkage.Accounts);
+            context.Result("unique_workers", linkage.WorkerPersons);
+            context.Result("unique_clients", linkage.ClientPersons);
+            context.Result("workbook", report.WorkbookPath);
+            foreach (var chart in report.ChartPaths) context.Result("chart", chart);
+            context.Result("seconds", clock.Elapsed.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
+            return Task.FromResult(ingest.AnyRejected ? ExitCodes.ProblemFound : ExitCodes.Success);
+        });
+        return command;
+    }
+}
