@@ -26,6 +26,7 @@ public static class MarketStatsCli
         root.Subcommands.Add(ValidateCommand.Build(context));
         root.Subcommands.Add(IngestCommand.Build(context));
         root.Subcommands.Add(SqlCommand.Build(context));
+        root.Subcommands.Add(BenchCommand.Build(context));
         return root;
     }
 
@@ -59,6 +60,18 @@ public static class MarketStatsCli
         {
             stderr.WriteLine(e.Message);
             return ExitCodes.Usage;
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine("Cancelled; work in progress was rolled back.");
+            return ExitCodes.CouldNotRun;
+        }
+        catch (Exception e)
+        {
+            // A bug, not a user error: one clear sentence first, the detail after it for the report.
+            stderr.WriteLine($"Could not run: unexpected {e.GetType().Name}: {e.Message}");
+            stderr.WriteLine(e.ToString());
+            return ExitCodes.CouldNotRun;
         }
     }
 }

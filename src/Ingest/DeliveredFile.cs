@@ -56,9 +56,10 @@ public sealed class DeliveredFile : IDisposable
     }
 
     /// <summary>Sniffs, hashes and (if needed) transcodes a file. Throws <see cref="UnreadableFileException"/> when it is neither UTF-8 nor CP932.</summary>
-    public static DeliveredFile Open(string path, string scratchDirectory)
+    /// <param name="knownSha256">The content hash when the caller has just computed it, to avoid reading the file again.</param>
+    public static DeliveredFile Open(string path, string scratchDirectory, string? knownSha256 = null)
     {
-        var sha = HashOf(path);
+        var sha = knownSha256 ?? HashOf(path);
         var size = new FileInfo(path).Length;
         Span<byte> magic = stackalloc byte[4];
         int read;

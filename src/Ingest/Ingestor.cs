@@ -70,7 +70,7 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
         DeliveredFile delivered;
         try
         {
-            delivered = DeliveredFile.Open(path, ScratchDirectory);
+            delivered = DeliveredFile.Open(path, ScratchDirectory, sha);
         }
         catch (UnreadableFileException e)
         {
@@ -176,12 +176,7 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
             envelope.Revision, envelope.ContractVersion, delivered.ContentSha256, display, delivered.FormatLabel, check.Rows,
             clock.GetUtcNow().UtcDateTime);
         var columns = ExportContract.V1.Records[envelope.RecordKind].Fields;
-        var typed = string.Join(", ", columns.Select(f => f.Type switch
-        {
-            FieldType.Date => $"ms_date({ContractRules.Quote(f.Name)})",
-            FieldType.Yen => $"ms_yen({ContractRules.Quote(f.Name)})",
-            _ => ContractRules.Quote(f.Name),
-        }));
+        var typed = string.Join(", ", columns.Select(f => ContractRules.HasTypedTwin(f) ? ContractRules.Typed(f) : ContractRules.Quote(f.Name)));
         warehouse.Execute(
             $"insert into {table} (file_id, source_line, {string.Join(", ", columns.Select(f => ContractRules.Quote(f.Name)))}) " +
             $"select {fileId}, rowid + 2, {typed} from {FileValidator.RawTable}");

@@ -18,11 +18,30 @@ public static class ContractRules
 
     public static readonly int[] SupportedContractVersions = [1];
 
-    /// <summary>Macros the rules use; created per connection as temporary macros.</summary>
-    public const string MacrosSql = """
-        create or replace temp macro ms_date(v) as case when regexp_full_match(v, '[0-9]{4}-[0-9]{2}-[0-9]{2}') then try_cast(v as date) end;
-        create or replace temp macro ms_yen(v) as case when regexp_full_match(v, '[0-9]{1,15}') then try_cast(v as bigint) end;
-        """;
+    /// <summary>
+    /// The typed twin of a date or money column, computed once when the file is read: the rules compare typed values and
+    /// the load copies them, so no value is parsed twice. Null when the text is not a valid value of the type.
+    /// </summary>
+    public static string Typed(FieldSpec field) => field.Type switch
+    {
+        FieldType.Date => Date(field.Name),
+        FieldType.Yen => Yen(field.Name),
+        _ => throw new ArgumentException($"{field.Name} has no typed twin", nameof(field)),
+    };
+
+    public static bool HasTypedTwin(FieldSpec field) => field.Type is FieldType.Date or FieldType.Yen;
+
+    /// <summary>The expression computing <see cref="Typed"/> from the text column (strict: ISO dates, digits-only yen).</summary>
+    public static string TypedExpression(FieldSpec field, string textColumn) => field.Type switch
+    {
+        FieldType.Date => $"case when regexp_full_match({textColumn}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') then try_cast({textColumn} as date) end",
+        FieldType.Yen => $"case when regexp_full_match({textColumn}, '[0-9]{{1,15}}') then try_cast({textColumn} as bigint) end",
+        _ => throw new ArgumentException($"{field.Name} has no typed twin", nameof(field)),
+    };
+
+    private static string Date(string column) => Quote("__date_" + column);
+
+    private static string Yen(string column) => Quote("__yen_" + column);
 
     // Raw identifiers a member must never send; checked on every free-form id column.
     internal const string EmailPattern = @"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}";
@@ -51,12 +70,15 @@ public static class ContractRules
         switch (field.Type)
         {
             case FieldType.Id:
+                // Each check is gated by a cheap test (CASE evaluates its branch only for the rows that pass), because
+                // every id column of every row goes through them.
                 yield return new(RuleIds.PiiEmail, field.Name, "looks like a raw e-mail address; only pseudonymous ids may be sent",
-                    $"regexp_matches({c}, {Literal(EmailPattern)})");
+                    $"case when contains({c}, '@') then regexp_matches({c}, {Literal(EmailPattern)}) else false end");
                 yield return new(RuleIds.PiiPhone, field.Name, "looks like a raw phone number; only pseudonymous ids may be sent",
-                    $"regexp_full_match(regexp_replace({c}, '[-() ]', '', 'g'), {Literal(PhonePattern)})");
+                    $"case when left({c}, 1) in ('0', '8', '+', '(') then regexp_full_match(regexp_replace({c}, '[-() ]', '', 'g'), {Literal(PhonePattern)}) else false end");
                 yield return new(RuleIds.PiiName, field.Name, "looks like a personal name; only pseudonymous ids may be sent",
-                    $"(regexp_matches({c}, {Literal(JapaneseScriptPattern)}) or regexp_full_match({c}, {Literal(LatinFullNamePattern)}))");
+                    $"case when strlen({c}) <> length({c}) then regexp_matches({c}, {Literal(JapaneseScriptPattern)}) " +
+                    $"when contains({c}, ' ') then regexp_full_match({c}, {Literal(LatinFullNamePattern)}) else false end");
                 yield return new(RuleIds.IdFormat, field.Name, $"must match {contract.Limits.IdPattern}",
                     $"not regexp_full_match({c}, {Literal(contract.Limits.IdPattern.TrimStart('^').TrimEnd('$'))})");
                 break;
@@ -70,17 +92,17 @@ public static class ContractRules
                     $"{c} not in ({string.Join(", ", Prefecture.All.Select(p => Literal(p.Code)))})");
                 break;
             case FieldType.Date:
-                yield return new(RuleIds.DateFormat, field.Name, "must be a date YYYY-MM-DD", $"{c} is not null and ms_date({c}) is null");
+                yield return new(RuleIds.DateFormat, field.Name, "must be a date YYYY-MM-DD", $"{c} is not null and {Typed(field)} is null");
                 yield return new(RuleIds.DateRange, field.Name,
                     $"must be between {contract.Limits.EarliestDate} and today ({context.Today:yyyy-MM-dd})",
-                    $"ms_date({c}) not between date {Literal(contract.Limits.EarliestDate)} and date {Literal(Iso(context.Today))}");
+                    $"{Typed(field)} not between date {Literal(contract.Limits.EarliestDate)} and date {Literal(Iso(context.Today))}");
                 break;
             case FieldType.Yen:
                 yield return new(RuleIds.AmountNegative, field.Name, "amounts must not be negative", $"regexp_full_match({c}, '-[0-9]+')");
                 yield return new(RuleIds.AmountFormat, field.Name, "must be a whole number of yen (digits only, no separators)",
-                    $"{c} is not null and ms_yen({c}) is null and not regexp_full_match({c}, '-[0-9]+')");
+                    $"{c} is not null and {Typed(field)} is null and not regexp_full_match({c}, '-[0-9]+')");
                 yield return new(RuleIds.AmountLimit, field.Name, $"exceeds the per-line limit of {contract.Limits.MaxYenPerLine:N0} yen",
-                    $"ms_yen({c}) > {contract.Limits.MaxYenPerLine.ToString(CultureInfo.InvariantCulture)}");
+                    $"{Typed(field)} > {contract.Limits.MaxYenPerLine.ToString(CultureInfo.InvariantCulture)}");
                 break;
             case FieldType.Hmac:
                 yield return new(RuleIds.HmacFormat, field.Name, "must be an HMAC-SHA256 as 64 lower-case hex digits",
@@ -115,13 +137,13 @@ public static class ContractRules
     {
         foreach (var rule in PeriodRule(contract.Transactions, context)) yield return rule;
         yield return new(RuleIds.DateOrder, "contracted_on", "must not be before posted_on",
-            "ms_date(contracted_on) < ms_date(posted_on)");
+            $"{Date("contracted_on")} < {Date("posted_on")}");
         yield return new(RuleIds.DateOrder, "paid_on", "must not be before contracted_on",
-            "ms_date(paid_on) < ms_date(contracted_on)");
+            $"{Date("paid_on")} < {Date("contracted_on")}");
         yield return new(RuleIds.PaidWithinContracted, "paid_jpy", "paid value must not exceed the contracted value",
-            "ms_yen(paid_jpy) > ms_yen(contracted_jpy)");
+            $"{Yen("paid_jpy")} > {Yen("contracted_jpy")}");
         yield return new(RuleIds.FeeWithinValue, "fee_jpy", "fee must not exceed the paid (or, if unpaid, the contracted) value",
-            "ms_yen(fee_jpy) > coalesce(ms_yen(paid_jpy), ms_yen(contracted_jpy), 0)");
+            $"{Yen("fee_jpy")} > coalesce({Yen("paid_jpy")}, {Yen("contracted_jpy")}, 0)");
         foreach (var (status, stage) in contract.Stages)
         {
             foreach (var column in stage.Requires)
@@ -144,7 +166,7 @@ public static class ContractRules
             yield return new(RuleIds.KindAttributes, workerOnly, "is only for workers",
                 $"kind = 'client' and {workerOnly} is not null");
         yield return new(RuleIds.DateOrder, "last_active_on", "must not be before registered_on",
-            "ms_date(last_active_on) < ms_date(registered_on)");
+            $"{Date("last_active_on")} < {Date("registered_on")}");
     }
 
     private static IEnumerable<RowRule> PeriodRule(RecordSpec record, RuleContext context)
@@ -152,7 +174,7 @@ public static class ContractRules
         if (context.Period is not { } period) yield break;
         yield return new(RuleIds.DateInPeriod, record.PeriodDate,
             $"must fall inside the declared export_period {period.Code} ({Iso(period.Start)} to {Iso(period.End)})",
-            $"ms_date({Quote(record.PeriodDate)}) not between date {Literal(Iso(period.Start))} and date {Literal(Iso(period.End))}");
+            $"{Date(record.PeriodDate)} not between date {Literal(Iso(period.Start))} and date {Literal(Iso(period.End))}");
     }
 
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";

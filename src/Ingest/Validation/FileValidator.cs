@@ -31,12 +31,20 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
 
     public FileCheck Check(DeliveredFile file, string displayName, string? expectedPlatform)
     {
-        Execute(ContractRules.MacrosSql);
         var violations = new List<RuleViolation>();
-        if (!LoadRaw(file, displayName, violations))
+        var source = SourceOf(file);
+        List<string> header;
+        try
+        {
+            header = HeaderOf(source);
+        }
+        catch (DuckDBException e)
+        {
+            violations.Add(FileLevel(displayName, RuleIds.CsvStructure, "DuckDB could not read the file: " + e.Message.Split('\n')[0]));
             return new FileCheck(displayName, null, 0, null, violations);
+        }
 
-        var columns = ColumnsOfRaw();
+        var columns = header.Select(h => h.TrimStart('\uFEFF')).ToList(); // a byte-order mark may cling to the first name
         var kind = columns.Contains("transaction_id") ? RecordKind.Transactions
                  : columns.Contains("account_id") ? RecordKind.Registrations
                  : null;
@@ -47,6 +55,8 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
             return new FileCheck(displayName, null, 0, null, violations);
         }
         CheckColumns(kind, columns, displayName, violations);
+        if (!LoadRaw(file, source, kind, header, displayName, violations))
+            return new FileCheck(displayName, kind, 0, null, violations);
 
         var rows = Scalar<long>($"select count(*) from {RawTable}");
         if (rows == 0)
@@ -68,19 +78,44 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
         return new FileCheck(displayName, kind, rows, envelope, violations);
     }
 
-    /// <summary>Reads the whole file, every column as text, into <c>ingest_raw</c>; structural CSV errors are collected, not thrown.</summary>
-    private bool LoadRaw(DeliveredFile file, string displayName, List<RuleViolation> violations)
+    /// <summary>The file as a DuckDB table expression: every column as text, structural CSV errors collected, not thrown.</summary>
+    private static string SourceOf(DeliveredFile file)
     {
-        Execute($"drop table if exists {RawTable}; drop table if exists csv_rejects; drop table if exists csv_scans;");
         var path = ContractRules.Literal(file.ReadablePath);
-        var source = file.Format == FileFormat.Parquet
+        return file.Format == FileFormat.Parquet
             ? $"(select columns(*)::varchar from read_parquet({path}))"
             : $"read_csv({path}, header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', " +
               $"compression = '{(file.ReadableIsGzip ? "gzip" : "none")}', strict_mode = true, null_padding = false, " +
               "store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_scans', max_line_size = 1048576)";
+    }
+
+    private List<string> HeaderOf(string source)
+    {
+        Execute($"drop table if exists {RawTable}; drop table if exists csv_rejects; drop table if exists csv_scans;");
+        var names = new List<string>();
+        using var reader = Query($"select column_name from (describe select * from {source})");
+        while (reader.Read()) names.Add(reader.GetString(0));
+        return names;
+    }
+
+    /// <summary>
+    /// Reads the whole file into <c>ingest_raw</c>: the contract's columns as text (absent ones empty, so every rule can
+    /// name them), plus the typed twin of each date and money column.
+    /// </summary>
+    private bool LoadRaw(DeliveredFile file, string source, string kind, List<string> header, string displayName, List<RuleViolation> violations)
+    {
+        var select = new List<string>();
+        foreach (var field in ExportContract.V1.ColumnsOf(kind))
+        {
+            var present = header.FirstOrDefault(h => h.TrimStart('\uFEFF') == field.Name);
+            var text = present is null ? "null::varchar" : ContractRules.Quote(present);
+            select.Add($"{text} as {ContractRules.Quote(field.Name)}");
+            if (ContractRules.HasTypedTwin(field))
+                select.Add($"{ContractRules.TypedExpression(field, text)} as {ContractRules.Typed(field)}");
+        }
         try
         {
-            Execute($"create temp table {RawTable} as select * from {source}");
+            Execute($"create temp table {RawTable} as select {string.Join(", ", select)} from {source}");
         }
         catch (DuckDBException e)
         {
@@ -100,22 +135,7 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
         return true;
     }
 
-    private List<string> ColumnsOfRaw()
-    {
-        var names = new List<string>();
-        using var reader = Query($"select column_name from (describe {RawTable})");
-        while (reader.Read()) names.Add(reader.GetString(0));
-        // A UTF-8 byte-order mark may survive into the first header name.
-        if (names.Count > 0 && names[0].StartsWith('\uFEFF'))
-        {
-            var clean = names[0].TrimStart('\uFEFF');
-            Execute($"alter table {RawTable} rename column {ContractRules.Quote(names[0])} to {ContractRules.Quote(clean)}");
-            names[0] = clean;
-        }
-        return names;
-    }
-
-    private void CheckColumns(string kind, List<string> columns, string displayName, List<RuleViolation> violations)
+    private static void CheckColumns(string kind, List<string> columns, string displayName, List<RuleViolation> violations)
     {
         var contractColumns = ExportContract.V1.ColumnsOf(kind);
         foreach (var extra in columns.Where(c => contractColumns.All(f => f.Name != c)))
@@ -125,14 +145,9 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
                 : (RuleIds.UnknownColumn, $"is not a column of contract v1 {kind}; remove it or ask the association to add it");
             violations.Add(new RuleViolation(rule, extra, 1, [new ValidationError(displayName, 1, extra, null, rule, $"column {why}")]));
         }
-        foreach (var field in contractColumns.Where(f => !columns.Contains(f.Name)))
-        {
-            if (field.Required)
-                violations.Add(new RuleViolation(RuleIds.MissingColumn, field.Name, 1,
-                    [new ValidationError(displayName, 1, field.Name, null, RuleIds.MissingColumn, "required column is missing from the header")]));
-            // Absent optional (or missing required) columns become empty ones, so every rule can name them.
-            Execute($"alter table {RawTable} add column {ContractRules.Quote(field.Name)} varchar");
-        }
+        foreach (var field in contractColumns.Where(f => f.Required && !columns.Contains(f.Name)))
+            violations.Add(new RuleViolation(RuleIds.MissingColumn, field.Name, 1,
+                [new ValidationError(displayName, 1, field.Name, null, RuleIds.MissingColumn, "required column is missing from the header")]));
     }
 
     private Dictionary<string, string?> FirstRow()
@@ -173,10 +188,12 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
     private IEnumerable<RuleViolation> CheckUniqueKey(string[] key, string displayName)
     {
         var keyList = string.Join(", ", key.Select(ContractRules.Quote));
-        var duplicates = $"select rowid, {keyList}, count(*) over (partition by {keyList}) as n from {RawTable}";
-        var count = Scalar<long>($"select count(*) from ({duplicates}) where n > 1 and {string.Join(" and ", key.Select(k => ContractRules.Quote(k) + " is not null"))}");
+        var complete = string.Join(" and ", key.Select(k => ContractRules.Quote(k) + " is not null"));
+        // A grouped count first (cheap); the window that finds the offending lines runs only when there are duplicates.
+        var count = Scalar<long>($"select cast(coalesce(sum(n), 0) as bigint) from (select count(*) as n from {RawTable} where {complete} group by {keyList} having count(*) > 1)");
         if (count == 0) yield break;
-        var keyValue = string.Join(" || '|' || ", key.Select(k => $"coalesce({ContractRules.Quote(k)}, '')"));
+        var duplicates = $"select rowid, {keyList}, count(*) over (partition by {keyList}) as n from {RawTable} where {complete}";
+        var keyValue = string.Join(" || '|' || ", key.Select(ContractRules.Quote));
         var examples = Examples(
             $"select rowid + 2, null, {keyValue}, null from ({duplicates}) where n > 1 order by {keyList}, rowid limit {ExamplesPerRule}",
             displayName, RuleIds.UniqueKey, string.Join("+", key), $"({string.Join(", ", key)}) appears more than once in the file");
