@@ -20,6 +20,7 @@ public sealed class Warehouse : IDisposable
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         var warehouse = new Warehouse(path, Open($"Data Source={path}", path));
+        warehouse.BoundMemory();
         SqlScripts.ExecuteScript(warehouse.Connection, SqlScripts.Core("schema.sql"));
         return warehouse;
     }
@@ -30,6 +31,17 @@ public sealed class Warehouse : IDisposable
         if (!File.Exists(path))
             throw new WarehouseUnavailableException($"No database at {path}: run 'marketstats ingest' or 'marketstats demo' first.");
         return new Warehouse(path, Open($"Data Source={path};ACCESS_MODE=READ_ONLY", path));
+    }
+
+    /// <summary>DuckDB's memory ceiling; beyond it, work spills to a folder beside the database (MARKETSTATS_DUCKDB_MEMORY overrides).</summary>
+    public const string DefaultMemoryLimit = "512MB";
+
+    /// <summary>Caps DuckDB's memory so that a bigger export spills to disk instead of growing the process.</summary>
+    private void BoundMemory()
+    {
+        var limit = Environment.GetEnvironmentVariable("MARKETSTATS_DUCKDB_MEMORY") is { Length: > 0 } v ? v : DefaultMemoryLimit;
+        var spill = System.IO.Path.GetFullPath(Path) + ".tmp";
+        Execute($"set memory_limit = '{limit.Replace("'", "", StringComparison.Ordinal)}'; set temp_directory = '{spill.Replace("'", "''", StringComparison.Ordinal)}'");
     }
 
     private static DuckDBConnection Open(string connectionString, string path)
