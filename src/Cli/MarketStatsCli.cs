@@ -17,9 +17,16 @@ public static class ExitCodes
 
 public static class MarketStatsCli
 {
+    private static readonly Option<bool> ProgressOption = new("--progress")
+    {
+        Description = "Report progress on stderr even when stdout is not a terminal.",
+        Recursive = true,
+    };
+
     public static RootCommand BuildRoot(CliContext context)
     {
         var root = new RootCommand("MarketStats: the association's market survey pipeline (ingest → staging → linkage → marts → reports).");
+        root.Options.Add(ProgressOption);
         root.Subcommands.Add(DemoCommand.Build(context));
         root.Subcommands.Add(GenerateCommand.Build(context));
         root.Subcommands.Add(KeygenCommand.Build(context));
@@ -42,6 +49,7 @@ public static class MarketStatsCli
             stderr.WriteLine("Run 'marketstats --help' (or '<command> --help') for usage.");
             return ExitCodes.Usage;
         }
+        context.ForceProgress = parse.GetValue(ProgressOption);
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
