@@ -31,7 +31,7 @@ public sealed class IngestCrashTests : IDisposable
             if (line.Contains("validating", StringComparison.Ordinal) && !sawLock)
             {
                 // While the child writes, a second process must be told clearly, not handed a corrupt file.
-                var (code, error) = await RunInProcess("sql", "select 1", "--db", db);
+                var (code, _, error) = await CliRunner.Run("sql", "select 1", "--db", db);
                 Assert.Equal(ExitCodes.CouldNotRun, code);
                 Assert.Contains("in use by another MarketStats process", error);
                 sawLock = true;
@@ -56,12 +56,5 @@ public sealed class IngestCrashTests : IDisposable
             Assert.Equal(1, warehouse.Scalar<long>("select count(*) from ingest_files"));
             Assert.Equal(generated.TransactionRows, warehouse.Scalar<long>("select count(distinct transaction_id) from raw_transactions"));
         }
-    }
-
-    private static async Task<(int Code, string Error)> RunInProcess(params string[] args)
-    {
-        var (output, error) = (new StringWriter(), new StringWriter());
-        var code = await MarketStatsCli.RunAsync(args, output, error);
-        return (code, error.ToString());
     }
 }
