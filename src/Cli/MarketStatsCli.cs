@@ -30,6 +30,7 @@ public static class MarketStatsCli
         root.Subcommands.Add(DemoCommand.Build(context));
         root.Subcommands.Add(GenerateCommand.Build(context));
         root.Subcommands.Add(KeygenCommand.Build(context));
+        root.Subcommands.Add(ContractCommand.Build(context));
         root.Subcommands.Add(ValidateCommand.Build(context));
         root.Subcommands.Add(IngestCommand.Build(context));
         root.Subcommands.Add(SqlCommand.Build(context));

@@ -1,0 +1,100 @@
+using System.Text;
+using MarketStats.Core.Contract;
+using MarketStats.Core.Domain;
+
+namespace MarketStats.Ingest.Validation;
+
+/// <summary>The reference part of <c>docs/export-contract.md</c>, generated from the contract definition and the validator's rules.</summary>
+/// <remarks>A test holds the document's generated section equal to this output, so the published text cannot drift from what is enforced.</remarks>
+public static class ContractDocument
+{
+    public const string BeginMarker = "<!-- BEGIN GENERATED: marketstats contract --format markdown -->";
+    public const string EndMarker = "<!-- END GENERATED -->";
+
+    private static readonly (string Rule, string What)[] FileRules =
+    [
+        (RuleIds.Unreadable, "The bytes decode as UTF-8 (with or without BOM) or as CP932; otherwise the file is refused with the line of the first bad byte."),
+        (RuleIds.CsvStructure, "Every CSV row has as many fields as the header (DuckDB's strict CSV reader); quotes are `\"`, escaped by doubling."),
+        (RuleIds.UnknownKind, "The header holds `transaction_id` (transactions) or `account_id` (registrations)."),
+        (RuleIds.MissingColumn, "Every required column is in the header."),
+        (RuleIds.UnknownColumn, "No column outside the contract (ask the association to add one)."),
+        (RuleIds.PiiColumn, "No column whose name suggests a raw personal identifier (mail, phone, tel, name, address, birth, postcode, 氏名, 住所, …); the whole file is refused."),
+        (RuleIds.Empty, "At least one row (the rows declare the file's period)."),
+        (RuleIds.UniqueKey, "The record key is unique within the file."),
+        (RuleIds.UniqueAcrossFiles, "The record key is not already loaded from another file of the same platform (a corrected re-export of the same period is the exception: it replaces)."),
+        (RuleIds.StaleRevision, "A file for a platform, record kind and period that is already loaded with different content must carry a higher `export_revision`."),
+        (RuleIds.PeriodOverlap, "Periods of one platform and record kind do not overlap (`FY2024` and `2024-05` cannot both be loaded)."),
+    ];
+
+    public static string Markdown(ExportContract? contract = null)
+    {
+        contract ??= ExportContract.V1;
+        var md = new StringBuilder();
+        md.AppendLine(BeginMarker);
+        md.AppendLine($"### Envelope columns (every file, contract `{contract.Contract}` v{contract.Version})");
+        md.AppendLine();
+        FieldTable(md, contract.Envelope);
+        foreach (var (kind, record) in contract.Records)
+        {
+            md.AppendLine($"### `{kind}`: {record.Grain}");
+            md.AppendLine();
+            md.AppendLine($"Key: `({string.Join(", ", record.Key)})`. The date that must fall inside `export_period`: `{record.PeriodDate}`.");
+            md.AppendLine();
+            FieldTable(md, record.Fields);
+        }
+        md.AppendLine("### Code lists");
+        md.AppendLine();
+        md.AppendLine("| list | codes |");
+        md.AppendLine("|---|---|");
+        foreach (var (name, codes) in contract.CodeLists)
+            md.AppendLine($"| `{name}` | {string.Join(", ", codes.Select(c => $"`{c}`"))} |");
+        md.AppendLine($"| prefecture | JIS X 0401 two-digit codes `01` ({Prefecture.All[0].NameEn}) to `47` ({Prefecture.All[^1].NameEn}); see `data/prefectures.csv` |");
+        md.AppendLine();
+        md.AppendLine("### Status and the stages it implies (transactions)");
+        md.AppendLine();
+        md.AppendLine("| status | requires | must be empty |");
+        md.AppendLine("|---|---|---|");
+        foreach (var (status, stage) in contract.Stages)
+            md.AppendLine($"| `{status}` | {Codes(stage.Requires)} | {Codes(stage.Forbids)} |");
+        md.AppendLine();
+        md.AppendLine("### Validation rules");
+        md.AppendLine();
+        md.AppendLine("Every error names the file, line, column, value and one of these rule ids. A file that breaks any rule is refused whole.");
+        md.AppendLine();
+        md.AppendLine("| rule | applies to | check |");
+        md.AppendLine("|---|---|---|");
+        foreach (var (rule, what) in FileRules)
+            md.AppendLine($"| `{rule}` | file | {what} |");
+        var sample = new RuleContext(new DateOnly(2026, 1, 1), "P01",
+            ContractRules.FileConstantColumns.ToDictionary(c => c, _ => (string?)"…"), ExportPeriod.Parse("FY2024"));
+        foreach (var kind in contract.Records.Keys)
+        {
+            var rules = ContractRules.For(kind, sample, contract).Where(r => r.Id is not (RuleIds.StatusRequires or RuleIds.StatusForbids));
+            foreach (var group in rules.GroupBy(r => (r.Id, r.Message)))
+            {
+                var message = group.Key.Message.Replace("2026-01-01", "the day of ingest").Replace("FY2024 (2024-04-01 to 2025-03-31)", "(its first and last day)")
+                    .Replace("'P01'", "(the folder name)").Replace("'…'", "…").Replace("|", "\\|");
+                md.AppendLine($"| `{group.Key.Id}` | {kind}: {Codes([.. group.Select(r => r.Column).Distinct()])} | {message} |");
+            }
+        }
+        md.AppendLine($"| `{RuleIds.StatusRequires}` | transactions | a column the status table above lists as required for the line's status is empty |");
+        md.AppendLine($"| `{RuleIds.StatusForbids}` | transactions | a column the status table above lists as empty for the line's status has a value |");
+        md.AppendLine();
+        md.AppendLine(EndMarker);
+        return md.ToString();
+    }
+
+    private static void FieldTable(StringBuilder md, IEnumerable<FieldSpec> fields)
+    {
+        md.AppendLine("| field | type | required | meaning | 意味 |");
+        md.AppendLine("|---|---|---|---|---|");
+        foreach (var f in fields)
+        {
+            var type = f.Type == FieldType.Code ? $"code (`{f.CodeList}`)" : f.Type.ToString().ToLowerInvariant();
+            md.AppendLine($"| `{f.Name}` | {type} | {(f.Required ? "yes" : "no")} | {f.En} | {f.Ja} |");
+        }
+        md.AppendLine();
+    }
+
+    private static string Codes(IEnumerable<string> names) => names.Any() ? string.Join(", ", names.Select(n => $"`{n}`")) : "—";
+}
