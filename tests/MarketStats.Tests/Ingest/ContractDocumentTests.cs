@@ -1,28 +1,23 @@
 using MarketStats.Core.Contract;
 using MarketStats.Ingest.Validation;
+using MarketStats.Tests.Support;
 
 namespace MarketStats.Tests.Ingest;
 
 public sealed class ContractDocumentTests
 {
-    private static string RepositoryFile(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MarketStats.sln"))) return Path.Combine(dir.FullName, relative);
-        throw new FileNotFoundException("not inside the repository", relative);
-    }
 
     [Fact]
     public void The_published_document_carries_exactly_the_generated_reference()
     {
-        var document = File.ReadAllText(RepositoryFile("docs/export-contract.md")).ReplaceLineEndings("\n");
+        var document = File.ReadAllText(Repository.File("docs/export-contract.md")).ReplaceLineEndings("\n");
         var start = document.IndexOf(ContractDocument.BeginMarker, StringComparison.Ordinal);
         var end = document.IndexOf(ContractDocument.EndMarker, StringComparison.Ordinal) + ContractDocument.EndMarker.Length;
         Assert.True(start >= 0 && end > start, "generated section markers are missing");
         var expected = ContractDocument.Markdown().ReplaceLineEndings("\n").TrimEnd();
         if (document[start..end] != expected)
         {
-            File.WriteAllText(RepositoryFile("docs/export-contract.received.txt"), expected);
+            File.WriteAllText(Repository.File("docs/export-contract.received.txt"), expected);
             Assert.Fail("docs/export-contract.md is out of date: run `marketstats contract --format markdown` and paste its output (docs/export-contract.received.txt).");
         }
     }
@@ -30,7 +25,7 @@ public sealed class ContractDocumentTests
     [Fact]
     public void The_document_keeps_every_field_name_members_were_given()
     {
-        var document = File.ReadAllText(RepositoryFile("docs/export-contract.md"));
+        var document = File.ReadAllText(Repository.File("docs/export-contract.md"));
         string[] published =
         [
             "platform_id", "transaction_id", "job_id", "form", "category", "status", "posted_on", "contracted_on", "paid_on",
@@ -46,7 +41,7 @@ public sealed class ContractDocumentTests
     [Fact]
     public void The_transactions_example_in_the_document_is_valid()
     {
-        var document = File.ReadAllText(RepositoryFile("docs/export-contract.md")).ReplaceLineEndings("\n");
+        var document = File.ReadAllText(Repository.File("docs/export-contract.md")).ReplaceLineEndings("\n");
         var start = document.IndexOf("```csv\n", StringComparison.Ordinal) + 7;
         var example = document[start..document.IndexOf("```", start, StringComparison.Ordinal)];
         var path = Path.Combine(Directory.CreateTempSubdirectory("marketstats-doc-").FullName, "transactions_FY2024.csv");
