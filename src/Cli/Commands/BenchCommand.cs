@@ -49,11 +49,15 @@ public static class BenchCommand
 
         var typedColumns = string.Join(", ", ExportContract.V1.ColumnsOf(RecordKind.Transactions).Select(f =>
             $"'{f.Name}': '{f.Type switch { FieldType.Date => "DATE", FieldType.Yen => "BIGINT", FieldType.Int => "INTEGER", _ => "VARCHAR" }}'"));
+        // Ingest runs first so that the peak memory read after it is ingest's own (DuckDB capped as in production);
+        // the raw baselines run with DuckDB's defaults. The file was just written, so every reader finds it cached.
+        var ingest = Best(i => Ingest(context, work, i, inbox));
+        var ingestPeakRss = PeakRssBytes();
         var results = new List<(string Name, double Seconds)>
         {
             ("duckdb read_csv (auto-detect) into a table", Best(i => RawRead(work, i, $"read_csv('{export}')"))),
             ("duckdb read_csv (typed columns) into a table", Best(i => RawRead(work, i, $"read_csv('{export}', header = true, columns = {{{typedColumns}}})"))),
-            ("marketstats ingest (hash, encoding, validation, load)", Best(i => Ingest(context, work, i, inbox))),
+            ("marketstats ingest (hash, encoding, validation, load)", ingest),
         };
 
         var baseline = results[0].Seconds;
@@ -64,7 +68,7 @@ public static class BenchCommand
                 $"{name,-56} {seconds,7:F2} s  {generated.TransactionRows / seconds,12:N0} rows/s  {seconds / baseline,5:F2}x baseline"));
         context.Result("ingest_vs_raw_read_csv", (results[2].Seconds / baseline).ToString("F2", CultureInfo.InvariantCulture));
         context.Result("ingest_vs_typed_read_csv", (results[2].Seconds / results[1].Seconds).ToString("F2", CultureInfo.InvariantCulture));
-        context.Result("peak_rss_mb", (PeakRssBytes() / 1e6).ToString("F0", CultureInfo.InvariantCulture));
+        context.Result("ingest_peak_rss_mb", (ingestPeakRss / 1e6).ToString("F0", CultureInfo.InvariantCulture));
         Directory.Delete(work, recursive: true);
     }
 
