@@ -35,6 +35,7 @@ public static class MarketStatsCli
         root.Subcommands.Add(IngestCommand.Build(context));
         root.Subcommands.Add(SqlCommand.Build(context));
         root.Subcommands.Add(BenchCommand.Build(context));
+        root.Subcommands.Add(ScheduleCommand.Build(context));
         return root;
     }
 
@@ -53,7 +54,12 @@ public static class MarketStatsCli
         context.ForceProgress = parse.GetValue(ProgressOption);
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            return await parse.InvokeAsync(new InvocationConfiguration
+            {
+                Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false,
+                // null: System.CommandLine leaves Ctrl-C / SIGTERM alone, because 'schedule run' waits for its running job itself.
+                ProcessTerminationTimeout = ScheduleCommand.HandlesItsOwnSignals(parse) ? null : TimeSpan.FromSeconds(2),
+            });
         }
         catch (WarehouseUnavailableException e)
         {

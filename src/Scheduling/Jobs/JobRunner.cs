@@ -1,0 +1,54 @@
+using MarketStats.Core.Storage;
+using Quartz;
+
+namespace MarketStats.Scheduling.Jobs;
+
+/// <summary>What every job does around its work: the shared database lock, the job-history record, and one log line.</summary>
+public sealed class JobRunner(JobHistory history, TextWriter log)
+{
+    /// <summary>One lock across all job types that open DuckDB: it allows one writer, so database jobs queue here instead of failing each other.</summary>
+    /// <remarks>[DisallowConcurrentExecution] stops two runs of the same job; this stops an ingest and a link at once. Another
+    /// process holding the database is reported by <see cref="WarehouseUnavailableException"/> and recorded as database-busy.</remarks>
+    private readonly SemaphoreSlim databaseLock = new(1, 1);
+
+    /// <summary>Raised after each run is recorded (for <c>schedule trigger</c>, which waits for its one run).</summary>
+    public event Action<string, WorkOutcome>? Completed;
+
+    public async ValueTask Run(IJobExecutionContext context, string job, bool usesDatabase, Func<CancellationToken, Task<WorkOutcome>> work, CancellationToken ct)
+    {
+        var id = history.Start(job, context.Scheduler.SchedulerInstanceId, context.ScheduledFireTimeUtc);
+        var holdsLock = false;
+        WorkOutcome outcome;
+        try
+        {
+            if (usesDatabase)
+            {
+                await databaseLock.WaitAsync(ct);
+                holdsLock = true;
+            }
+            outcome = await work(ct);
+        }
+        catch (WarehouseUnavailableException e)
+        {
+            outcome = new WorkOutcome(JobHistory.DatabaseBusy, [], "the database is in use by another process", e.Message);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            outcome = new WorkOutcome(JobHistory.Cancelled, [], "stopped by shutdown; work in progress was abandoned whole", "cancelled");
+        }
+        catch (Exception e)
+        {
+            // A job must never throw into Quartz: the failure belongs in the history, and the next fire tries again.
+            outcome = new WorkOutcome(JobHistory.Failed, [], "failed", $"{e.GetType().Name}: {e.Message}");
+        }
+        finally
+        {
+            if (holdsLock) databaseLock.Release();
+        }
+        history.Finish(id, outcome.Status, outcome.Error, outcome.FilesTouched);
+        context.Result = outcome;
+        log.WriteLine($"run: {job} {outcome.Status}: {outcome.Summary}{(outcome.Error is null ? "" : " — " + outcome.Error)}");
+        log.Flush();
+        Completed?.Invoke(job, outcome);
+    }
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+using MarketStats.Core.Storage;
+using MarketStats.Ingest;
+using MarketStats.Linkage;
+using MarketStats.Reports;
+using MarketStats.Scheduling.Pulling;
+
+namespace MarketStats.Scheduling;
+
+/// <summary>How one piece of scheduled work ended: a job-history status, the files it touched, and a line for people.</summary>
+public sealed record WorkOutcome(string Status, IReadOnlyList<string> FilesTouched, string Summary, string? Error = null);
+
+/// <summary>The work behind each scheduled job, one method per job; the jobs only call these, so anything they do can be run by hand.</summary>
+public sealed class ScheduledWork(ScheduleConfig config, SourcePuller puller, TimeProvider clock, ISurveyPublication publication)
+{
+    public async Task<WorkOutcome> Pull(string platform, CancellationToken ct)
+    {
+        var summary = await puller.PullAsync(config.Source(platform), ct);
+        var touched = summary.Landed.Select(n => Path.Combine(config.InboxPath, platform, n)).Concat(summary.Quarantined).ToList();
+        var line = $"landed {summary.Landed.Count}, skipped {summary.Skipped.Count}, quarantined {summary.Quarantined.Count}, failed {summary.Failed.Count}";
+        if (summary.AnyFailed) return new WorkOutcome(JobHistory.Failed, touched, line, string.Join("; ", summary.Failed));
+        if (summary.AnyQuarantined) return new WorkOutcome(JobHistory.ProblemFound, touched, line, $"quarantined: {string.Join(", ", summary.Quarantined)}");
+        return new WorkOutcome(JobHistory.Succeeded, touched, line);
+    }
+
+    public WorkOutcome Ingest(CancellationToken ct)
+    {
+        using var warehouse = Warehouse.OpenForWrite(config.DatabasePath);
+        Directory.CreateDirectory(config.InboxPath);
+        var summary = new Ingestor(warehouse, clock).IngestInbox(config.InboxPath, config.QuarantinePath, ct);
+        new SqlModelRunner(warehouse).Run(StagingModels.Models, StagingModels.Tests);
+        var touched = summary.Files.Where(f => f.Kind != FileOutcomeKind.Skipped).Select(f => f.QuarantinedTo ?? f.Path).ToList();
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"loaded {summary.Count(FileOutcomeKind.Loaded) + summary.Count(FileOutcomeKind.Replaced)}, skipped {summary.Count(FileOutcomeKind.Skipped)}, rejected {summary.Count(FileOutcomeKind.Rejected)}, rows {summary.RowsLoaded}");
+        return summary.AnyRejected
+            ? new WorkOutcome(JobHistory.ProblemFound, touched, line, $"{summary.Count(FileOutcomeKind.Rejected)} file(s) quarantined in {config.QuarantinePath}")
+            : new WorkOutcome(JobHistory.Succeeded, touched, line);
+    }
+
+    public WorkOutcome Link()
+    {
+        using var warehouse = Warehouse.OpenForWrite(config.DatabasePath);
+        // Linkage reads staging: make sure it exists even before the first ingest has run.
+        new SqlModelRunner(warehouse).Run(StagingModels.Models, StagingModels.Tests);
+        var linkage = new ExactLinker(warehouse).Link();
+        return new WorkOutcome(JobHistory.Succeeded, [], string.Create(CultureInfo.InvariantCulture, $"{linkage.Accounts} accounts, {linkage.Persons} persons"));
+    }
+
+    public WorkOutcome BuildMarts()
+    {
+        using var warehouse = Warehouse.OpenForWrite(config.DatabasePath);
+        MarketSizeReport.BuildMarts(warehouse);
+        return new WorkOutcome(JobHistory.Succeeded, [], "marts rebuilt");
+    }
+
+    public WorkOutcome PublishSurvey()
+    {
+        using var warehouse = Warehouse.OpenForWrite(config.DatabasePath);
+        // One folder per publication day (in the schedule's time zone), so a re-run never overwrites last year's survey.
+        var folder = Path.Combine(config.OutputPath, TimeZoneInfo.ConvertTime(clock.GetUtcNow(), config.Zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        var files = publication.Publish(warehouse, folder, config.PublishLanguage);
+        return new WorkOutcome(JobHistory.Succeeded, files, $"published {files.Count} file(s) in {folder}");
+    }
+}
+
+/// <summary>What the yearly publish job writes. The seam for the survey report, which is being built in parallel: today it is the market-size report.</summary>
+public interface ISurveyPublication
+{
+    /// <summary>Builds what it needs and writes the publication into <paramref name="folder"/>; returns the files written.</summary>
+    IReadOnlyList<string> Publish(Warehouse warehouse, string folder, string lang);
+}
+
+/// <summary>Publishes the market-size workbook and charts (until the survey report replaces it behind <see cref="ISurveyPublication"/>).</summary>
+public sealed class MarketSizePublication : ISurveyPublication
+{
+    public IReadOnlyList<string> Publish(Warehouse warehouse, string folder, string lang)
+    {
+        MarketSizeReport.BuildMarts(warehouse);
+        var output = new MarketSizeReport().Write(warehouse, folder, lang);
+        return [output.WorkbookPath, .. output.ChartPaths];
+    }
+}
