@@ -35,8 +35,12 @@ public sealed class SqlModelRunner(Warehouse warehouse, TextWriter? trace = null
         foreach (var model in models)
         {
             var kind = model.Materialise ? "table" : "view";
-            // A table and a view cannot share a name: drop whichever is there before re-creating.
-            var sql = $"drop view if exists {model.Name}; drop table if exists {model.Name};\ncreate {kind} {model.Name} as\n{model.Sql}";
+            // A table and a view cannot share a name: drop whichever is there before re-creating. DuckDB refuses
+            // "drop view if exists x" when x is a table (and the reverse), so ask what x is first; a re-run must work.
+            var existing = warehouse.Scalar<string>(
+                "select table_type from information_schema.tables where table_name = $1 and table_schema = current_schema()", model.Name);
+            var drop = existing switch { "VIEW" => $"drop view {model.Name};\n", "BASE TABLE" => $"drop table {model.Name};\n", _ => "" };
+            var sql = $"{drop}create {kind} {model.Name} as\n{model.Sql}";
             trace?.WriteLine($"-- model {model.Name} ({kind})\n{sql};");
             warehouse.Execute(sql);
         }
