@@ -70,13 +70,17 @@ public static class ScheduleCommand
         {
             var settings = Load(parse, config);
             var now = context.Clock.GetUtcNow();
+            var lastRuns = new JobHistory(settings.JobHistoryPath, context.Clock).Runs().GroupBy(r => r.Job).ToDictionary(g => g.Key, g => g.Last());
             foreach (var job in SchedulerHost.Definitions(settings))
             {
+                var last = lastRuns.TryGetValue(job.Name, out var run)
+                    ? $"{run.Status} at {TimeZoneInfo.ConvertTime(run.StartedUtc, settings.Zone).ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture)}"
+                    : "never";
                 var next = job.Cron is null
                     ? "not scheduled (run with 'schedule trigger')"
                     : string.Join(", ", SchedulerHost.NextFireTimes(settings, job.Cron, now).Take(parse.GetValue(count))
                         .Select(t => t.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture)));
-                context.Result(job.Name, $"next {next}; cron \"{job.Cron ?? "-"}\" ({settings.TimeZone}); misfire: {job.MisfireText}");
+                context.Result(job.Name, $"next {next}; cron \"{job.Cron ?? "-"}\" ({settings.TimeZone}); misfire: {job.MisfireText}; last run: {last}");
             }
             return Task.FromResult(ExitCodes.Success);
         });

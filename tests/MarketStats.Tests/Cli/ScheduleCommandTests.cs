@@ -45,6 +45,7 @@ public sealed class ScheduleCommandTests : IDisposable
         Assert.All(runs, r => Assert.True(r.EndedUtc >= r.StartedUtc));
         Assert.Equal(2, runs[0].FilesTouched.Count); // pull: the two files it put in the inbox
         Assert.Equal(2, runs[1].FilesTouched.Count); // ingest: the two files it loaded
+        // build-marts then publish-survey rebuild the marts on an existing database: a regression test for re-runs.
         using var warehouse = Warehouse.OpenReadOnly(temp["marketstats.duckdb"]);
         Assert.Equal(8L, warehouse.Scalar<long>("select count(*) from raw_transactions"));
     }
@@ -79,6 +80,18 @@ public sealed class ScheduleCommandTests : IDisposable
         Assert.StartsWith("next 2026-11-24 04:00:00 +09:00;", results["ingest"].Single());
         Assert.StartsWith("next 2027-07-01 10:00:00 +09:00;", results["publish-survey"].Single());
         Assert.Contains("not scheduled", results["link"].Single());
+        Assert.EndsWith("last run: never", results["ingest"].Single());
+    }
+
+    [Fact]
+    public async Task Schedule_and_its_subcommands_have_help()
+    {
+        foreach (var args in new[] { new[] { "schedule", "--help" }, ["schedule", "run", "--help"], ["schedule", "list", "--help"], ["schedule", "trigger", "--help"] })
+        {
+            var (code, output, _) = await CliRunner.Run(args);
+            Assert.Equal(ExitCodes.Success, code);
+            Assert.Contains("Usage:", output);
+        }
     }
 
     [Theory]
