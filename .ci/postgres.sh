@@ -20,10 +20,13 @@ fi
 for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
 pg_isready -h 127.0.0.1 -p 5432
 
-as_postgres() { if [ "$(id -u)" -eq 0 ]; then su postgres -c "$1"; else sudo -u postgres bash -c "$1"; fi; }
+# cd /tmp: the postgres user cannot read the caller's folder (psql would warn on every call).
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then (cd /tmp && su postgres -c "$1"); else (cd /tmp && sudo -u postgres bash -c "$1"); fi; }
 # Debian's default pg_hba.conf already allows password (scram) logins over 127.0.0.1.
 as_postgres "psql -v ON_ERROR_STOP=1 -q -tc \"select 1 from pg_roles where rolname = 'marketstats'\" | grep -q 1 \
-  || psql -v ON_ERROR_STOP=1 -q -c \"create role marketstats login password 'marketstats'\""
+  || psql -v ON_ERROR_STOP=1 -q -c \"create role marketstats\""
+# Always (re)set: a role left from an earlier setup with another password would make every test fail to log in.
+as_postgres "psql -v ON_ERROR_STOP=1 -q -c \"alter role marketstats with login password 'marketstats'\""
 as_postgres "psql -v ON_ERROR_STOP=1 -q -tc \"select 1 from pg_database where datname = 'marketstats_test'\" | grep -q 1 \
   || psql -v ON_ERROR_STOP=1 -q -c \"create database marketstats_test owner marketstats\""
 

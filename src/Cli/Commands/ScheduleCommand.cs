@@ -42,8 +42,9 @@ public static class ScheduleCommand
             using var stop = new CancellationTokenSource();
             void RequestStop(PosixSignalContext signal)
             {
+                if (stop.IsCancellationRequested) return; // a second Ctrl-C: let the runtime end the process now
                 signal.Cancel = true; // stop the scheduler ourselves instead of letting the runtime end the process mid-job
-                context.Error.WriteLine($"{signal.Signal} received: finishing or abandoning the current job, then stopping.");
+                context.Error.WriteLine($"{signal.Signal} received: finishing or abandoning the current job, then stopping (again to stop at once).");
                 stop.Cancel();
             }
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, RequestStop);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MarketStats.Scheduling;
 using MarketStats.Tests.Support;
 using Npgsql;
@@ -41,34 +40,71 @@ public sealed class ClusteredSchedulerTests : IDisposable
             }
             """);
         var environment = new Dictionary<string, string> { [ConnectionVariable] = connection };
-        var nodes = new[] { CliProcess.Start(environment, "schedule", "run", "--config", temp["schedule.json"]), CliProcess.Start(environment, "schedule", "run", "--config", temp["schedule.json"]) };
-        var outputs = nodes.Select(n => (Out: n.StandardOutput.ReadToEndAsync(), Err: n.StandardError.ReadToEndAsync())).ToArray();
+        var nodes = new[] { Node.Start(environment, temp["schedule.json"]), Node.Start(environment, temp["schedule.json"]) };
+        var history = new JobHistory(temp["job-history.sqlite"], TimeProvider.System);
+        DateTimeOffset bothRunning;
         try
         {
-            await Task.Delay(TimeSpan.FromSeconds(14));
-            foreach (var node in nodes) CliProcess.Terminate(node);
+            // Count only the slots after both nodes were up: before that, one node alone proves nothing.
+            using var starting = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await Task.WhenAll(nodes.Select(n => n.Ready.Task.WaitAsync(starting.Token)));
+            bothRunning = DateTimeOffset.UtcNow.AddSeconds(1);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (SlotsSince(history, bothRunning).Count < 5 && DateTime.UtcNow < deadline) await Task.Delay(250);
+            foreach (var node in nodes) CliProcess.Terminate(node.Process);
             using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            foreach (var node in nodes) await node.WaitForExitAsync(stopping.Token);
+            foreach (var node in nodes) await node.Process.WaitForExitAsync(stopping.Token);
         }
         finally
         {
-            foreach (var node in nodes.Where(n => !n.HasExited)) node.Kill(entireProcessTree: true);
+            foreach (var node in nodes.Where(n => !n.Process.HasExited)) node.Process.Kill(entireProcessTree: true);
             await DeleteSchedule(connection, schedulerName);
         }
 
-        for (var i = 0; i < nodes.Length; i++)
+        foreach (var node in nodes)
         {
-            var (stdout, stderr) = (await outputs[i].Out, await outputs[i].Err);
-            Assert.True(nodes[i].ExitCode == 0, $"node {i} exited {nodes[i].ExitCode}\n{stdout}\n{stderr}");
+            var (stdout, stderr) = (string.Join('\n', node.Lines), await node.Error);
+            Assert.True(node.Process.ExitCode == 0, $"a node exited {node.Process.ExitCode}\n{stdout}\n{stderr}");
             Assert.Contains("stopped: cleanly", stdout);
         }
-        var runs = new JobHistory(temp["job-history.sqlite"], TimeProvider.System).Runs().Where(r => r.Job == "pull-P01").ToList();
-        var perSlot = runs.GroupBy(r => r.ScheduledFireUtc).ToDictionary(g => g.Key!.Value, g => g.Count());
+        var perSlot = SlotsSince(history, bothRunning);
+        var runs = history.Runs().Where(r => r.Job == "pull-P01").ToList();
         var report = string.Join(", ", perSlot.OrderBy(p => p.Key).Select(p => $"{p.Key:HH:mm:ss}×{p.Value}")) + $"; instances: {string.Join(" ", runs.Select(r => r.Instance).Distinct())}";
-        Assert.True(perSlot.Count >= 4, $"expected a fire every 2 s for about 12 s, saw {report}");
+        Assert.True(perSlot.Count >= 4, $"expected a fire every 2 s while both nodes ran, saw {report}");
         Assert.True(perSlot.Values.All(count => count == 1), $"a slot fired more than once: {report}");
         Assert.All(runs, r => Assert.Equal(JobHistory.Succeeded, r.Status));
         Console.WriteLine($"clustered fires per slot: {report}");
+    }
+
+    /// <summary>How many times each fire time (slot) of the pull ran, counting slots from <paramref name="since"/>.</summary>
+    private static Dictionary<DateTimeOffset, int> SlotsSince(JobHistory history, DateTimeOffset since) =>
+        history.Runs().Where(r => r.Job == "pull-P01" && r.ScheduledFireUtc >= since)
+            .GroupBy(r => r.ScheduledFireUtc!.Value).ToDictionary(g => g.Key, g => g.Count());
+
+    /// <summary>One <c>schedule run</c> process, its output read line by line as it comes.</summary>
+    private sealed class Node
+    {
+        public required System.Diagnostics.Process Process { get; init; }
+        public System.Collections.Concurrent.ConcurrentQueue<string> Lines { get; } = new();
+        /// <summary>Completes when the node has printed its start-up lines (its scheduler is built and about to start).</summary>
+        public TaskCompletionSource Ready { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Task<string> Error { get; private set; } = Task.FromResult("");
+
+        public static Node Start(IReadOnlyDictionary<string, string> environment, string config)
+        {
+            var node = new Node { Process = CliProcess.Start(environment, "schedule", "run", "--config", config) };
+            node.Error = node.Process.StandardError.ReadToEndAsync();
+            _ = Task.Run(async () =>
+            {
+                while (await node.Process.StandardOutput.ReadLineAsync() is { } line)
+                {
+                    node.Lines.Enqueue(line);
+                    if (line.StartsWith("job_history:", StringComparison.Ordinal)) node.Ready.TrySetResult();
+                }
+                node.Ready.TrySetResult(); // exited early: the exit code assertion tells why
+            });
+            return node;
+        }
     }
 
     /// <summary>Removes this test's schedule from Quartz's tables (rows are keyed by scheduler name).</summary>
