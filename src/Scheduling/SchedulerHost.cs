@@ -20,7 +20,8 @@ public sealed record JobDefinition(string Name, Type JobType, string? Cron, Cron
 
 /// <summary>Builds the Quartz scheduler for a configuration: its job store, the jobs and their cron triggers.</summary>
 /// <remarks>
-/// Misfire policy (a fire missed because the machine was off, or every worker was busy longer than the 60 s threshold):
+/// Misfire policy (a fire missed because the machine was off, or every worker was busy, for longer than
+/// <c>misfireThresholdSeconds</c>, 60 s by default):
 /// pulls, ingest, link and build-marts fire once as soon as the scheduler is back (FireAndProceed), however many
 /// fires were missed — one catch-up run does all the missed work, since each of these is idempotent. The yearly
 /// publish-survey does nothing (DoNothing): a publication is an event people expect at a known time, so a late one
@@ -28,7 +29,6 @@ public sealed record JobDefinition(string Name, Type JobType, string? Cron, Cron
 /// </remarks>
 public sealed class SchedulerHost : IAsyncDisposable
 {
-    public static readonly TimeSpan MisfireThreshold = TimeSpan.FromSeconds(60);
     private const string Group = "marketstats";
 
     public IScheduler Scheduler { get; }
@@ -36,9 +36,11 @@ public sealed class SchedulerHost : IAsyncDisposable
     public IReadOnlyList<JobDefinition> Jobs { get; }
     private readonly ScheduleConfig config;
     private readonly TimeProvider clock;
+    private readonly TextWriter log;
 
-    private SchedulerHost(IScheduler scheduler, JobRunner runner, IReadOnlyList<JobDefinition> jobs, ScheduleConfig config, TimeProvider clock)
+    private SchedulerHost(IScheduler scheduler, JobRunner runner, IReadOnlyList<JobDefinition> jobs, ScheduleConfig config, TimeProvider clock, TextWriter log)
     {
+        this.log = log;
         Scheduler = scheduler;
         Runner = runner;
         Jobs = jobs;
@@ -87,7 +89,7 @@ public sealed class SchedulerHost : IAsyncDisposable
             })
             .UseProperties(properties)
             .BuildScheduler(ct);
-        return new SchedulerHost(scheduler, runner, jobs, config, clock);
+        return new SchedulerHost(scheduler, runner, jobs, config, clock, log);
     }
 
     private static Dictionary<string, string?> Properties(ScheduleConfig config, bool persistent)
@@ -96,7 +98,7 @@ public sealed class SchedulerHost : IAsyncDisposable
         var properties = new Dictionary<string, string?>
         {
             ["quartz.threadPool.maxConcurrency"] = "4",
-            ["quartz.jobStore.misfireThreshold"] = ((int)MisfireThreshold.TotalMilliseconds).ToString(inv),
+            ["quartz.jobStore.misfireThreshold"] = ((int)(config.MisfireThresholdSeconds * 1000)).ToString(inv),
         };
         if (!persistent || config.Cluster is null)
         {
@@ -140,9 +142,18 @@ public sealed class SchedulerHost : IAsyncDisposable
                 .WithSchedule(CronScheduleBuilder.Create(job.Cron).InTimeZone(config.Zone).WithMisfireInstruction(job.Misfire))
                 .Build();
             // Keep a stored trigger that already has this schedule: replacing it on every node's start could re-fire a slot another node has just fired.
+            // Keeping it also keeps its missed fires, which the misfire policy then handles.
             var existing = await Scheduler.GetTrigger(job.TriggerKey, ct) as ICronTrigger;
             var same = existing is not null && existing.CronExpressionString == job.Cron && existing.TimeZone.Id == config.Zone.Id && existing.MisfireInstruction == job.Misfire;
-            await Scheduler.ScheduleTrigger(trigger, same ? TriggerConflict.Keep : TriggerConflict.Replace, ct);
+            if (same) continue;
+            if (!NextFireTimes(config, job.Cron, clock.GetUtcNow()).Any())
+            {
+                log.WriteLine($"warning: the cron \"{job.Cron}\" of {job.Name} never fires again; the job is not scheduled.");
+                await Scheduler.UnscheduleJob(job.TriggerKey, ct);
+                continue;
+            }
+            // Two nodes starting together may both get here: the later one's Keep leaves the first one's trigger alone.
+            await Scheduler.ScheduleTrigger(trigger, existing is null ? TriggerConflict.Keep : TriggerConflict.Replace, ct);
         }
         // Jobs removed from the configuration stop firing.
         var configured = Jobs.Select(j => j.Key).ToHashSet();

@@ -55,7 +55,8 @@ public static class ScheduleCommand
             context.Result("job_store", settings.Cluster is null ? "memory" : "postgresql (clustered)");
             context.Result("job_history", settings.JobHistoryPath);
             context.Out.Flush();
-            await host.RunUntil(stop.Token);
+            try { await host.RunUntil(stop.Token); }
+            catch (Quartz.SchedulerException e) { throw CouldNotStart(e); }
             context.Result("stopped", "cleanly");
             return ExitCodes.Success;
         });
@@ -128,8 +129,11 @@ public static class ScheduleCommand
         }
         catch (Quartz.SchedulerException e)
         {
-            // PostgreSQL unreachable, a wrong password, a schema that cannot be created: the scheduler cannot run.
-            throw new IOException($"The scheduler could not start: {e.Message}{(e.InnerException is { } inner ? " (" + inner.Message + ")" : "")}", e);
+            throw CouldNotStart(e);
         }
     }
+
+    /// <summary>PostgreSQL unreachable, a wrong password, a schema that cannot be created: exit code 3 with the reason first.</summary>
+    private static IOException CouldNotStart(Quartz.SchedulerException e) =>
+        new($"The scheduler could not start: {e.Message}{(e.InnerException is { } inner ? " (" + inner.Message + ")" : "")}", e);
 }

@@ -76,6 +76,67 @@ public sealed class ClusteredSchedulerTests : IDisposable
         Console.WriteLine($"clustered fires per slot: {report}");
     }
 
+    [Fact]
+    public async Task After_downtime_a_pull_fires_once_for_all_missed_slots_and_the_publication_not_at_all()
+    {
+        var connection = ConnectionString();
+        var schedulerName = "test-misfire-" + Guid.NewGuid().ToString("N")[..12];
+        // Three one-time slots 4-6 s from now (Japan time, year included), all falling while no scheduler runs.
+        var tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
+        var first = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow.AddSeconds(4), tokyo);
+        if (first.Second > 57) first = first.AddSeconds(60 - first.Second); // keep the three slots inside one minute
+        var cron = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{first.Second},{first.Second + 1},{first.Second + 2} {first.Minute} {first.Hour} {first.Day} {first.Month} ? {first.Year}");
+        Directory.CreateDirectory(temp["drop"]);
+        File.WriteAllText(temp["schedule.json"], $$"""
+            {
+              "sources": [ { "platform": "P01", "dropFolder": "drop", "cron": "{{cron}}" } ],
+              "jobs": { "publishSurvey": "{{cron}}" },
+              "misfireThresholdSeconds": 1,
+              "cluster": { "connectionStringEnvironmentVariable": "{{ConnectionVariable}}", "schedulerName": "{{schedulerName}}",
+                           "checkinIntervalMilliseconds": 1000, "idleWaitMilliseconds": 1000 }
+            }
+            """);
+        var environment = new Dictionary<string, string> { [ConnectionVariable] = connection };
+        try
+        {
+            // Store the triggers as 'schedule run' does at start-up (in-process: a child process may take longer than 4 s to start), then stay "off".
+            var config = ScheduleConfig.Load(temp["schedule.json"]);
+            await using (var host = await SchedulerHost.Create(config, TimeProvider.System, TextWriter.Null, persistent: true, CancellationToken.None))
+                await host.ScheduleConfiguredJobs(CancellationToken.None);
+            var afterSlots = first.AddSeconds(2 + 3);
+            if (afterSlots > DateTimeOffset.UtcNow) await Task.Delay(afterSlots - DateTimeOffset.UtcNow);
+            Assert.Empty(new JobHistory(temp["job-history.sqlite"], TimeProvider.System).Runs()); // nothing ran while it was off
+            await RunNodeBriefly(environment, TimeSpan.FromSeconds(5));       // back on: misfires are handled
+        }
+        finally
+        {
+            await DeleteSchedule(connection, schedulerName);
+        }
+        var runs = new JobHistory(temp["job-history.sqlite"], TimeProvider.System).Runs();
+        Assert.Equal(1, runs.Count(r => r.Job == "pull-P01"));        // FireAndProceed: once now for three missed slots
+        Assert.Equal(0, runs.Count(r => r.Job == "publish-survey"));  // DoNothing: a late publication is started by a person
+    }
+
+    private async Task RunNodeBriefly(IReadOnlyDictionary<string, string> environment, TimeSpan after)
+    {
+        var node = Node.Start(environment, temp["schedule.json"]);
+        try
+        {
+            using var starting = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await node.Ready.Task.WaitAsync(starting.Token);
+            await Task.Delay(after + TimeSpan.FromSeconds(1)); // the start-up line comes just before the scheduler starts
+            CliProcess.Terminate(node.Process);
+            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await node.Process.WaitForExitAsync(stopping.Token);
+        }
+        finally
+        {
+            if (!node.Process.HasExited) node.Process.Kill(entireProcessTree: true);
+        }
+        Assert.True(node.Process.ExitCode == 0, $"the node exited {node.Process.ExitCode}\n{string.Join('\n', node.Lines)}\n{await node.Error}");
+    }
+
     /// <summary>How many times each fire time (slot) of the pull ran, counting slots from <paramref name="since"/>.</summary>
     private static Dictionary<DateTimeOffset, int> SlotsSince(JobHistory history, DateTimeOffset since) =>
         history.Runs().Where(r => r.Job == "pull-P01" && r.ScheduledFireUtc >= since)

@@ -23,7 +23,8 @@ public static class CliProcess
     /// <summary>Sends SIGTERM, as a service manager does to stop a process (Process.Kill sends SIGKILL).</summary>
     public static void Terminate(Process process)
     {
-        if (kill(process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill -TERM {process.Id} failed");
+        if (process.HasExited) return; // it stopped on its own: the caller's exit-code check says why
+        if (kill(process.Id, SigTerm) != 0 && !process.HasExited) throw new InvalidOperationException($"kill -TERM {process.Id} failed");
     }
 
     private const int SigTerm = 15;
