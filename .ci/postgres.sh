@@ -14,7 +14,7 @@ fi
 # Debian creates cluster "main" for the installed major version; start it if it is down.
 pg_version=$(pg_lsclusters --no-header | awk 'NR==1 {print $1}')
 pg_cluster=$(pg_lsclusters --no-header | awk 'NR==1 {print $2}')
-if ! pg_lsclusters --no-header | awk 'NR==1 {print $4}' | grep -qx online; then
+if ! pg_lsclusters --no-header | awk 'NR==1 {print $4}' | grep -x online >/dev/null; then
   $pg_sudo pg_ctlcluster "$pg_version" "$pg_cluster" start
 fi
 for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
