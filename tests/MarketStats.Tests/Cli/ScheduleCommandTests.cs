@@ -142,8 +142,8 @@ public sealed class ScheduleCommandTests : IDisposable
         var history = new JobHistory(temp["job-history.sqlite"], TimeProvider.System);
         try
         {
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (server.CountRequests("transactions.csv") == 0 && DateTime.UtcNow < deadline && !node.HasExited) await Task.Delay(100);
+            var deadline = TimeProvider.System.GetUtcNow().AddSeconds(30);
+            while (server.CountRequests("transactions.csv") == 0 && TimeProvider.System.GetUtcNow() < deadline && !node.HasExited) await Task.Delay(100);
             Assert.True(server.CountRequests("transactions.csv") > 0, "the pull never started; requests: " + string.Join(" | ", server.Requests));
 
             CliProcess.Terminate(node);
