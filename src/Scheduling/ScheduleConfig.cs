@@ -27,6 +27,9 @@ public sealed class ScheduleConfig
     public List<SourceConfig> Sources { get; set; } = [];
     public PipelineSchedule Jobs { get; set; } = new();
     public HttpPullSettings Http { get; set; } = new();
+    /// <summary>How long a scheduled database job waits for another process to release DuckDB before it is recorded as database-busy
+    /// (<c>schedule trigger</c> never waits: a person gets the "in use" message at once).</summary>
+    public double DatabaseBusyWaitSeconds { get; set; } = 600;
     /// <summary>A fire later than this counts as missed and follows the job's misfire policy (see SchedulerHost).</summary>
     public double MisfireThresholdSeconds { get; set; } = 60;
     /// <summary>Absent: an in-memory job store (one process). Present: Quartz's clustered ADO job store on PostgreSQL.</summary>
@@ -94,6 +97,7 @@ public sealed class ScheduleConfig
             if (source.Credential is { } credential && (credential.EnvironmentVariable is null) == (credential.File is null))
                 Fail($"platform {source.Platform}'s credential names exactly one of environmentVariable or file.");
         }
+        if (DatabaseBusyWaitSeconds < 0) Fail("databaseBusyWaitSeconds must not be negative.");
         if (MisfireThresholdSeconds < 1) Fail("misfireThresholdSeconds must be at least 1.");
         if (Http.TimeoutSeconds <= 0 || Http.MaxAttempts < 1 || Http.InitialBackoffSeconds < 0) Fail("http needs timeoutSeconds > 0, maxAttempts >= 1 and initialBackoffSeconds >= 0.");
         if (Cluster is { IdleWaitMilliseconds: < 1000 } or { CheckinIntervalMilliseconds: < 500 }) Fail("cluster needs idleWaitMilliseconds >= 1000 (Quartz's minimum) and checkinIntervalMilliseconds >= 500.");

@@ -66,13 +66,15 @@ public sealed class SchedulerHost : IAsyncDisposable
             yield return TimeZoneInfo.ConvertTime(time, config.Zone);
     }
 
-    /// <param name="persistent">Use the configured store (PostgreSQL when <c>cluster</c> is set); false: a private in-memory store (for <c>schedule trigger</c>).</param>
+    /// <param name="persistent">For <c>schedule run</c>: the configured store (PostgreSQL when <c>cluster</c> is set), and database jobs wait
+    /// <c>databaseBusyWaitSeconds</c> for another process. False, for <c>schedule trigger</c>: a private in-memory store, no waiting.</param>
     public static async Task<SchedulerHost> Create(ScheduleConfig config, TimeProvider clock, TextWriter log, bool persistent, CancellationToken ct,
         HttpClient? http = null, ISurveyPublication? publication = null)
     {
         var jobs = Definitions(config);
         var history = new JobHistory(config.JobHistoryPath, clock);
-        var runner = new JobRunner(history, log);
+        // A person running 'schedule trigger' wants the "in use" answer now; the scheduler may wait for the other process.
+        var runner = new JobRunner(history, log, clock, persistent ? TimeSpan.FromSeconds(config.DatabaseBusyWaitSeconds) : TimeSpan.Zero);
         // One HttpClient per scheduler: each attempt has its own timeout, so the client's own is switched off.
         http ??= new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var work = new ScheduledWork(config, new SourcePuller(config, http, clock), clock, publication ?? new MarketSizePublication());

@@ -4,8 +4,11 @@ using Quartz;
 namespace MarketStats.Scheduling.Jobs;
 
 /// <summary>What every job does around its work: the shared database lock, the job-history record, and one log line.</summary>
-public sealed class JobRunner(JobHistory history, TextWriter log)
+/// <param name="databaseBusyWait">How long a database job keeps retrying while another process holds DuckDB (zero: fail at once).</param>
+public sealed class JobRunner(JobHistory history, TextWriter log, TimeProvider clock, TimeSpan databaseBusyWait)
 {
+    private static readonly TimeSpan DatabaseRetryInterval = TimeSpan.FromSeconds(2);
+
     /// <summary>One lock across all job types that open DuckDB: it allows one writer, so database jobs queue here instead of failing each other.</summary>
     /// <remarks>[DisallowConcurrentExecution] stops two runs of the same job; this stops an ingest and a link at once. Another
     /// process holding the database is reported by <see cref="WarehouseUnavailableException"/> and recorded as database-busy.</remarks>
@@ -13,6 +16,24 @@ public sealed class JobRunner(JobHistory history, TextWriter log)
 
     /// <summary>Raised after each run is recorded (for <c>schedule trigger</c>, which waits for its one run).</summary>
     public event Action<string, WorkOutcome>? Completed;
+
+    /// <summary>Retries work refused by DuckDB's writer lock until <c>databaseBusyWait</c> has passed: another process's
+    /// ingest at 04:00 should delay tonight's link, not cancel it. Nothing was done when the open failed, so a retry is safe.</summary>
+    private async Task<WorkOutcome> WaitingForTheDatabase(Func<CancellationToken, Task<WorkOutcome>> work, CancellationToken ct)
+    {
+        var deadline = clock.GetUtcNow() + databaseBusyWait;
+        while (true)
+        {
+            try
+            {
+                return await work(ct);
+            }
+            catch (WarehouseUnavailableException) when (clock.GetUtcNow() + DatabaseRetryInterval <= deadline)
+            {
+                await Task.Delay(DatabaseRetryInterval, clock, ct);
+            }
+        }
+    }
 
     public async ValueTask Run(IJobExecutionContext context, string job, bool usesDatabase, Func<CancellationToken, Task<WorkOutcome>> work, CancellationToken ct)
     {
@@ -26,7 +47,7 @@ public sealed class JobRunner(JobHistory history, TextWriter log)
                 await databaseLock.WaitAsync(ct);
                 holdsLock = true;
             }
-            outcome = await work(ct);
+            outcome = await WaitingForTheDatabase(work, ct);
         }
         catch (WarehouseUnavailableException e)
         {

@@ -108,6 +108,11 @@ public sealed class SourcePuller(ScheduleConfig config, HttpClient http, TimePro
                 continue;
             }
             var url = new Uri(manifestUrl, file.Url ?? Uri.EscapeDataString(file.Name));
+            if (!SourceUrls.IsAllowed(url))
+            {
+                result.Failed.Add($"{file.Name}: the manifest points at {url}, which is not https");
+                continue;
+            }
             var part = Path.Combine(landing, file.Name + PartialSuffix);
             try
             {

@@ -67,6 +67,41 @@ public sealed class ScheduleCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_waits_for_another_process_to_release_the_database_instead_of_giving_up()
+    {
+        DropFolderConfig();
+        File.WriteAllText(temp["schedule.json"], """
+            { "sources": [ { "platform": "P01", "dropFolder": "drop" } ], "jobs": { "ingest": "0/1 * * * * ?" }, "databaseBusyWaitSeconds": 60 }
+            """);
+        var history = new JobHistory(temp["job-history.sqlite"], TimeProvider.System);
+        using (Warehouse.OpenForWrite(temp["marketstats.duckdb"])) { }
+        var holder = Warehouse.OpenForWrite(temp["marketstats.duckdb"]); // this process is the "other writer"
+        using var node = CliProcess.Start("schedule", "run", "--config", temp["schedule.json"]);
+        var stdout = node.StandardOutput.ReadToEndAsync();
+        var stderr = node.StandardError.ReadToEndAsync();
+        try
+        {
+            var deadline = TimeProvider.System.GetUtcNow().AddSeconds(30);
+            while (history.Runs().Count == 0 && TimeProvider.System.GetUtcNow() < deadline && !node.HasExited) await Task.Delay(100);
+            await Task.Delay(TimeSpan.FromSeconds(3)); // the ingest is now waiting for the lock
+            Assert.Equal(JobHistory.Running, history.Runs().First().Status);
+            holder.Dispose();
+            while (history.Runs().First().Status == JobHistory.Running && TimeProvider.System.GetUtcNow() < deadline.AddSeconds(30)) await Task.Delay(100);
+            CliProcess.Terminate(node);
+            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await node.WaitForExitAsync(stopping.Token);
+        }
+        finally
+        {
+            holder.Dispose();
+            if (!node.HasExited) node.Kill(entireProcessTree: true);
+        }
+        Assert.True(node.ExitCode == ExitCodes.Success, $"exit {node.ExitCode}\n{await stdout}\n{await stderr}");
+        Assert.Equal(JobHistory.Succeeded, history.Runs().First().Status);
+        Assert.DoesNotContain(history.Runs(), r => r.Status == JobHistory.DatabaseBusy);
+    }
+
+    [Fact]
     public async Task List_prints_each_job_with_its_next_fire_time_in_Japan_time()
     {
         var config = DropFolderConfig();
@@ -142,8 +177,8 @@ public sealed class ScheduleCommandTests : IDisposable
         var history = new JobHistory(temp["job-history.sqlite"], TimeProvider.System);
         try
         {
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (server.CountRequests("transactions.csv") == 0 && DateTime.UtcNow < deadline && !node.HasExited) await Task.Delay(100);
+            var deadline = TimeProvider.System.GetUtcNow().AddSeconds(30);
+            while (server.CountRequests("transactions.csv") == 0 && TimeProvider.System.GetUtcNow() < deadline && !node.HasExited) await Task.Delay(100);
             Assert.True(server.CountRequests("transactions.csv") > 0, "the pull never started; requests: " + string.Join(" | ", server.Requests));
 
             CliProcess.Terminate(node);

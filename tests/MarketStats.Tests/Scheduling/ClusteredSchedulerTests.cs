@@ -48,9 +48,9 @@ public sealed class ClusteredSchedulerTests : IDisposable
             // Count only the slots after both nodes were up: before that, one node alone proves nothing.
             using var starting = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await Task.WhenAll(nodes.Select(n => n.Ready.Task.WaitAsync(starting.Token)));
-            bothRunning = DateTimeOffset.UtcNow.AddSeconds(1);
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (SlotsSince(history, bothRunning).Count < 5 && DateTime.UtcNow < deadline) await Task.Delay(250);
+            bothRunning = TimeProvider.System.GetUtcNow().AddSeconds(1);
+            var deadline = TimeProvider.System.GetUtcNow().AddSeconds(30);
+            while (SlotsSince(history, bothRunning).Count < 5 && TimeProvider.System.GetUtcNow() < deadline) await Task.Delay(250);
             foreach (var node in nodes) CliProcess.Terminate(node.Process);
             using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             foreach (var node in nodes) await node.Process.WaitForExitAsync(stopping.Token);
@@ -83,7 +83,7 @@ public sealed class ClusteredSchedulerTests : IDisposable
         var schedulerName = "test-misfire-" + Guid.NewGuid().ToString("N")[..12];
         // Three one-time slots 4-6 s from now (Japan time, year included), all falling while no scheduler runs.
         var tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
-        var first = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow.AddSeconds(4), tokyo);
+        var first = TimeZoneInfo.ConvertTime(TimeProvider.System.GetUtcNow().AddSeconds(4), tokyo);
         if (first.Second > 57) first = first.AddSeconds(60 - first.Second); // keep the three slots inside one minute
         var cron = string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"{first.Second},{first.Second + 1},{first.Second + 2} {first.Minute} {first.Hour} {first.Day} {first.Month} ? {first.Year}");
@@ -105,7 +105,8 @@ public sealed class ClusteredSchedulerTests : IDisposable
             await using (var host = await SchedulerHost.Create(config, TimeProvider.System, TextWriter.Null, persistent: true, CancellationToken.None))
                 await host.ScheduleConfiguredJobs(CancellationToken.None);
             var afterSlots = first.AddSeconds(2 + 3);
-            if (afterSlots > DateTimeOffset.UtcNow) await Task.Delay(afterSlots - DateTimeOffset.UtcNow);
+            var off = afterSlots - TimeProvider.System.GetUtcNow();
+            if (off > TimeSpan.Zero) await Task.Delay(off);
             Assert.Empty(new JobHistory(temp["job-history.sqlite"], TimeProvider.System).Runs()); // nothing ran while it was off
             await RunNodeBriefly(environment, TimeSpan.FromSeconds(5));       // back on: misfires are handled
         }

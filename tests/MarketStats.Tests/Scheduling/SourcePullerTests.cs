@@ -22,12 +22,12 @@ public sealed class SourcePullerTests : IDisposable
         temp.Dispose();
     }
 
-    private ScheduleConfig Config(double timeoutSeconds = 5, int maxAttempts = 3)
+    private ScheduleConfig Config(double timeoutSeconds = 5, int maxAttempts = 3, string credential = "null")
     {
         var path = temp["schedule.json"];
         File.WriteAllText(path, $$"""
             {
-              "sources": [ { "platform": "P01", "manifestUrl": "{{server.ManifestUrl}}" } ],
+              "sources": [ { "platform": "P01", "manifestUrl": "{{server.ManifestUrl}}", "credential": {{credential}} } ],
               "http": { "timeoutSeconds": {{timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}}, "maxAttempts": {{maxAttempts}}, "initialBackoffSeconds": 0.05 }
             }
             """);
@@ -164,5 +164,28 @@ public sealed class SourcePullerTests : IDisposable
         Assert.Equal(["transactions.csv"], (await Pull(config)).Skipped);
         Assert.Equal(["transactions.csv"], Inbox());
         AssertNothingHalfWritten();
+    }
+
+    [Fact]
+    public async Task Pull_sends_the_token_named_by_the_credential_reference_as_a_bearer_token()
+    {
+        server.Offer("transactions.csv", Transactions);
+        File.WriteAllText(temp["p01.token"], "s3cret-from-file\n");
+        var summary = await Pull(Config(credential: $$"""{ "file": "{{temp["p01.token"]}}" }"""));
+        Assert.Equal(["transactions.csv"], summary.Landed);
+        Assert.All(server.Requests, r => Assert.EndsWith("Authorization=Bearer s3cret-from-file", r));
+        Assert.DoesNotContain("s3cret", File.ReadAllText(temp["schedule.json"]));
+    }
+
+    [Fact]
+    public async Task Pull_does_not_retry_a_missing_file_and_reports_it()
+    {
+        server.Offer("transactions.csv", Transactions);
+        Config();
+        File.WriteAllText(temp["schedule.json"], File.ReadAllText(temp["schedule.json"]).Replace("manifest.json", "no-such-manifest.json", StringComparison.Ordinal));
+        var e = await Assert.ThrowsAsync<PullException>(() => Pull(ScheduleConfig.Load(temp["schedule.json"])));
+        Assert.Contains("404", e.Message);
+        Assert.Equal(1, server.CountRequests("no-such-manifest.json")); // a 404 is not transient: asked once
+        Assert.Empty(Inbox());
     }
 }

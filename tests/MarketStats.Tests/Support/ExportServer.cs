@@ -17,7 +17,7 @@ public sealed class ExportServer : IDisposable
     private readonly ConcurrentDictionary<string, Queue<Misbehaviour>> misbehaviours = new(StringComparer.Ordinal);
     private readonly Task loop;
 
-    /// <summary>Every request as "METHOD /path If-None-Match=…", in order.</summary>
+    /// <summary>Every request as "GET /path If-None-Match=… Authorization=…", in order.</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
     public string BaseUrl { get; }
     public string ManifestUrl => BaseUrl + "manifest.json";
@@ -82,7 +82,7 @@ public sealed class ExportServer : IDisposable
     {
         var path = context.Request.Url!.AbsolutePath.TrimStart('/');
         var ifNoneMatch = context.Request.Headers["If-None-Match"];
-        Requests.Enqueue($"GET /{path} If-None-Match={ifNoneMatch}");
+        Requests.Enqueue($"GET /{path} If-None-Match={ifNoneMatch} Authorization={context.Request.Headers["Authorization"]}");
         var response = context.Response;
         try
         {
