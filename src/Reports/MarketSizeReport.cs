@@ -16,6 +16,7 @@ public sealed class MarketSizeReport
     {
         var runner = new SqlModelRunner(warehouse, trace);
         runner.Run(StagingModels.Models, StagingModels.Tests);
+        MartModels.LoadReferenceTables(warehouse);
         runner.Run(MartModels.Models, MartModels.Tests);
     }
 

@@ -25,7 +25,7 @@ with_persons as (
 posted as (
     select platform_id, transaction_id, 'posted' as event, posted_fiscal_year as fiscal_year, form,
            platform_id || ':' || job_id as job_key, posted_jpy as value_jpy, cast(0 as bigint) as fee_jpy,
-           client_person_key, worker_person_key
+           category, client_prefecture, worker_prefecture, worker_account_id, client_person_key, worker_person_key
     from with_persons
 ),
 
@@ -33,7 +33,7 @@ posted as (
 contracted as (
     select platform_id, transaction_id, 'contracted' as event, contracted_fiscal_year as fiscal_year, form,
            platform_id || ':' || job_id as job_key, contracted_jpy as value_jpy, cast(0 as bigint) as fee_jpy,
-           client_person_key, worker_person_key
+           category, client_prefecture, worker_prefecture, worker_account_id, client_person_key, worker_person_key
     from with_persons
     where contracted_on is not null and status <> 'cancelled'
 ),
@@ -41,7 +41,7 @@ contracted as (
 paid as (
     select platform_id, transaction_id, 'paid' as event, paid_fiscal_year as fiscal_year, form,
            platform_id || ':' || job_id as job_key, paid_jpy as value_jpy, fee_jpy,
-           client_person_key, worker_person_key
+           category, client_prefecture, worker_prefecture, worker_account_id, client_person_key, worker_person_key
     from with_persons
     where paid_on is not null
 ),

@@ -17,7 +17,36 @@ by_year as (
         count(distinct worker_person_key) filter (where event = 'paid') as active_workers
     from events
     group by fiscal_year
+),
+
+-- Inputs of the survey's disclosure rule (DisclosureControl in C#): how many platforms were paid in the row and the
+-- largest one's share of paid value; persons are the smaller of active clients and active workers.
+platform_values as (
+    select fiscal_year, platform_id, sum(value_jpy) as platform_paid_jpy
+    from events
+    where event = 'paid'
+    group by fiscal_year, platform_id
+),
+
+platform_concentration as (
+    select fiscal_year,
+           count(*) as paying_platforms,
+           max(platform_paid_jpy) / nullif(sum(platform_paid_jpy), 0) as top_platform_paid_share
+    from platform_values
+    group by fiscal_year
+),
+
+final as (
+    select
+        by_year.*,
+        coalesce(platform_concentration.paying_platforms, 0) as paying_platforms,
+        platform_concentration.top_platform_paid_share,
+        least(by_year.active_clients, by_year.active_workers) as sdc_persons,
+        coalesce(platform_concentration.paying_platforms, 0) as sdc_platforms,
+        platform_concentration.top_platform_paid_share as sdc_top_platform_share
+    from by_year
+    left join platform_concentration using (fiscal_year)
 )
 
-select * from by_year
+select * from final
 order by fiscal_year
