@@ -76,6 +76,7 @@ public static class SurveyWorkbook
         sheet.Cell(HeaderRow + 1, 2).Style.Font.SetBold();
         SetWidths(sheet, 40, 22, 100);
         table.Range(2, 3, rows.Count + 1, 3).Style.Alignment.SetWrapText();
+        table.Range(2, 1, rows.Count + 1, 3).Style.Alignment.SetVertical(XLAlignmentVerticalValues.Top);
         for (var i = 0; i < rows.Count; i++)
             sheet.Row(HeaderRow + 1 + i).Height = Math.Max(MarketSizeWorkbook.WrappedLineCount((string)rows[i][2]!, 100), MarketSizeWorkbook.WrappedLineCount((string)rows[i][0]!, 40)) * 15 + 3;
         Finish(sheet, HeaderRow);
@@ -132,7 +133,7 @@ public static class SurveyWorkbook
             foreach (var form in forms.Append(null))
             {
                 if (form is null) totalRows.Add(rows.Count);
-                var cell = cube.Get(category, form);
+                var cell = CellOrZero(cube, category, form);
                 var (rowLabel, columnLabel) = (s.CategoryLabel(category), labels.FormLabel(form));
                 rows.Add([rowLabel, columnLabel, .. CellValues(cell, sheet.Name, rowLabel, columnLabel, log,
                     x => x.PaidJpy, x => Share(x.PaidJpy, grand?.PaidJpy), x => x.JobsPaid, x => Share(x.JobsPaid, grand?.JobsPaid), x => x.LinesPaid, x => x.FeeJpy)]);
@@ -199,14 +200,14 @@ public static class SurveyWorkbook
             var region = code is not null && Prefecture.IsCode(code) ? (labels.Language == "ja" ? Prefecture.ByCode(code).RegionJa : Prefecture.ByCode(code).RegionEn) : "";
             var name = s.PrefectureLabel(code);
             rows.Add([code ?? "", name, region, population,
-                .. CellValues(cube.Get(code, "client"), sheet.Name, name, s.ClientsHeader, log,
+                .. CellValues(CellOrZero(cube, code, "client"), sheet.Name, name, s.ClientsHeader, log,
                     x => x.ActiveClients, x => Per100k(x.ActiveClients, population), x => x.PaidJpy),
-                .. CellValues(cube.Get(code, "worker"), sheet.Name, name, s.WorkersHeader, log,
+                .. CellValues(CellOrZero(cube, code, "worker"), sheet.Name, name, s.WorkersHeader, log,
                     x => x.ActiveWorkers, x => Per100k(x.ActiveWorkers, population), x => x.PaidJpy)]);
         }
         WriteTable(sheet, HeaderRow, 1, RegionTable, headers, rows, formats, labels);
         MarkTotal(sheet, HeaderRow + rows.Count, 1, headers.Length);
-        SetWidths(sheet, 7, 12, 10, 14, 13, 13, 20, 13, 13, 20);
+        SetWidths(sheet, 7, 12, 10, 14, 13, 17, 24, 13, 17, 24);
         PlaceChart(sheet, chart, HeaderRow, headers.Length + 2);
         Finish(sheet, HeaderRow);
     }
@@ -224,7 +225,7 @@ public static class SurveyWorkbook
         {
             var rowLabel = client is null ? s.TotalHeader : s.RegionLabel(client);
             rows.Add([rowLabel, .. regions.Append(null).SelectMany(worker =>
-                CellValues(cube.Get(client, worker) ?? (cube.IsEmpty ? null : EmptyCell(client, worker)), sheet.Name, rowLabel,
+                CellValues(CellOrZero(cube, client, worker), sheet.Name, rowLabel,
                     worker is null ? s.TotalHeader : s.RegionLabel(worker), log, x => x.PaidJpy))]);
         }
         WriteTable(sheet, HeaderRow, 1, FlowTable, headers, rows, [null, .. headers.Skip(1).Select(_ => labels.YenFormat)], labels);
@@ -239,8 +240,12 @@ public static class SurveyWorkbook
     public static IReadOnlyList<string> FlowRegions(SurveyCube cube) =>
         [.. SurveyLabels.RegionCodes, .. cube.RowKeys.Concat(cube.ColumnKeys).Distinct().Where(k => !SurveyLabels.RegionCodes.Contains(k)).Order(StringComparer.Ordinal)];
 
-    /// <summary>A combination with no paid line: a true zero, published.</summary>
-    private static CubeCell EmptyCell(string? row, string? column) => new() { Row = row, Column = column };
+    /// <summary>
+    /// A combination with no paid line is a true zero and is published as such; in a year without any data the table
+    /// stays blank instead (no zeros as facts).
+    /// </summary>
+    private static CubeCell? CellOrZero(SurveyCube cube, string? row, string? column) =>
+        cube.Get(row, column) ?? (cube.IsEmpty ? null : new CubeCell { Row = row, Column = column });
 
     private static void WriteWorkers(IXLWorksheet sheet, SurveyData data, ReportLabels labels, List<SuppressedCell> log)
     {
@@ -255,7 +260,7 @@ public static class SurveyWorkbook
         foreach (var band in bands.Append(null))
         {
             var rowLabel = s.AgeBandLabel(band);
-            var counts = genders.Append(null).SelectMany(g => CellValues(cube.Get(band, g) ?? (cube.IsEmpty ? null : EmptyCell(band, g)), sheet.Name, rowLabel,
+            var counts = genders.Append(null).SelectMany(g => CellValues(CellOrZero(cube, band, g), sheet.Name, rowLabel,
                 g is null ? s.TotalHeader : s.GenderLabel(g), log, x => x.ActiveWorkers));
             var margin = cube.Get(band, null);
             object? share = margin is null ? (cube.IsEmpty ? null : 0.0) : margin.Published ? Share(margin.ActiveWorkers, grand?.ActiveWorkers) : Suppressed;
