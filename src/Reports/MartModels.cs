@@ -10,11 +10,12 @@ public static class MartModels
 {
     public static readonly SqlModel[] Models =
     [
-        SqlModel.View(typeof(MartModels).Assembly, "intermediate/int_market_line_events.sql"),
+        SqlModel.View(typeof(MartModels).Assembly, "intermediate/int_market_lines.sql"),
+        SqlModel.Table(typeof(MartModels).Assembly, "intermediate/int_survey_paid_lines.sql"),
+        SqlModel.Table(typeof(MartModels).Assembly, "intermediate/int_market_size_cube.sql"),
         SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_market_size.sql"),
         SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_market_size_total.sql"),
-        // The yearly survey: paid lines once, then one mart per report.
-        SqlModel.Table(typeof(MartModels).Assembly, "intermediate/int_survey_paid_lines.sql"),
+        // The yearly survey: one mart per report, all over the paid lines.
         SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_survey_category.sql"),
         SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_survey_prefecture.sql"),
         SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_survey_region_flow.sql"),
@@ -60,7 +61,9 @@ public static class MartModels
     [
         DataTest.Unique("ref_prefectures", "code"),
         DataTest.Holds("(select count(*) as n, sum(population_2020) as total from ref_prefectures)", "n = 47 and total = 126146099"),
-        DataTest.Unique("int_survey_paid_lines", "platform_id, transaction_id"),
+        // The joins to the linker's table, prefectures and registrations must neither lose nor double a line.
+        new("int_survey_paid_lines has one row per paid stg_transactions row",
+            "select * from (select (select count(*) from int_survey_paid_lines) as lines, (select count(*) from stg_transactions where paid_on is not null) as staged) where lines <> staged"),
         DataTest.Unique("mart_survey_category", "fiscal_year, category, form"),
         DataTest.Holds("mart_survey_category", SurveyCellHolds + " and fee_jpy <= paid_jpy and jobs_paid <= lines_paid"),
         DataTest.Unique("mart_survey_prefecture", "fiscal_year, side, prefecture"),

@@ -3,10 +3,17 @@
 -- Key: (fiscal_year, client_region, worker_region). Only paid lines, in the fiscal year of payment.
 -- sdc_* are the inputs of the disclosure rule (DisclosureControl in C#): a money cell needs enough clients and enough
 -- workers (the smaller of the two counts), or its value would reveal one party's spend or income.
-with lines as (
-    select fiscal_year, platform_id, client_region as client_region, worker_region as worker_region,
-           job_key, paid_jpy, fee_jpy, client_person_key, worker_person_key
-    from int_survey_paid_lines
+with paid as (select * from int_survey_paid_lines),
+regions as (select code, region_code from ref_prefectures),
+
+lines as (
+    select paid.fiscal_year, paid.platform_id,
+           coalesce(client.region_code, 'unknown') as client_region,
+           coalesce(worker.region_code, 'unknown') as worker_region,
+           paid.job_key, paid.paid_jpy, paid.fee_jpy, paid.client_person_key, paid.worker_person_key
+    from paid
+    left join regions as client on client.code = paid.client_prefecture
+    left join regions as worker on worker.code = paid.worker_prefecture
 ),
 
 cells as (

@@ -1,15 +1,14 @@
 -- Who works: active workers (at least one paid line in the fiscal year) by age band and gender, from registrations.
 -- One row per fiscal year x age band x gender, plus margins: a null age_band or gender means "all" (grouping sets).
 -- Key: (fiscal_year, age_band, gender). A person with several accounts takes the profile of one account, preferring
--- one that states an age band (then the lowest platform and transaction id), so each person counts in one cell only.
+-- one that states an age band (then the lowest platform id and codes), so each person counts in one cell only.
 -- sdc_* are the inputs of the disclosure rule (DisclosureControl in C#): the cell counts workers, so persons = workers.
 with paid as (select * from int_survey_paid_lines),
 
 profiles as (
     select
         fiscal_year, worker_person_key,
-        arg_min(worker_age_band || '|' || worker_gender,
-                case when worker_age_band = 'unknown' then '1' else '0' end || platform_id || ':' || transaction_id) as profile
+        arg_min(worker_age_band || '|' || worker_gender, (worker_age_band = 'unknown', platform_id, worker_age_band, worker_gender)) as profile
     from paid
     group by fiscal_year, worker_person_key
 ),
