@@ -126,7 +126,7 @@ public static class SurveyCharts
             var text = s.PrefectureShort(p.Code) + "\n" + (known ? rate.ToString("0.0", CultureInfo.InvariantCulture) : s.SuppressedMark);
             var label = plot.Add.Text(text, column + 0.475, -row - 0.475);
             label.LabelFontName = FontName;
-            label.LabelFontSize = 10;
+            label.LabelFontSize = s.IsJapanese ? 10 : 8; // the longest English names (Kagoshima) fill a tile
             label.LabelAlignment = Alignment.MiddleCenter;
             label.LabelFontColor = fraction > 0.6 ? Colors.White : Colors.Black;
         }

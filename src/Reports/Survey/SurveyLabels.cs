@@ -113,18 +113,18 @@ public sealed class SurveyLabels
 
     public required string Language { get; init; }
 
-    private bool IsJapanese => Language == "ja";
+    public bool IsJapanese => Language == "ja";
 
     public string PrefectureLabel(string? code) =>
         code is null ? Nationwide
         : Prefecture.IsCode(code) ? (IsJapanese ? Prefecture.ByCode(code).NameJa : Prefecture.ByCode(code).NameEn)
         : Unknown;
 
-    /// <summary>A short tile label: the Japanese name without 都/府/県 (北海道 stays whole), or the English name's first three letters.</summary>
+    /// <summary>A tile label: the Japanese name without 都/府/県 (北海道 stays whole), or the English name (abbreviations would repeat: Yamagata, Yamanashi, Yamaguchi).</summary>
     public string PrefectureShort(string code)
     {
         var p = Prefecture.ByCode(code);
-        if (!IsJapanese) return p.NameEn.Length <= 5 ? p.NameEn : p.NameEn[..3];
+        if (!IsJapanese) return p.NameEn;
         return p.NameJa.Length > 2 && p.NameJa[^1] is '都' or '府' or '県' ? p.NameJa[..^1] : p.NameJa;
     }
 
