@@ -29,9 +29,21 @@ public sealed class MarketSizeReport
         runner.Run(StagingModels.Models, StagingModels.Tests);
         // Marts are read with explicit ORDER BY: let DuckDB materialise them in any order (faster, less memory).
         warehouse.Execute("set preserve_insertion_order = false");
-        MartModels.LoadReferenceTables(warehouse);
-        runner.Run(MartModels.Models, MartModels.Tests);
-        MartFreshness.Record(warehouse, fingerprint);
+        // One transaction: readers see the old marts or all the new ones, a failing data test leaves the old ones in
+        // place, and the file is synced once instead of after every model.
+        warehouse.Execute("begin transaction");
+        try
+        {
+            MartModels.LoadReferenceTables(warehouse);
+            runner.Run(MartModels.Models, MartModels.Tests);
+            MartFreshness.Record(warehouse, fingerprint);
+            warehouse.Execute("commit");
+        }
+        catch
+        {
+            warehouse.Execute("rollback");
+            throw;
+        }
         return true;
     }
 

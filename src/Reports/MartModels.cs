@@ -11,8 +11,9 @@ public static class MartModels
     public static readonly SqlModel[] Models =
     [
         SqlModel.View(typeof(MartModels).Assembly, "intermediate/int_market_lines.sql"),
-        SqlModel.Table(typeof(MartModels).Assembly, "intermediate/int_survey_paid_lines.sql"),
-        SqlModel.Table(typeof(MartModels).Assembly, "intermediate/int_market_size_cube.sql"),
+        // Temporary: millions of rows that only the marts below read; writing them to the file cost more than the joins.
+        SqlModel.TempTable(typeof(MartModels).Assembly, "intermediate/int_survey_paid_lines.sql"),
+        SqlModel.TempTable(typeof(MartModels).Assembly, "intermediate/int_market_size_cube.sql"),
         SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_market_size.sql"),
         SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_market_size_total.sql"),
         // The yearly survey: one mart per report, all over the paid lines.
