@@ -36,7 +36,7 @@ public static class MartModels
         {
             if (values.Length > 0) values.Append(",\n");
             values.Append(CultureInfo.InvariantCulture,
-                $"('{p.Code}', '{Quote(p.NameJa)}', '{Quote(p.NameEn)}', {RegionCode(regions.IndexOf(p.RegionEn))}, '{Quote(p.RegionJa)}', '{Quote(p.RegionEn)}', {p.Population2020})");
+                $"('{p.Code}', '{Quote(p.NameJa)}', '{Quote(p.NameEn)}', '{RegionCode(regions.IndexOf(p.RegionEn))}', '{Quote(p.RegionJa)}', '{Quote(p.RegionEn)}', {p.Population2020})");
         }
         warehouse.Execute(
             "create or replace table ref_prefectures (code varchar primary key, name_ja varchar, name_en varchar, region_code varchar, region_ja varchar, region_en varchar, population_2020 bigint);\n"
@@ -44,7 +44,7 @@ public static class MartModels
     }
 
     /// <summary>R1 … R9, in the order regions appear in JIS prefecture order; the survey's flow matrix uses this order.</summary>
-    public static string RegionCode(int regionIndex) => "'R" + (regionIndex + 1).ToString(CultureInfo.InvariantCulture) + "'";
+    public static string RegionCode(int regionIndex) => "R" + (regionIndex + 1).ToString(CultureInfo.InvariantCulture);
 
     private static string Quote(string text) => text.Replace("'", "''", StringComparison.Ordinal);
 

@@ -59,7 +59,7 @@ public static class BenchCommand
         // Ingest runs first so that the peak memory read after it is ingest's own (DuckDB capped as in production);
         // the raw baselines run with DuckDB's defaults. The file was just written, so every reader finds it cached.
         var ingest = Best(i => Ingest(context, work, i, inbox));
-        var ingestPeakRss = PeakRssBytes();
+        var ingestPeakRss = ProcessMemory.PeakRssBytes();
         var results = new List<(string Name, double Seconds)>
         {
             ("duckdb read_csv (auto-detect) into a table", Best(i => RawRead(work, i, $"read_csv('{export}')"))),
@@ -199,12 +199,5 @@ public static class BenchCommand
         var seconds = timer.Elapsed.TotalSeconds;
         File.Delete(db);
         return seconds;
-    }
-
-    /// <summary>The process's peak resident memory (VmHWM), native DuckDB memory included.</summary>
-    internal static long PeakRssBytes()
-    {
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
 }

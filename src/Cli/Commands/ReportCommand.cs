@@ -67,7 +67,7 @@ public static class ReportCommand
         foreach (var chart in output.ChartPaths) context.Result("chart", chart);
         context.Result("seconds", clock.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture));
         // Native DuckDB memory included; bench reads it to check the survey's memory budget.
-        context.Result("peak_rss_mb", (BenchCommand.PeakRssBytes() / 1e6).ToString("F0", CultureInfo.InvariantCulture));
+        context.Result("peak_rss_mb", (ProcessMemory.PeakRssBytes() / 1e6).ToString("F0", CultureInfo.InvariantCulture));
         return output;
     }
 }

@@ -139,7 +139,7 @@ public sealed class SurveyLabels
 
     /// <summary>The region codes in order (R1 Hokkaido … R9 Okinawa).</summary>
     public static IReadOnlyList<string> RegionCodes =>
-        [.. Prefecture.All.Select(p => p.RegionEn).Distinct().Select((_, i) => MartModels.RegionCode(i).Trim('\''))];
+        [.. Prefecture.All.Select(p => p.RegionEn).Distinct().Select((_, i) => MartModels.RegionCode(i))];
 
     /// <summary>"85%": the dominance threshold as the rule text prints it.</summary>
     private static readonly string MaxShareText = (DisclosureControl.MaxTopPlatformShare * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
