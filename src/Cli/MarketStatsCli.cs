@@ -34,6 +34,7 @@ public static class MarketStatsCli
         root.Subcommands.Add(ValidateCommand.Build(context));
         root.Subcommands.Add(IngestCommand.Build(context));
         root.Subcommands.Add(SqlCommand.Build(context));
+        root.Subcommands.Add(ReportCommand.Build(context));
         root.Subcommands.Add(BenchCommand.Build(context));
         root.Subcommands.Add(ScheduleCommand.Build(context));
         return root;

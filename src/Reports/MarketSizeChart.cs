@@ -101,7 +101,7 @@ public static class MarketSizeChart
 
     private static Color ColourOf(string form) => FormColours.GetValueOrDefault(form, OtherFormColour);
 
-    private static void EnsureFontInstalled()
+    internal static void EnsureFontInstalled()
     {
         // Without the font Skia silently draws boxes (PNG) or drops the text (SVG): fail loudly instead.
         using var typeface = SkiaSharp.SKTypeface.FromFamilyName(FontName);

@@ -14,7 +14,8 @@ public sealed record MarketSizeFigures(
     long PaidJpy,
     long FeeJpy,
     long ActiveClients,
-    long ActiveWorkers);
+    long ActiveWorkers,
+    Survey.DisclosureInput Sdc = default);
 
 /// <summary>The market-size marts as read into .NET: aggregates only, a few rows per fiscal year.</summary>
 public sealed record MarketSizeData(IReadOnlyList<MarketSizeFigures> ByForm, IReadOnlyList<MarketSizeFigures> Totals)
@@ -61,7 +62,8 @@ public sealed record MarketSizeData(IReadOnlyList<MarketSizeFigures> ByForm, IRe
                 PaidJpy: reader.GetInt64(reader.GetOrdinal("paid_jpy")),
                 FeeJpy: reader.GetInt64(reader.GetOrdinal("fee_jpy")),
                 ActiveClients: reader.GetInt64(reader.GetOrdinal("active_clients")),
-                ActiveWorkers: reader.GetInt64(reader.GetOrdinal("active_workers"))));
+                ActiveWorkers: reader.GetInt64(reader.GetOrdinal("active_workers")),
+                Sdc: Survey.SurveyReader.Disclosure(reader)));
         }
         return rows;
     }

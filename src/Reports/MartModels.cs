@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+using MarketStats.Core.Domain;
 using MarketStats.Core.Storage;
 
 namespace MarketStats.Reports;
@@ -7,10 +10,43 @@ public static class MartModels
 {
     public static readonly SqlModel[] Models =
     [
-        SqlModel.View(typeof(MartModels).Assembly, "intermediate/int_market_line_events.sql"),
+        SqlModel.View(typeof(MartModels).Assembly, "intermediate/int_market_lines.sql"),
+        // Temporary: millions of rows that only the marts below read; writing them to the file cost more than the joins.
+        SqlModel.TempTable(typeof(MartModels).Assembly, "intermediate/int_survey_paid_lines.sql"),
+        SqlModel.TempTable(typeof(MartModels).Assembly, "intermediate/int_market_size_cube.sql"),
         SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_market_size.sql"),
         SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_market_size_total.sql"),
+        // The yearly survey: one mart per report, all over the paid lines.
+        SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_survey_category.sql"),
+        SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_survey_prefecture.sql"),
+        SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_survey_region_flow.sql"),
+        SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_survey_workers.sql"),
+        SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_survey_coverage.sql"),
     ];
+
+    /// <summary>
+    /// Writes <c>ref_prefectures</c> (code, names, region, 2020 population) from <c>data/prefectures.csv</c>, the one
+    /// source both C# and SQL read. Region codes are the regions' order of first appearance in JIS order (R1 Hokkaido … R9 Okinawa).
+    /// </summary>
+    public static void LoadReferenceTables(Warehouse warehouse)
+    {
+        var regions = Prefecture.All.Select(p => p.RegionEn).Distinct().ToList();
+        var values = new StringBuilder();
+        foreach (var p in Prefecture.All)
+        {
+            if (values.Length > 0) values.Append(",\n");
+            values.Append(CultureInfo.InvariantCulture,
+                $"('{p.Code}', '{Quote(p.NameJa)}', '{Quote(p.NameEn)}', '{RegionCode(regions.IndexOf(p.RegionEn))}', '{Quote(p.RegionJa)}', '{Quote(p.RegionEn)}', {p.Population2020})");
+        }
+        warehouse.Execute(
+            "create or replace table ref_prefectures (code varchar primary key, name_ja varchar, name_en varchar, region_code varchar, region_ja varchar, region_en varchar, population_2020 bigint);\n"
+            + "insert into ref_prefectures values\n" + values);
+    }
+
+    /// <summary>R1 … R9, in the order regions appear in JIS prefecture order; the survey's flow matrix uses this order.</summary>
+    public static string RegionCode(int regionIndex) => "R" + (regionIndex + 1).ToString(CultureInfo.InvariantCulture);
+
+    private static string Quote(string text) => text.Replace("'", "''", StringComparison.Ordinal);
 
     private const string MarketSizeMeasuresHold =
         "jobs_posted >= 0 and posted_jpy >= 0 and lines_contracted >= 0 and contracted_jpy >= 0"
@@ -18,8 +54,48 @@ public static class MartModels
         // every active person has at least one paid line of their own in the row
         + " and active_clients <= lines_paid and active_workers <= lines_paid";
 
+    private const string SurveyCellHolds =
+        "paid_jpy >= 0 and lines_paid > 0 and active_clients between 1 and lines_paid and active_workers between 1 and lines_paid"
+        + " and sdc_platforms >= 1 and sdc_top_platform_share > 0 and sdc_top_platform_share <= 1";
+
     public static readonly DataTest[] Tests =
     [
+        DataTest.Unique("ref_prefectures", "code"),
+        DataTest.Holds("(select count(*) as n, sum(population_2020) as total from ref_prefectures)", "n = 47 and total = 126146099"),
+        // The joins to the linker's table, prefectures and registrations must neither lose nor double a line.
+        new("int_survey_paid_lines has one row per paid stg_transactions row",
+            "select * from (select (select count(*) from int_survey_paid_lines) as lines, (select count(*) from stg_transactions where paid_on is not null) as staged) where lines <> staged"),
+        DataTest.Unique("mart_survey_category", "fiscal_year, category, form"),
+        DataTest.Holds("mart_survey_category", SurveyCellHolds + " and fee_jpy <= paid_jpy and jobs_paid <= lines_paid"),
+        DataTest.Unique("mart_survey_prefecture", "fiscal_year, side, prefecture"),
+        DataTest.Holds("mart_survey_prefecture", SurveyCellHolds + " and side in ('client', 'worker')"),
+        DataTest.Unique("mart_survey_region_flow", "fiscal_year, client_region, worker_region"),
+        DataTest.Holds("mart_survey_region_flow", SurveyCellHolds),
+        DataTest.Unique("mart_survey_workers", "fiscal_year, age_band, gender"),
+        DataTest.Holds("mart_survey_workers", "active_workers > 0 and sdc_top_platform_share > 0 and sdc_top_platform_share <= 1"),
+        DataTest.Unique("mart_survey_coverage", "platform_id, fiscal_year"),
+        DataTest.Holds("mart_survey_coverage", "covered_days between 1 and fiscal_year_days"),
+        // Every paid yen lands in each survey table's grand total, and that equals the market-size headline.
+        new("survey grand totals equal mart_market_size_total.paid_jpy",
+            """
+            select t.fiscal_year
+            from mart_market_size_total as t
+            left join (select fiscal_year, paid_jpy from mart_survey_category where category is null and form is null) as c using (fiscal_year)
+            left join (select fiscal_year, paid_jpy from mart_survey_region_flow where client_region is null and worker_region is null) as f using (fiscal_year)
+            left join (select fiscal_year, paid_jpy from mart_survey_prefecture where side = 'client' and prefecture is null) as pc using (fiscal_year)
+            left join (select fiscal_year, paid_jpy from mart_survey_prefecture where side = 'worker' and prefecture is null) as pw using (fiscal_year)
+            left join (select fiscal_year, paid_jpy from mart_survey_workers where age_band is null and gender is null) as w using (fiscal_year)
+            where t.lines_paid > 0 and (c.paid_jpy is distinct from t.paid_jpy or f.paid_jpy is distinct from t.paid_jpy
+               or pc.paid_jpy is distinct from t.paid_jpy or pw.paid_jpy is distinct from t.paid_jpy or w.paid_jpy is distinct from t.paid_jpy)
+            """),
+        new("survey active persons equal mart_market_size_total's",
+            """
+            select t.fiscal_year
+            from mart_market_size_total as t
+            join mart_survey_category as c on c.fiscal_year = t.fiscal_year and c.category is null and c.form is null
+            join mart_survey_workers as w on w.fiscal_year = t.fiscal_year and w.age_band is null and w.gender is null
+            where c.active_clients <> t.active_clients or c.active_workers <> t.active_workers or w.active_workers <> t.active_workers
+            """),
         // A person mapped twice would fan out the join and double the money.
         DataTest.Unique("int_account_persons", "platform_id, account_id, kind"),
         DataTest.Unique("mart_market_size", "fiscal_year, form"),

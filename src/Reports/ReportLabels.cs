@@ -34,6 +34,9 @@ public sealed class ReportLabels
     public required string ChartYAxisFormat { get; init; }
     public required IReadOnlyDictionary<YenUnit, string> YenUnits { get; init; }
 
+    // ---------- the yearly survey workbook and charts
+    public required Survey.SurveyLabels Survey { get; init; }
+
     // ---------- definitions sheet
     public required string DefinitionsSheet { get; init; }
     public required string DefinitionTermHeader { get; init; }
@@ -42,6 +45,9 @@ public sealed class ReportLabels
 
     /// <summary>Form codes in the export contract's order.</summary>
     public static IReadOnlyList<string> FormOrder => ExportContract.V1.CodeLists["form"];
+
+    /// <summary>Category codes in the export contract's order.</summary>
+    public static IReadOnlyList<string> CategoryOrder => ExportContract.V1.CodeLists["category"];
 
     public static readonly IReadOnlyList<string> Languages = ["ja", "en"];
 
@@ -59,6 +65,7 @@ public sealed class ReportLabels
     public static readonly ReportLabels Japanese = new()
     {
         Language = "ja",
+        Survey = MarketStats.Reports.Survey.SurveyLabels.Japanese,
         YenFormat = "#,##0\"円\"",
         CountFormat = "#,##0",
         PercentFormat = "0.0%",
@@ -113,6 +120,7 @@ public sealed class ReportLabels
     public static readonly ReportLabels English = new()
     {
         Language = "en",
+        Survey = MarketStats.Reports.Survey.SurveyLabels.English,
         YenFormat = "\"¥\"#,##0",
         CountFormat = "#,##0",
         PercentFormat = "0.0%",

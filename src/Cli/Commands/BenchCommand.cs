@@ -5,6 +5,7 @@ using DuckDB.NET.Data;
 using MarketStats.Core.Contract;
 using MarketStats.Core.Storage;
 using MarketStats.Ingest;
+using MarketStats.Linkage;
 using MarketStats.Synthetic;
 
 namespace MarketStats.Cli.Commands;
@@ -16,15 +17,21 @@ public static class BenchCommand
 
     public static Command Build(CliContext context)
     {
-        var quick = new Option<bool>("--quick") { Description = "A smoke run on 100,000 transactions (seconds), instead of 1,000,000." };
+        var quick = new Option<bool>("--quick") { Description = "A smoke run on 100,000 transactions (seconds), instead of 1,000,000 (10,000,000 with --survey)." };
+        var survey = new Option<bool>("--survey") { Description = "Benchmark the yearly survey instead: build a database (generate, ingest, link), then time 'report survey' (workbook and all charts) in its own process, against one DuckDB aggregate over stg_transactions." };
         var transactions = new Option<long?>("--transactions") { Description = "Rows in the benchmark export (overrides --quick)." };
         var work = new Option<string>("--work") { Description = "Scratch folder (default: data/bench; emptied first).", DefaultValueFactory = _ => Path.Combine(DefaultPaths.Data, "bench") };
         var command = new Command("bench", "Benchmark: ingest with validation vs raw DuckDB read_csv of the same export (best of 3 each), with peak memory.")
         {
-            quick, transactions, work,
+            quick, survey, transactions, work,
         };
         command.SetAction((parse, ct) =>
         {
+            if (parse.GetValue(survey))
+            {
+                RunSurvey(context, parse.GetValue(transactions) ?? (parse.GetValue(quick) ? 100_000 : 10_000_000), Path.GetFullPath(parse.GetValue(work)!), ct);
+                return Task.FromResult(ExitCodes.Success);
+            }
             var rows = parse.GetValue(transactions) ?? (parse.GetValue(quick) ? 100_000 : 1_000_000);
             Run(context, rows, Path.GetFullPath(parse.GetValue(work)!), ct);
             return Task.FromResult(ExitCodes.Success);
@@ -52,7 +59,7 @@ public static class BenchCommand
         // Ingest runs first so that the peak memory read after it is ingest's own (DuckDB capped as in production);
         // the raw baselines run with DuckDB's defaults. The file was just written, so every reader finds it cached.
         var ingest = Best(i => Ingest(context, work, i, inbox));
-        var ingestPeakRss = PeakRssBytes();
+        var ingestPeakRss = ProcessMemory.PeakRssBytes();
         var results = new List<(string Name, double Seconds)>
         {
             ("duckdb read_csv (auto-detect) into a table", Best(i => RawRead(work, i, $"read_csv('{export}')"))),
@@ -70,6 +77,95 @@ public static class BenchCommand
         context.Result("ingest_vs_typed_read_csv", (results[2].Seconds / results[1].Seconds).ToString("F2", CultureInfo.InvariantCulture));
         context.Result("ingest_peak_rss_mb", (ingestPeakRss / 1e6).ToString("F0", CultureInfo.InvariantCulture));
         Directory.Delete(work, recursive: true);
+    }
+
+    /// <summary>The survey's fiscal year in the benchmark market (FY2023–FY2025, generated as of a fixed day after FY2025).</summary>
+    private const int SurveyYear = 2025;
+
+    private static void RunSurvey(CliContext context, long rows, string work, CancellationToken ct)
+    {
+        if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
+        var inbox = Path.Combine(work, "inbox");
+        var db = Path.Combine(work, "survey.duckdb");
+        var timer = Stopwatch.StartNew();
+        var generated = new MarketGenerator(context.Clock).Generate(
+            new GeneratorOptions(inbox, Seed: 7, FirstFiscalYear: 2023, LastFiscalYear: SurveyYear, Transactions: rows), null, ct);
+        var generateSeconds = timer.Elapsed.TotalSeconds;
+        context.Progress?.Report($"generated {generated.TransactionRows:N0} transactions in {generateSeconds:F1} s");
+
+        timer.Restart();
+        using (var warehouse = Warehouse.OpenForWrite(db))
+        {
+            var summary = new Ingestor(warehouse, context.Clock, context.Progress).IngestInbox(inbox, Path.Combine(work, "quarantine"), ct);
+            if (summary.AnyRejected)
+                throw new InvalidOperationException("A benchmark export was rejected: " + string.Join("; ", summary.Files.Where(f => f.Kind == FileOutcomeKind.Rejected).Select(f => f.Detail)));
+            new SqlModelRunner(warehouse).Run(StagingModels.Models, StagingModels.Tests);
+            new ExactLinker(warehouse).Link();
+        }
+        var buildSeconds = timer.Elapsed.TotalSeconds;
+        Directory.Delete(inbox, recursive: true); // the exports are in the database now; free the disk
+        context.Progress?.Report($"ingested and linked in {buildSeconds:F1} s");
+
+        // Baseline: the cheapest honest question of the same data, one aggregate over every transaction.
+        var baseline = Best(_ =>
+        {
+            using var warehouse = Warehouse.OpenReadOnly(db);
+            var t = Stopwatch.StartNew();
+            using var reader = warehouse.Query("select paid_fiscal_year, form, sum(paid_jpy), count(*) from stg_transactions group by all");
+            while (reader.Read()) { }
+            return t.Elapsed.TotalSeconds;
+        });
+
+        // The survey runs as the command users run, in its own process, so its peak memory is its own. The first run
+        // builds the marts (cold); later runs find them current (warm), as a re-run on an unchanged warehouse would.
+        var runs = new List<(double Wall, double Reported, double PeakMb, bool Cold)>();
+        for (var i = 0; i < Repetitions; i++)
+        {
+            var outDir = Path.Combine(work, $"survey-{i}");
+            var wall = Stopwatch.StartNew();
+            var lines = RunCli(["report", "survey", "--fiscal-year", SurveyYear.ToString(CultureInfo.InvariantCulture), "--db", db, "--out", outDir]);
+            var seconds = wall.Elapsed.TotalSeconds;
+            string Text(string key) => lines.First(l => l.StartsWith(key + ": ", StringComparison.Ordinal))[(key.Length + 2)..];
+            double Value(string key) => double.Parse(Text(key), CultureInfo.InvariantCulture);
+            runs.Add((seconds, Value("seconds"), Value("peak_rss_mb"), Text("marts") == "rebuilt"));
+            context.Progress?.Report($"survey run {i + 1} ({(runs[^1].Cold ? "cold" : "warm")}): {seconds:F1} s wall, {Value("peak_rss_mb"):F0} MB peak");
+        }
+        var stgRows = 0L;
+        using (var warehouse = Warehouse.OpenReadOnly(db))
+            stgRows = warehouse.Scalar<long>("select count(*) from stg_transactions");
+
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"database: {stgRows:N0} transactions (FY2023-FY{SurveyYear}, {generated.Platforms} platforms), {new FileInfo(db).Length / 1e6:F0} MB"));
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"build: generate {generateSeconds:F1} s, ingest + staging + exact linkage {buildSeconds:F1} s"));
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"duckdb: one aggregate over stg_transactions (best of 3)",-66} {baseline,7:F2} s"));
+        foreach (var (run, i) in runs.Select((r, i) => (r, i)))
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{$"report survey run {i + 1}, {(run.Cold ? "cold: marts rebuilt" : "warm: marts current")} + workbook + 8 charts",-66} {run.Wall,7:F2} s wall ({run.Reported:F2} s in-process)  peak {run.PeakMb,6:F0} MB"));
+        var cold = runs.Where(r => r.Cold).ToList();
+        var warm = runs.Where(r => !r.Cold).ToList();
+        context.Result("survey_transactions", stgRows);
+        if (cold.Count > 0) context.Result("survey_cold_seconds", cold.Min(r => r.Wall).ToString("F2", CultureInfo.InvariantCulture));
+        if (warm.Count > 0) context.Result("survey_warm_seconds", warm.Min(r => r.Wall).ToString("F2", CultureInfo.InvariantCulture));
+        context.Result("survey_peak_rss_mb", runs.Max(r => r.PeakMb).ToString("F0", CultureInfo.InvariantCulture));
+        context.Result("baseline_aggregate_seconds", baseline.ToString("F2", CultureInfo.InvariantCulture));
+        Directory.Delete(work, recursive: true);
+    }
+
+    /// <summary>Runs this same program as a child process and returns its stdout lines; throws if it fails.</summary>
+    private static List<string> RunCli(IEnumerable<string> args)
+    {
+        // Under 'dotnet marketstats.dll' or a test host, ProcessPath is not the CLI: start the CLI's assembly with dotnet.
+        var self = Environment.ProcessPath;
+        var direct = self is not null && Path.GetFileNameWithoutExtension(self) == "marketstats";
+        var info = new ProcessStartInfo(direct ? self! : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (!direct) info.ArgumentList.Add(typeof(BenchCommand).Assembly.Location);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start marketstats");
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != ExitCodes.Success)
+            throw new InvalidOperationException($"'marketstats {string.Join(' ', args)}' exited {process.ExitCode}: {error.Result}");
+        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
     }
 
     private static double Best(Func<int, double> measure) => Enumerable.Range(0, Repetitions).Select(measure).Min();
@@ -103,12 +199,5 @@ public static class BenchCommand
         var seconds = timer.Elapsed.TotalSeconds;
         File.Delete(db);
         return seconds;
-    }
-
-    /// <summary>The process's peak resident memory (VmHWM), native DuckDB memory included.</summary>
-    internal static long PeakRssBytes()
-    {
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
 }

@@ -4,6 +4,7 @@ using MarketStats.Core.Storage;
 using MarketStats.Ingest;
 using MarketStats.Linkage;
 using MarketStats.Reports;
+using MarketStats.Reports.Survey;
 using MarketStats.Synthetic;
 
 namespace MarketStats.Cli.Commands;
@@ -18,7 +19,7 @@ public static class DemoCommand
         var lang = new Option<string>("--lang") { Description = "Labels in the workbook and charts: ja (default) or en.", DefaultValueFactory = _ => "ja" };
         lang.AcceptOnlyFromAmong("ja", "en");
         var transactions = new Option<long>("--transactions") { Description = "Size of the synthetic market.", DefaultValueFactory = _ => 20_000 };
-        var command = new Command("demo", "Generate a small market, ingest it, link accounts by exact keyed hash, and write a market-size workbook and chart.")
+        var command = new Command("demo", "Generate a small market, ingest it, link accounts by exact keyed hash, and write a market-size workbook and chart and the survey workbook for the latest ended fiscal year.")
         {
             outDir, db, lang, transactions,
         };
@@ -44,6 +45,10 @@ public static class DemoCommand
             context.Progress?.Report($"linked {linkage.Accounts:N0} accounts into {linkage.Persons:N0} persons and organisations");
             MarketSizeReport.BuildMarts(warehouse);
             var report = new MarketSizeReport().Write(warehouse, parse.GetValue(outDir)!, parse.GetValue(lang)!);
+            // The yearly survey for the latest fiscal year that has ended (the marts are already built).
+            var today = DateOnly.FromDateTime(context.Clock.GetLocalNow().DateTime);
+            var surveyYear = SurveyReport.LatestCompleteFiscalYear(warehouse, today);
+            var survey = surveyYear is { } year ? new SurveyReport(context.Clock).Write(warehouse, year, parse.GetValue(outDir)!, parse.GetValue(lang)!) : null;
 
             context.Result("database", dbPath);
             context.Result("files_loaded", ingest.Count(FileOutcomeKind.Loaded));
@@ -54,6 +59,13 @@ public static class DemoCommand
             context.Result("unique_clients", linkage.ClientPersons);
             context.Result("workbook", report.WorkbookPath);
             foreach (var chart in report.ChartPaths) context.Result("chart", chart);
+            if (survey is not null)
+            {
+                context.Result("survey_fiscal_year", surveyYear!.Value);
+                context.Result("survey_status", survey.Status.ToString().ToLowerInvariant());
+                context.Result("survey_workbook", survey.WorkbookPath);
+                foreach (var chart in survey.ChartPaths) context.Result("survey_chart", chart);
+            }
             context.Result("seconds", clock.Elapsed.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
             return Task.FromResult(ingest.AnyRejected ? ExitCodes.ProblemFound : ExitCodes.Success);
         });

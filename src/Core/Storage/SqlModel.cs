@@ -3,7 +3,9 @@ using System.Reflection;
 namespace MarketStats.Core.Storage;
 
 /// <summary>One SQL model: a view or table named for its file (<c>staging/stg_transactions.sql</c> → <c>stg_transactions</c>).</summary>
-public sealed record SqlModel(Assembly Owner, string RelativePath, bool Materialise)
+/// <param name="Temporary">A table that lives only for the connection (in memory, spilling if needed): for large
+/// intermediates read by the next models only, where writing to the database file would cost more than computing them.</param>
+public sealed record SqlModel(Assembly Owner, string RelativePath, bool Materialise, bool Temporary = false)
 {
     public string Name => System.IO.Path.GetFileNameWithoutExtension(RelativePath);
 
@@ -12,6 +14,8 @@ public sealed record SqlModel(Assembly Owner, string RelativePath, bool Material
     public static SqlModel View(Assembly owner, string relativePath) => new(owner, relativePath, false);
 
     public static SqlModel Table(Assembly owner, string relativePath) => new(owner, relativePath, true);
+
+    public static SqlModel TempTable(Assembly owner, string relativePath) => new(owner, relativePath, true, Temporary: true);
 }
 
 /// <summary>A data test: a query that returns the offending rows; it passes when it returns none.</summary>
@@ -34,12 +38,11 @@ public sealed class SqlModelRunner(Warehouse warehouse, TextWriter? trace = null
     {
         foreach (var model in models)
         {
-            var kind = model.Materialise ? "table" : "view";
+            var kind = model.Temporary ? "temp table" : model.Materialise ? "table" : "view";
             // A table and a view cannot share a name: drop whichever is there before re-creating. DuckDB refuses
-            // "drop view if exists x" when x is a table (and the reverse), so ask what x is first; a re-run must work.
-            var existing = warehouse.Scalar<string>(
-                "select table_type from information_schema.tables where table_name = $1 and table_schema = current_schema()", model.Name);
-            var drop = existing switch { "VIEW" => $"drop view {model.Name};\n", "BASE TABLE" => $"drop table {model.Name};\n", _ => "" };
+            // 'drop view if exists' on a table (and the reverse), so ask the catalog which one it is.
+            var existing = warehouse.Scalar<string>("select table_type from information_schema.tables where table_name = $1", model.Name);
+            var drop = existing switch { "VIEW" => $"drop view {model.Name};\n", null => "", _ => $"drop table {model.Name};\n" };
             var sql = $"{drop}create {kind} {model.Name} as\n{model.Sql}";
             trace?.WriteLine($"-- model {model.Name} ({kind})\n{sql};");
             warehouse.Execute(sql);

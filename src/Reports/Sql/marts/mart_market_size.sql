@@ -3,28 +3,9 @@
 -- One row per fiscal year x form. Key: (fiscal_year, form)
 -- Persons are distinct within the row: summing active_clients / active_workers over forms overcounts people who
 -- work in several forms; mart_market_size_total has the distinct counts across forms.
-with events as (select * from int_market_line_events),
+-- sdc_* are the inputs of the survey's disclosure rule (see int_market_size_cube).
+with cube as (select * from int_market_size_cube)
 
-by_year_and_form as (
-    select
-        fiscal_year,
-        form,
-        ---------- posted (by posted_on): jobs are distinct per platform; value is summed over contract lines
-        count(distinct job_key) filter (where event = 'posted') as jobs_posted,
-        cast(coalesce(sum(value_jpy) filter (where event = 'posted'), 0) as bigint) as posted_jpy,
-        ---------- contracted (by contracted_on), cancelled contracts excluded
-        count(*) filter (where event = 'contracted') as lines_contracted,
-        cast(coalesce(sum(value_jpy) filter (where event = 'contracted'), 0) as bigint) as contracted_jpy,
-        ---------- paid (by paid_on): the headline
-        count(*) filter (where event = 'paid') as lines_paid,
-        cast(coalesce(sum(value_jpy) filter (where event = 'paid'), 0) as bigint) as paid_jpy,
-        cast(coalesce(sum(fee_jpy) filter (where event = 'paid'), 0) as bigint) as fee_jpy,
-        ---------- active persons: at least one paid line in the fiscal year
-        count(distinct client_person_key) filter (where event = 'paid') as active_clients,
-        count(distinct worker_person_key) filter (where event = 'paid') as active_workers
-    from events
-    group by fiscal_year, form
-)
-
-select * from by_year_and_form
+select * from cube
+where form is not null
 order by fiscal_year, form

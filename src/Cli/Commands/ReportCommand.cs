@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using MarketStats.Core.Storage;
+using MarketStats.Reports;
+using MarketStats.Reports.Survey;
+
+namespace MarketStats.Cli.Commands;
+
+/// <summary><c>marketstats report survey</c>: the yearly market survey workbook and charts for one fiscal year.</summary>
+public static class ReportCommand
+{
+    public static Command Build(CliContext context)
+    {
+        var report = new Command("report", "Publishable reports built from the warehouse.");
+        report.Subcommands.Add(BuildSurvey(context));
+        return report;
+    }
+
+    private static Command BuildSurvey(CliContext context)
+    {
+        var fiscalYear = new Option<int>("--fiscal-year") { Description = "The survey's fiscal year (April to March): 2025 is 2025-04-01 .. 2026-03-31.", Required = true };
+        var db = CommonOptions.Database();
+        var outDir = new Option<string?>("--out") { Description = "Folder for the workbook and charts (default: data/out/survey-FY<year>)." };
+        var lang = new Option<string>("--lang") { Description = "Labels: ja (default) or en.", DefaultValueFactory = _ => "ja" };
+        var rebuild = new Option<bool>("--rebuild-marts") { Description = "Rebuild the marts even when they already reflect the loaded data and linkage." };
+        var traceSql = new Option<bool>("--trace-sql") { Description = "Print every model and data test as it runs, with elapsed seconds, to stderr." };
+        lang.AcceptOnlyFromAmong([.. ReportLabels.Languages]);
+        var command = new Command("survey",
+            "The yearly market survey: market size, category mix, regional adoption, flows and who works, with disclosure control; writes an Excel workbook and PNG/SVG charts.")
+        {
+            fiscalYear, db, outDir, lang, rebuild, traceSql,
+        };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(fiscalYear) is < 2000 or > 2100) r.AddError("--fiscal-year must be a year such as 2025.");
+        });
+        command.SetAction((parse, ct) =>
+        {
+            var year = parse.GetValue(fiscalYear);
+            var output = Run(context, Path.GetFullPath(parse.GetValue(db)!),
+                Path.GetFullPath(parse.GetValue(outDir) ?? Path.Combine(DefaultPaths.Output, $"survey-FY{year}")), year, parse.GetValue(lang)!,
+                parse.GetValue(rebuild), parse.GetValue(traceSql) ? new ElapsedTraceWriter(context.Error) : null);
+            return Task.FromResult(output.Status == YearStatus.Empty ? ExitCodes.ProblemFound : ExitCodes.Success);
+        });
+        return command;
+    }
+
+    /// <summary>Builds the marts and writes the survey; prints <c>key: value</c> lines. Shared by <c>demo</c> and <c>bench</c>.</summary>
+    public static SurveyOutput Run(CliContext context, string dbPath, string outDir, int fiscalYear, string lang, bool rebuildMarts = false, TextWriter? trace = null)
+    {
+        var clock = Stopwatch.StartNew();
+        // The marts are rebuilt from the landed data on every run, so the database must exist and be writable.
+        if (!File.Exists(dbPath))
+            throw new WarehouseUnavailableException($"No database at {dbPath}: run 'marketstats ingest' or 'marketstats demo' first.");
+        using var warehouse = Warehouse.OpenForWrite(dbPath);
+        context.Progress?.Report("building marts");
+        var rebuilt = SurveyReport.BuildMarts(warehouse, trace, rebuildMarts);
+        context.Progress?.Report($"writing the FY{fiscalYear} survey");
+        trace?.WriteLine("-- marts built; reading aggregates, writing charts and workbook");
+        var output = new SurveyReport(context.Clock).Write(warehouse, fiscalYear, outDir, lang);
+        trace?.WriteLine("-- done");
+        context.Result("fiscal_year", fiscalYear);
+        context.Result("marts", rebuilt ? "rebuilt" : "current");
+        context.Result("status", output.Status.ToString().ToLowerInvariant());
+        context.Result("workbook", output.WorkbookPath);
+        foreach (var chart in output.ChartPaths) context.Result("chart", chart);
+        context.Result("seconds", clock.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture));
+        // Native DuckDB memory included; bench reads it to check the survey's memory budget.
+        context.Result("peak_rss_mb", (ProcessMemory.PeakRssBytes() / 1e6).ToString("F0", CultureInfo.InvariantCulture));
+        return output;
+    }
+}
+
+/// <summary>A trace that stamps each step ("-- model …", "-- data test …") with the seconds since the run began.</summary>
+internal sealed class ElapsedTraceWriter(TextWriter inner) : TextWriter
+{
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+
+    public override System.Text.Encoding Encoding => inner.Encoding;
+
+    public override void WriteLine(string? value)
+    {
+        if (value is not null && value.StartsWith("-- ", StringComparison.Ordinal))
+            inner.Write(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalSeconds,7:F2} s] "));
+        inner.WriteLine(value);
+    }
+}

@@ -1,0 +1,65 @@
+-- Who works: active workers (at least one paid line in the fiscal year) by age band and gender, from registrations.
+-- One row per fiscal year x age band x gender, plus margins: a null age_band or gender means "all" (grouping sets).
+-- Key: (fiscal_year, age_band, gender). A person with several accounts takes the profile of one account, preferring
+-- one that states an age band (then the lowest platform id and codes), so each person counts in one cell only.
+-- sdc_* are the inputs of the disclosure rule (DisclosureControl in C#): the cell counts workers, so persons = workers.
+with paid as (select * from int_survey_paid_lines),
+
+profiles as (
+    select
+        fiscal_year, worker_person_key,
+        arg_min(worker_age_band || '|' || worker_gender, (worker_age_band = 'unknown', platform_id, worker_age_band, worker_gender)) as profile
+    from paid
+    group by fiscal_year, worker_person_key
+),
+
+lines as (
+    select paid.fiscal_year, paid.platform_id, paid.worker_person_key, paid.paid_jpy,
+           split_part(profiles.profile, '|', 1) as age_band,
+           split_part(profiles.profile, '|', 2) as gender
+    from paid
+    join profiles using (fiscal_year, worker_person_key)
+),
+
+cells as (
+    select fiscal_year, age_band, gender,
+           count(distinct worker_person_key) as active_workers,
+           cast(sum(paid_jpy) as bigint) as paid_jpy
+    from lines
+    group by grouping sets ((fiscal_year, age_band, gender), (fiscal_year, age_band), (fiscal_year, gender), (fiscal_year))
+),
+
+-- Dominance is judged on workers: a cell whose workers nearly all come from one platform tells that platform's mix.
+platform_workers as (
+    select fiscal_year, age_band, gender, platform_id, count(distinct worker_person_key) as platform_workers
+    from lines
+    group by grouping sets ((fiscal_year, age_band, gender, platform_id), (fiscal_year, age_band, platform_id),
+                            (fiscal_year, gender, platform_id), (fiscal_year, platform_id))
+),
+
+platform_concentration as (
+    select fiscal_year, age_band, gender,
+           count(*) as paying_platforms,
+           max(platform_workers) as top_platform_workers
+    from platform_workers
+    group by fiscal_year, age_band, gender
+),
+
+final as (
+    select
+        cells.*,
+        platform_concentration.paying_platforms,
+        -- over distinct workers: a person on two platforms counts once in the cell, once on each platform
+        platform_concentration.top_platform_workers / cells.active_workers as top_platform_worker_share,
+        cells.active_workers as sdc_persons,
+        platform_concentration.paying_platforms as sdc_platforms,
+        platform_concentration.top_platform_workers / cells.active_workers as sdc_top_platform_share
+    from cells
+    join platform_concentration
+        on  platform_concentration.fiscal_year = cells.fiscal_year
+        and platform_concentration.age_band is not distinct from cells.age_band
+        and platform_concentration.gender is not distinct from cells.gender
+)
+
+select * from final
+order by fiscal_year, age_band nulls last, gender nulls last

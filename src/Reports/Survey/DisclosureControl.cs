@@ -1,0 +1,82 @@
+namespace MarketStats.Reports.Survey;
+
+/// <summary>Why a published cell is blank.</summary>
+public enum Suppression
+{
+    /// <summary>Published.</summary>
+    None,
+    /// <summary>Fewer than <see cref="DisclosureControl.MinPersons"/> distinct persons behind the cell.</summary>
+    FewPersons,
+    /// <summary>Fewer than <see cref="DisclosureControl.MinPlatforms"/> platforms behind the cell.</summary>
+    FewPlatforms,
+    /// <summary>One platform holds more than <see cref="DisclosureControl.MaxTopPlatformShare"/> of the cell.</summary>
+    DominantPlatform,
+    /// <summary>Secondary: published, it would let a suppressed cell be recomputed from a published total.</summary>
+    Complementary,
+}
+
+/// <summary>What the disclosure rule needs to know about one cell (the marts' <c>sdc_*</c> columns).</summary>
+/// <param name="Persons">Distinct persons behind the cell; for money cells the smaller of clients and workers.</param>
+/// <param name="Platforms">Platforms contributing to the cell.</param>
+/// <param name="TopPlatformShare">The largest platform's share of the cell (0–1); null when the cell is empty.</param>
+public readonly record struct DisclosureInput(long Persons, long Platforms, double? TopPlatformShare)
+{
+    /// <summary>No activity at all: a true zero, which reveals nothing about anyone.</summary>
+    public bool IsEmpty => Persons == 0 && Platforms == 0;
+}
+
+/// <summary>
+/// The survey's statistical disclosure control, in one place: no published cell may single out a person or a platform.
+/// </summary>
+/// <remarks>
+/// Primary rule: a cell is suppressed when fewer than 3 distinct persons, or fewer than 3 platforms, stand behind it,
+/// or when one platform holds more than 85% of it (a member could otherwise read a competitor's figure by subtracting
+/// its own). An empty cell (no activity) is published as a true zero. Secondary rule: where a line of cells has a
+/// published total and exactly one of its cells is suppressed, the smallest other published non-zero cell of that line
+/// is suppressed too (or, if there is none, the total), repeated until no line has a lone suppression. This protects
+/// simple row and column margins; it does not solve the general linear-programming attack on linked tables.
+/// </remarks>
+public static class DisclosureControl
+{
+    public const int MinPersons = 3;
+    public const int MinPlatforms = 3;
+    public const double MaxTopPlatformShare = 0.85;
+
+    public static Suppression Primary(DisclosureInput cell) =>
+        cell.IsEmpty ? Suppression.None
+        : cell.Persons < MinPersons ? Suppression.FewPersons
+        : cell.Platforms < MinPlatforms ? Suppression.FewPlatforms
+        : cell.TopPlatformShare > MaxTopPlatformShare ? Suppression.DominantPlatform
+        : Suppression.None;
+
+    /// <summary>
+    /// Adds complementary suppressions in place so that no line with a published total has exactly one suppressed member.
+    /// </summary>
+    /// <param name="suppression">Per cell (indexed as in <paramref name="lines"/>), primary suppressions already set.</param>
+    /// <param name="values">Per cell, the size used to choose the cheapest complement (the smallest is hidden).</param>
+    /// <param name="lines">Additive lines: a total cell and the member cells that sum to it.</param>
+    public static void ApplySecondary(Suppression[] suppression, IReadOnlyList<double> values, IReadOnlyList<AdditiveLine> lines)
+    {
+        bool changed;
+        do
+        {
+            changed = false;
+            foreach (var line in lines)
+            {
+                if (suppression[line.Total] != Suppression.None) continue;
+                var hidden = line.Members.Count(m => suppression[m] != Suppression.None);
+                if (hidden != 1) continue;
+                var complement = line.Members
+                    .Where(m => suppression[m] == Suppression.None && values[m] > 0)
+                    .OrderBy(m => values[m]).ThenBy(m => m)
+                    .Select(m => (int?)m).FirstOrDefault();
+                suppression[complement ?? line.Total] = Suppression.Complementary;
+                changed = true;
+            }
+        }
+        while (changed);
+    }
+}
+
+/// <summary>Cells that add up: <see cref="Total"/> is the sum of <see cref="Members"/> (indexes into one table's cells).</summary>
+public sealed record AdditiveLine(int Total, IReadOnlyList<int> Members);

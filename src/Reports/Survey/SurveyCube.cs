@@ -1,0 +1,140 @@
+using System.Data.Common;
+using System.Globalization;
+using MarketStats.Core.Storage;
+
+namespace MarketStats.Reports.Survey;
+
+/// <summary>One cell of a survey mart for one fiscal year: a row key and a column key, either null for "all" (a margin).</summary>
+public sealed class CubeCell
+{
+    public required string? Row { get; init; }
+    public required string? Column { get; init; }
+    public long PaidJpy { get; init; }
+    public long FeeJpy { get; init; }
+    public long LinesPaid { get; init; }
+    public long JobsPaid { get; init; }
+    public long ActiveClients { get; init; }
+    public long ActiveWorkers { get; init; }
+    public DisclosureInput Sdc { get; init; }
+    public Suppression Suppression { get; set; }
+    public bool Published => Suppression == Suppression.None;
+}
+
+/// <summary>
+/// A two-way survey table for one fiscal year (category × form, client region × worker region, age band × gender, …),
+/// margins included, with disclosure control applied on reading.
+/// </summary>
+public sealed class SurveyCube
+{
+    private readonly Dictionary<(string?, string?), CubeCell> cells;
+
+    public int FiscalYear { get; }
+    public IReadOnlyList<CubeCell> Cells { get; }
+
+    private SurveyCube(int fiscalYear, List<CubeCell> cells, Func<CubeCell, double> size)
+    {
+        FiscalYear = fiscalYear;
+        Cells = cells;
+        this.cells = cells.ToDictionary(c => (c.Row, c.Column));
+        ApplyDisclosureControl(size);
+    }
+
+    public bool IsEmpty => Cells.Count == 0;
+
+    public CubeCell? Get(string? row, string? column) => cells.GetValueOrDefault((row, column));
+
+    public IEnumerable<string> RowKeys => Cells.Where(c => c.Row is not null).Select(c => c.Row!).Distinct();
+
+    public IEnumerable<string> ColumnKeys => Cells.Where(c => c.Column is not null).Select(c => c.Column!).Distinct();
+
+    /// <summary>Reads one fiscal year of a mart whose two dimensions are <paramref name="rowColumn"/> and <paramref name="columnColumn"/>.</summary>
+    /// <param name="size">The measure a complementary suppression should sacrifice least of (the table's headline measure).</param>
+    public static SurveyCube Read(Warehouse warehouse, string mart, string rowColumn, string columnColumn, int fiscalYear, Func<CubeCell, double> size)
+    {
+        var list = new List<CubeCell>();
+        using (var reader = warehouse.Query($"select * from {mart} where fiscal_year = $1", fiscalYear))
+        {
+            while (reader.Read())
+            {
+                list.Add(new CubeCell
+                {
+                    Row = SurveyReader.StringOrNull(reader, rowColumn),
+                    Column = SurveyReader.StringOrNull(reader, columnColumn),
+                    PaidJpy = SurveyReader.LongOrZero(reader, "paid_jpy"),
+                    FeeJpy = SurveyReader.LongOrZero(reader, "fee_jpy"),
+                    LinesPaid = SurveyReader.LongOrZero(reader, "lines_paid"),
+                    JobsPaid = SurveyReader.LongOrZero(reader, "jobs_paid"),
+                    ActiveClients = SurveyReader.LongOrZero(reader, "active_clients"),
+                    ActiveWorkers = SurveyReader.LongOrZero(reader, "active_workers"),
+                    Sdc = SurveyReader.Disclosure(reader),
+                });
+            }
+        }
+        return new SurveyCube(fiscalYear, list, size);
+    }
+
+    /// <summary>Builds a cube from cells in memory (tests, and tables assembled in .NET).</summary>
+    public static SurveyCube From(int fiscalYear, IEnumerable<CubeCell> cells, Func<CubeCell, double> size) => new(fiscalYear, [.. cells], size);
+
+    private void ApplyDisclosureControl(Func<CubeCell, double> size)
+    {
+        var list = (IReadOnlyList<CubeCell>)Cells;
+        var index = new Dictionary<(string?, string?), int>();
+        for (var i = 0; i < list.Count; i++) index[(list[i].Row, list[i].Column)] = i;
+        var suppression = list.Select(c => DisclosureControl.Primary(c.Sdc)).ToArray();
+        var values = list.Select(size).ToArray();
+        DisclosureControl.ApplySecondary(suppression, values, AdditiveLines(list, index));
+        for (var i = 0; i < list.Count; i++) list[i].Suppression = suppression[i];
+    }
+
+    /// <summary>Each row adds up to its row margin, each column to its column margin, and the margins to the grand total.</summary>
+    public static IReadOnlyList<AdditiveLine> AdditiveLines(IReadOnlyList<CubeCell> cells, IReadOnlyDictionary<(string?, string?), int> index)
+    {
+        var lines = new List<AdditiveLine>();
+        void Add((string?, string?) total, IEnumerable<CubeCell> members)
+        {
+            if (!index.TryGetValue(total, out var t)) return;
+            var m = members.Select(c => index[(c.Row, c.Column)]).ToList();
+            if (m.Count > 0) lines.Add(new AdditiveLine(t, m));
+        }
+        foreach (var row in cells.Where(c => c.Row is not null).Select(c => c.Row).Distinct())
+            Add((row, null), cells.Where(c => c.Row == row && c.Column is not null));
+        foreach (var column in cells.Where(c => c.Column is not null).Select(c => c.Column).Distinct())
+            Add((null, column), cells.Where(c => c.Column == column && c.Row is not null));
+        Add((null, null), cells.Where(c => c.Row is not null && c.Column is null));
+        Add((null, null), cells.Where(c => c.Row is null && c.Column is not null));
+        return lines;
+    }
+}
+
+/// <summary>Column readers shared by the survey's marts.</summary>
+public static class SurveyReader
+{
+    public static DisclosureInput Disclosure(DbDataReader reader) =>
+        new(LongOrZero(reader, "sdc_persons"), LongOrZero(reader, "sdc_platforms"), DoubleOrNull(reader, "sdc_top_platform_share"));
+
+    public static long LongOrZero(DbDataReader reader, string column)
+    {
+        var i = Ordinal(reader, column);
+        return i < 0 || reader.IsDBNull(i) ? 0 : Convert.ToInt64(reader.GetValue(i), CultureInfo.InvariantCulture);
+    }
+
+    public static double? DoubleOrNull(DbDataReader reader, string column)
+    {
+        var i = Ordinal(reader, column);
+        return i < 0 || reader.IsDBNull(i) ? null : Convert.ToDouble(reader.GetValue(i), CultureInfo.InvariantCulture);
+    }
+
+    public static string? StringOrNull(DbDataReader reader, string column)
+    {
+        var i = Ordinal(reader, column);
+        return i < 0 || reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture);
+    }
+
+    private static int Ordinal(DbDataReader reader, string column)
+    {
+        for (var i = 0; i < reader.FieldCount; i++)
+            if (string.Equals(reader.GetName(i), column, StringComparison.OrdinalIgnoreCase)) return i;
+        return -1;
+    }
+}

@@ -1,0 +1,151 @@
+using System.Globalization;
+using MarketStats.Core.Domain;
+using MarketStats.Core.Storage;
+
+namespace MarketStats.Reports.Survey;
+
+/// <summary>Whether the survey year's data can be read as a whole year.</summary>
+public enum YearStatus
+{
+    Complete,
+    /// <summary>Some data, but the year is not over or not every platform's exports cover it: figures are not a year's.</summary>
+    Partial,
+    /// <summary>No paid line in the fiscal year: the workbook says so rather than print zeros.</summary>
+    Empty,
+}
+
+/// <summary>Days of the fiscal year one platform's current transaction exports cover.</summary>
+public sealed record PlatformCoverage(string PlatformId, DateOnly From, DateOnly To, long CoveredDays, long FiscalYearDays)
+{
+    public bool Complete => CoveredDays >= FiscalYearDays;
+}
+
+/// <summary>One current (not superseded) export file from the ingest manifest.</summary>
+public sealed record SourceFile(string PlatformId, string RecordKind, string ExportPeriod, int Revision, string SourceName, long Rows, string Sha256);
+
+/// <summary>What the linker did: accounts placed in persons, and the links it made by rule.</summary>
+public sealed record LinkageSummary(long Accounts, long Persons, IReadOnlyList<(string Rule, long Links)> LinksByRule);
+
+/// <summary>Everything the survey workbook and charts show for one fiscal year, read from the marts (aggregates only).</summary>
+public sealed class SurveyData
+{
+    public required int FiscalYear { get; init; }
+    public required DateOnly Today { get; init; }
+    /// <summary>Market size for every fiscal year up to the survey year (the trend and year-on-year growth).</summary>
+    public required MarketSizeData MarketSize { get; init; }
+    /// <summary>Disclosure control on the market-size rows, keyed by (fiscal year, form); null form is all forms.</summary>
+    public required IReadOnlyDictionary<(int, string?), Suppression> MarketSizeSuppression { get; init; }
+    /// <summary>Category × form, one cube per fiscal year up to the survey year.</summary>
+    public required IReadOnlyList<SurveyCube> CategoryByYear { get; init; }
+    /// <summary>Prefecture × side ('client' / 'worker') for the survey year.</summary>
+    public required SurveyCube Prefectures { get; init; }
+    /// <summary>Client region × worker region for the survey year.</summary>
+    public required SurveyCube Flows { get; init; }
+    /// <summary>Age band × gender of active workers for the survey year.</summary>
+    public required SurveyCube Workers { get; init; }
+    public required IReadOnlyList<PlatformCoverage> Coverage { get; init; }
+    public required IReadOnlyList<SourceFile> Files { get; init; }
+    public required LinkageSummary Linkage { get; init; }
+
+    public SurveyCube Categories => CategoryByYear.Single(c => c.FiscalYear == FiscalYear);
+
+    public MarketSizeFigures? Headline => MarketSize.Total(FiscalYear) is { LinesPaid: > 0 } total ? total : null;
+
+    public YearStatus Status =>
+        Headline is null ? YearStatus.Empty
+        : Today <= Core.Domain.FiscalYear.End(FiscalYear) || Coverage.Count == 0 || Coverage.Any(c => !c.Complete) ? YearStatus.Partial
+        : YearStatus.Complete;
+
+    public bool IsPublished(int fiscalYear, string? form) =>
+        MarketSizeSuppression.GetValueOrDefault((fiscalYear, form), Suppression.None) == Suppression.None;
+
+    /// <summary>Share of clients' paid value from clients outside Tokyo (13); null when Tokyo's cell is suppressed or there is no value.</summary>
+    public double? ShareOutsideTokyo
+    {
+        get
+        {
+            var national = Prefectures.Get(null, "client");
+            var tokyo = Prefectures.Get(TokyoCode, "client");
+            if (national is not { Published: true, PaidJpy: > 0 }) return null;
+            if (tokyo is null) return 1.0;
+            return tokyo.Published ? (national.PaidJpy - tokyo.PaidJpy) / (double)national.PaidJpy : null;
+        }
+    }
+
+    public const string TokyoCode = "13";
+
+    /// <summary>Reads the survey year from marts built by <see cref="SurveyReport.BuildMarts"/>.</summary>
+    public static SurveyData Read(Warehouse warehouse, int fiscalYear, DateOnly today)
+    {
+        var all = MarketSizeData.Read(warehouse);
+        var marketSize = new MarketSizeData(
+            [.. all.ByForm.Where(f => f.FiscalYear <= fiscalYear)], [.. all.Totals.Where(t => t.FiscalYear <= fiscalYear)]);
+        var years = marketSize.FiscalYears.Contains(fiscalYear) ? marketSize.FiscalYears : [.. marketSize.FiscalYears, fiscalYear];
+        return new SurveyData
+        {
+            FiscalYear = fiscalYear,
+            Today = today,
+            MarketSize = marketSize,
+            MarketSizeSuppression = SuppressMarketSize(marketSize),
+            CategoryByYear = [.. years.Select(y => SurveyCube.Read(warehouse, "mart_survey_category", "category", "form", y, c => c.PaidJpy))],
+            Prefectures = SurveyCube.Read(warehouse, "mart_survey_prefecture", "prefecture", "side", fiscalYear, c => c.PaidJpy),
+            Flows = SurveyCube.Read(warehouse, "mart_survey_region_flow", "client_region", "worker_region", fiscalYear, c => c.PaidJpy),
+            Workers = SurveyCube.Read(warehouse, "mart_survey_workers", "age_band", "gender", fiscalYear, c => c.ActiveWorkers),
+            Coverage = ReadCoverage(warehouse, fiscalYear),
+            Files = ReadFiles(warehouse),
+            Linkage = ReadLinkage(warehouse),
+        };
+    }
+
+    /// <summary>Per fiscal year, the forms add up to the all-forms row: the same rule as every other survey table.</summary>
+    private static Dictionary<(int, string?), Suppression> SuppressMarketSize(MarketSizeData data)
+    {
+        var result = new Dictionary<(int, string?), Suppression>();
+        foreach (var total in data.Totals)
+        {
+            var cells = new List<CubeCell> { new() { Row = null, Column = null, PaidJpy = total.PaidJpy, Sdc = total.Sdc } };
+            cells.AddRange(data.ByForm.Where(f => f.FiscalYear == total.FiscalYear)
+                .Select(f => new CubeCell { Row = null, Column = f.Form, PaidJpy = f.PaidJpy, Sdc = f.Sdc }));
+            foreach (var cell in SurveyCube.From(total.FiscalYear, cells, c => c.PaidJpy).Cells)
+                result[(total.FiscalYear, cell.Column)] = cell.Suppression;
+        }
+        return result;
+    }
+
+    private static List<PlatformCoverage> ReadCoverage(Warehouse warehouse, int fiscalYear)
+    {
+        var list = new List<PlatformCoverage>();
+        using var reader = warehouse.Query(
+            "select platform_id, covered_from, covered_to, covered_days, fiscal_year_days from mart_survey_coverage where fiscal_year = $1 order by platform_id", fiscalYear);
+        while (reader.Read())
+            list.Add(new PlatformCoverage(reader.GetString(0), reader.GetFieldValue<DateOnly>(1), reader.GetFieldValue<DateOnly>(2), reader.GetInt64(3), reader.GetInt64(4)));
+        return list;
+    }
+
+    private static List<SourceFile> ReadFiles(Warehouse warehouse)
+    {
+        var list = new List<SourceFile>();
+        using var reader = warehouse.Query(
+            """
+            select platform_id, record_kind, export_period, export_revision, source_name, row_count, content_sha256
+            from ingest_files where superseded_by is null order by platform_id, record_kind, period_start, source_name
+            """);
+        while (reader.Read())
+            list.Add(new SourceFile(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetString(4), reader.GetInt64(5), reader.GetString(6)));
+        return list;
+    }
+
+    private static LinkageSummary ReadLinkage(Warehouse warehouse)
+    {
+        var accounts = warehouse.Scalar<long>("select count(*) from int_account_persons");
+        var persons = warehouse.Scalar<long>("select count(distinct (kind, person_id)) from int_account_persons");
+        var rules = new List<(string, long)>();
+        // The audit table belongs to the linker; a replacement linker may not write it.
+        if (warehouse.Scalar<long>("select count(*) from information_schema.tables where table_name = 'int_account_links'") > 0)
+        {
+            using var reader = warehouse.Query("select rule, count(*) from int_account_links group by rule order by rule");
+            while (reader.Read()) rules.Add((reader.GetString(0), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture)));
+        }
+        return new LinkageSummary(accounts, persons, rules);
+    }
+}

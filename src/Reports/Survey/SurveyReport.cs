@@ -1,0 +1,36 @@
+using MarketStats.Core.Storage;
+
+namespace MarketStats.Reports.Survey;
+
+/// <summary>The yearly market survey: one workbook and its charts for one fiscal year.</summary>
+public sealed class SurveyReport(TimeProvider clock)
+{
+    public static string WorkbookFileName(int fiscalYear) => $"survey-FY{fiscalYear}.xlsx";
+
+    /// <summary>Rebuilds staging, reference tables and every report mart unless they are current; needs a writable warehouse.</summary>
+    /// <returns>True when the marts were rebuilt.</returns>
+    public static bool BuildMarts(Warehouse warehouse, TextWriter? trace = null, bool force = false) => MarketSizeReport.BuildMarts(warehouse, trace, force);
+
+    /// <summary>Reads the marts (built beforehand) and writes the survey workbook and its charts into <paramref name="outDir"/>.</summary>
+    public SurveyOutput Write(Warehouse warehouse, int fiscalYear, string outDir, string lang = "ja")
+    {
+        var labels = ReportLabels.For(lang);
+        Directory.CreateDirectory(outDir);
+        var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+        var data = SurveyData.Read(warehouse, fiscalYear, today);
+        var charts = SurveyCharts.Write(data, labels, outDir);
+        var workbook = Path.Combine(outDir, WorkbookFileName(fiscalYear));
+        SurveyWorkbook.Write(data, labels, workbook, charts);
+        return new SurveyOutput(workbook, charts.All, data.Status);
+    }
+
+    /// <summary>The latest fiscal year that has ended by today and has paid data; null when there is none.</summary>
+    public static int? LatestCompleteFiscalYear(Warehouse warehouse, DateOnly today)
+    {
+        var lastEnded = Core.Domain.FiscalYear.Of(today) - 1;
+        return warehouse.Scalar<int?>("select max(fiscal_year) from mart_market_size_total where lines_paid > 0 and fiscal_year <= $1", lastEnded);
+    }
+}
+
+/// <summary>The files one survey run wrote, and whether its year was complete.</summary>
+public sealed record SurveyOutput(string WorkbookPath, IReadOnlyList<string> ChartPaths, YearStatus Status);

@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using ClosedXML.Excel;
+using MarketStats.Cli;
+using MarketStats.Core.Domain;
+using MarketStats.Reports;
+using MarketStats.Reports.Survey;
+using MarketStats.Tests.Support;
+
+namespace MarketStats.Tests.Cli;
+
+/// <summary>
+/// The survey workbook's headline figures, recomputed straight from the raw export files in C# (no DuckDB), and
+/// compared with the workbook's cells. Unique persons use the linker's output (its mapping is an input of the survey).
+/// </summary>
+public sealed class SurveyReconciliationTests : IDisposable
+{
+    private readonly TempFolder temp = new();
+    public void Dispose() => temp.Dispose();
+
+    /// <summary>What one fiscal year's headline figures are, by the survey's definitions, read from raw lines.</summary>
+    private sealed class YearFigures
+    {
+        public long PaidJpy, ContractedJpy, PostedJpy, FeeJpy, LinesPaid, TokyoClientPaidJpy;
+        public readonly HashSet<string> Jobs = [], Clients = [], Workers = [];
+        public readonly Dictionary<string, long> PaidByCategory = [];
+    }
+
+    [Fact]
+    public async Task Demo_SurveyWorkbookHeadlines_EqualFiguresRecomputedFromTheRawExports()
+    {
+        var (code, output, error) = await CliRunner.Run("demo", "--out", temp["out"], "--db", temp["demo/demo.duckdb"], "--transactions", "8000");
+        Assert.True(code == ExitCodes.Success, error);
+        var results = CliRunner.Results(output);
+        var year = int.Parse(results["survey_fiscal_year"].Single(), CultureInfo.InvariantCulture);
+        Assert.Equal("complete", results["survey_status"].Single());
+
+        var persons = await LinkerMapping(temp["demo/demo.duckdb"]);
+        var years = FromRawExports(temp["demo/inbox"], persons);
+        var expected = years[year];
+
+        using var workbook = new XLWorkbook(results["survey_workbook"].Single());
+        var s = ReportLabels.Japanese.Survey;
+        var summary = workbook.Worksheet(s.SummarySheet).Table(SurveyWorkbook.SummaryTable).DataRange.Rows().Select(r => r.Cell(2)).ToList();
+        // Rows in the order of SurveyLabels.Headlines: paid, contracted, posted, fee, lines paid, jobs posted, clients, workers, YoY, outside Tokyo.
+        Assert.Equal(expected.PaidJpy, summary[0].GetValue<long>());
+        Assert.Equal(expected.ContractedJpy, summary[1].GetValue<long>());
+        Assert.Equal(expected.PostedJpy, summary[2].GetValue<long>());
+        Assert.Equal(expected.FeeJpy, summary[3].GetValue<long>());
+        Assert.Equal(expected.LinesPaid, summary[4].GetValue<long>());
+        Assert.Equal(expected.Jobs.Count, summary[5].GetValue<long>());
+        Assert.Equal(expected.Clients.Count, summary[6].GetValue<long>());
+        Assert.Equal(expected.Workers.Count, summary[7].GetValue<long>());
+        Assert.Equal((expected.PaidJpy - years[year - 1].PaidJpy) / (double)years[year - 1].PaidJpy, summary[8].GetDouble(), 12);
+        Assert.Equal(1 - expected.TokyoClientPaidJpy / (double)expected.PaidJpy, summary[9].GetDouble(), 12);
+
+        // Category shares of the year (all forms), where published.
+        var category = workbook.Worksheet(s.CategorySheet).Table(SurveyWorkbook.CategoryTable).DataRange.Rows()
+            .Where(r => r.Cell(2).GetString() == ReportLabels.Japanese.FormLabel(null)).ToList();
+        var compared = 0;
+        foreach (var (code_, paid) in expected.PaidByCategory)
+        {
+            var row = category.Single(r => r.Cell(1).GetString() == s.CategoryLabel(code_));
+            if (row.Cell(3).GetString() == s.SuppressedMark) continue;
+            Assert.Equal(paid, row.Cell(3).GetValue<long>());
+            Assert.Equal(paid / (double)expected.PaidJpy, row.Cell(4).GetDouble(), 12);
+            compared++;
+        }
+        Assert.True(compared >= 6, $"only {compared} categories published");
+
+        // Every file delivered is listed with the hash of its bytes.
+        var listed = workbook.Worksheet(s.SourcesSheet).Table("Files").DataRange.Rows().Select(r => r.Cell(7).GetString()).ToHashSet();
+        var delivered = Directory.GetFiles(temp["demo/inbox"], "*", SearchOption.AllDirectories);
+        Assert.Equal(delivered.Length, listed.Count);
+        Assert.All(delivered, f => Assert.Contains(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))), listed));
+
+        // The same database, a year nobody reported: the command says so (exit 1) and still writes a workbook that says so.
+        var (emptyCode, emptyOutput, _) = await CliRunner.Run("report", "survey", "--fiscal-year", "2030", "--db", temp["demo/demo.duckdb"], "--out", temp["empty"], "--lang", "en");
+        Assert.Equal(ExitCodes.ProblemFound, emptyCode);
+        Assert.Equal("empty", CliRunner.Results(emptyOutput)["status"].Single());
+        Assert.True(File.Exists(CliRunner.Results(emptyOutput)["workbook"].Single()));
+    }
+
+    [Fact]
+    public async Task ReportSurvey_MissingDatabase_CouldNotRun()
+    {
+        var (code, _, error) = await CliRunner.Run("report", "survey", "--fiscal-year", "2025", "--db", temp["nothing.duckdb"], "--out", temp["out"]);
+        Assert.Equal(ExitCodes.CouldNotRun, code);
+        Assert.StartsWith("No database at", error);
+        Assert.False(File.Exists(temp["nothing.duckdb"]));
+    }
+
+    /// <summary>The linker's table (platform, account, kind → person), read through the CLI like any analyst would.</summary>
+    private static async Task<Dictionary<(string, string, string), string>> LinkerMapping(string db)
+    {
+        var (_, csv, _) = await CliRunner.Run("sql", "select platform_id, account_id, kind, person_id from int_account_persons", "--db", db, "--format", "csv");
+        return csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.TrimEnd('\r').Split(','))
+            .ToDictionary(f => (f[0], f[1], f[2]), f => f[3]);
+    }
+
+    private static Dictionary<int, YearFigures> FromRawExports(string inbox, Dictionary<(string, string, string), string> persons)
+    {
+        var years = new Dictionary<int, YearFigures>();
+        YearFigures In(string date) =>
+            years.TryGetValue(FiscalYear.Of(DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture)), out var y) ? y
+            : years[FiscalYear.Of(DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture))] = new YearFigures();
+        string Person(string platform, string account, string kind) =>
+            persons.TryGetValue((platform, account, kind), out var id) ? "person:" + id : $"account:{platform}:{account}";
+        static long Yen(string text) => text.Length == 0 ? 0 : long.Parse(text, CultureInfo.InvariantCulture);
+
+        foreach (var path in Directory.GetFiles(inbox, "transactions_*", SearchOption.AllDirectories))
+        {
+            using Stream raw = File.OpenRead(path);
+            using var text = new StreamReader(path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(raw, CompressionMode.Decompress) : raw);
+            var header = text.ReadLine()!.TrimStart('\uFEFF').Split(',');
+            var col = header.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i);
+            while (text.ReadLine() is { Length: > 0 } line)
+            {
+                var f = line.Split(',');
+                string F(string name) => f[col[name]];
+                var platform = F("platform_id");
+                var posted = In(F("posted_on"));
+                posted.PostedJpy += Yen(F("posted_jpy"));
+                posted.Jobs.Add(platform + ":" + F("job_id"));
+                if (F("contracted_on").Length > 0 && F("status") != "cancelled")
+                    In(F("contracted_on")).ContractedJpy += Yen(F("contracted_jpy"));
+                if (F("paid_on").Length == 0) continue;
+                var paid = In(F("paid_on"));
+                var value = Yen(F("paid_jpy"));
+                paid.PaidJpy += value;
+                paid.FeeJpy += Yen(F("fee_jpy"));
+                paid.LinesPaid++;
+                paid.Clients.Add(Person(platform, F("client_account_id"), "client"));
+                paid.Workers.Add(Person(platform, F("worker_account_id"), "worker"));
+                paid.PaidByCategory[F("category")] = paid.PaidByCategory.GetValueOrDefault(F("category")) + value;
+                if (F("client_prefecture") == SurveyData.TokyoCode) paid.TokyoClientPaidJpy += value;
+            }
+        }
+        return years;
+    }
+}

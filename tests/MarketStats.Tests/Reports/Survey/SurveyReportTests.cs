@@ -1,0 +1,223 @@
+using ClosedXML.Excel;
+using MarketStats.Core.Domain;
+using MarketStats.Reports;
+using MarketStats.Reports.Survey;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MarketStats.Tests.Reports.Survey;
+
+public sealed class SurveyReportTests
+{
+    /// <summary>A day after the fixture's fiscal year ended: the year can be complete.</summary>
+    private static readonly DateOnly AfterTheYear = new(2026, 5, 1);
+
+    private static TempWarehouse Built(IReadOnlyList<SurveyLine>? lines = null, int coveredFiscalYear = SurveyFixture.FiscalYear)
+    {
+        var db = new TempWarehouse();
+        SurveyFixture.Load(db, lines ?? SurveyFixture.Lines(), coveredFiscalYear);
+        SurveyReport.BuildMarts(db.Warehouse);
+        return db;
+    }
+
+    private static FakeTimeProvider ClockAt(DateOnly day) => new(new DateTimeOffset(day.ToDateTime(new TimeOnly(9, 0)), TimeSpan.Zero));
+
+    [Fact]
+    public void Read_CategoryCellsEqualFiguresComputedFromTheLines_MarginsIncluded()
+    {
+        using var db = Built();
+        var lines = SurveyFixture.Lines();
+        var cube = SurveyData.Read(db.Warehouse, SurveyFixture.FiscalYear, AfterTheYear).Categories;
+
+        var keys = lines.Select(l => (l.Category, l.Form)).Distinct()
+            .SelectMany(k => new (string?, string?)[] { (k.Category, k.Form), (k.Category, null), (null, k.Form), (null, null) }).Distinct().ToList();
+        Assert.Equal(keys.Count, cube.Cells.Count);
+        foreach (var (category, form) in keys)
+        {
+            var expected = SurveyFixture.Cell(lines.Where(l => (category is null || l.Category == category) && (form is null || l.Form == form)))!;
+            var cell = cube.Get(category, form)!;
+            Assert.Equal(expected.PaidJpy, cell.PaidJpy);
+            Assert.Equal(expected.Clients, cell.ActiveClients);
+            Assert.Equal(expected.Workers, cell.ActiveWorkers);
+            Assert.Equal(expected.Sdc.Persons, cell.Sdc.Persons);
+            Assert.Equal(expected.Sdc.Platforms, cell.Sdc.Platforms);
+            Assert.Equal(expected.TopPlatformShare, cell.Sdc.TopPlatformShare!.Value, 12);
+        }
+    }
+
+    [Fact]
+    public void Read_PlantedRisksAreSuppressed_AndEveryPrimaryCellKeepsItsReason()
+    {
+        using var db = Built();
+        var lines = SurveyFixture.Lines();
+        var cube = SurveyData.Read(db.Warehouse, SurveyFixture.FiscalYear, AfterTheYear).Categories;
+
+        Assert.Equal(Suppression.DominantPlatform, cube.Get("other", null)!.Suppression);
+        Assert.Equal(Suppression.FewPersons, cube.Get("system_development", "competition")!.Suppression);
+        foreach (var cell in cube.Cells)
+        {
+            var expected = SurveyFixture.Cell(lines.Where(l => (cell.Row is null || l.Category == cell.Row) && (cell.Column is null || l.Form == cell.Column)))!;
+            var primary = DisclosureControl.Primary(expected.Sdc);
+            if (primary != Suppression.None) Assert.Equal(primary, cell.Suppression);
+            else Assert.True(cell.Suppression is Suppression.None or Suppression.Complementary);
+        }
+        // In the project column 'other' is the only primary suppression: a complement hides another project cell.
+        Assert.Contains(cube.Cells, c => c.Row is not null && c.Column == "project" && c.Suppression == Suppression.Complementary);
+        var index = cube.Cells.Select((c, i) => (c, i)).ToDictionary(p => (p.c.Row, p.c.Column), p => p.i);
+        Assert.All(SurveyCube.AdditiveLines(cube.Cells, index), line =>
+            Assert.True(!cube.Cells[line.Total].Published || line.Members.Count(m => !cube.Cells[m].Published) != 1));
+    }
+
+    [Fact]
+    public void Read_RegionsAndWorkersEqualFiguresComputedFromTheLines()
+    {
+        using var db = Built();
+        var lines = SurveyFixture.Lines();
+        var data = SurveyData.Read(db.Warehouse, SurveyFixture.FiscalYear, AfterTheYear);
+
+        foreach (var code in lines.Select(l => l.ClientPrefecture).Distinct())
+            Assert.Equal(SurveyFixture.Cell(lines.Where(l => l.ClientPrefecture == code))!.PaidJpy, data.Prefectures.Get(code, "client")!.PaidJpy);
+        foreach (var code in lines.Select(l => l.WorkerPrefecture).Distinct())
+            Assert.Equal(SurveyFixture.Cell(lines.Where(l => l.WorkerPrefecture == code))!.Workers, data.Prefectures.Get(code, "worker")!.ActiveWorkers);
+        var tokyo = lines.Where(l => l.ClientPrefecture == "13").Sum(l => l.PaidJpy);
+        Assert.Equal(1 - tokyo / (double)lines.Sum(l => l.PaidJpy), data.ShareOutsideTokyo!.Value, 12);
+
+        var flow = lines.Where(l => SurveyFixture.RegionCode(l.ClientPrefecture) == "R3" && SurveyFixture.RegionCode(l.WorkerPrefecture) == "R5");
+        Assert.Equal(flow.Sum(l => l.PaidJpy), data.Flows.Get("R3", "R5")!.PaidJpy);
+
+        // Each worker person in one cell: worker 999 works on three platforms and still counts once.
+        foreach (var band in lines.Select(l => SurveyFixture.AgeBand(l.Worker)).Distinct())
+            Assert.Equal(lines.Where(l => SurveyFixture.AgeBand(l.Worker) == band).Select(l => l.Worker).Distinct().Count(), data.Workers.Get(band, null)!.ActiveWorkers);
+        Assert.Equal(lines.Select(l => l.Worker).Distinct().Count(), data.Workers.Get(null, null)!.ActiveWorkers);
+    }
+
+    [Fact]
+    public void Write_WorkbookShowsPublishedValuesAndListsEverySuppressedCell()
+    {
+        using var db = Built();
+        var lines = SurveyFixture.Lines();
+        var output = new SurveyReport(ClockAt(AfterTheYear)).Write(db.Warehouse, SurveyFixture.FiscalYear, db.OutDir);
+        var labels = ReportLabels.Japanese;
+        var s = labels.Survey;
+
+        Assert.Equal(YearStatus.Complete, output.Status);
+        using var workbook = new XLWorkbook(output.WorkbookPath);
+        Assert.Equal([s.SummarySheet, labels.MarketSizeSheet, s.CategorySheet, s.RegionSheet, s.FlowSheet, s.WorkersSheet, s.SourcesSheet],
+            workbook.Worksheets.Select(w => w.Name));
+
+        var summary = workbook.Worksheet(s.SummarySheet).Table(SurveyWorkbook.SummaryTable).DataRange.Rows().ToList();
+        Assert.Equal(lines.Sum(l => l.PaidJpy), summary[0].Cell(2).GetValue<long>());
+        Assert.Equal(labels.YenFormat, summary[0].Cell(2).Style.NumberFormat.Format);
+        Assert.Equal(s.StatusComplete(SurveyFixture.FiscalYear), workbook.Worksheet(s.SummarySheet).Cell(SurveyWorkbook.StatusRow, 1).GetString());
+
+        var category = workbook.Worksheet(s.CategorySheet).Table(SurveyWorkbook.CategoryTable).DataRange.Rows().ToList();
+        var design = category.Single(r => r.Cell(1).GetString() == s.CategoryLabel("design") && r.Cell(2).GetString() == labels.FormLabel(null));
+        Assert.Equal(lines.Where(l => l.Category == "design").Sum(l => l.PaidJpy), design.Cell(3).GetValue<long>());
+        Assert.Equal(lines.Where(l => l.Category == "design").Sum(l => l.PaidJpy) / (double)lines.Sum(l => l.PaidJpy), design.Cell(4).GetDouble(), 12);
+        var other = category.Single(r => r.Cell(1).GetString() == s.CategoryLabel("other") && r.Cell(2).GetString() == labels.FormLabel(null));
+        Assert.Equal(s.SuppressedMark, other.Cell(3).GetString());
+        Assert.Equal(s.SuppressedMark, other.Cell(4).GetString());
+
+        var listed = workbook.Worksheet(s.SourcesSheet).Table("Suppressed").DataRange.Rows()
+            .Select(r => (Sheet: r.Cell(1).GetString(), Row: r.Cell(2).GetString(), Column: r.Cell(3).GetString(), Reason: r.Cell(4).GetString())).ToList();
+        Assert.Contains((s.CategorySheet, s.CategoryLabel("other"), labels.FormLabel(null), s.Reasons[Suppression.DominantPlatform]), listed);
+        Assert.Contains((s.CategorySheet, s.CategoryLabel("system_development"), labels.FormLabel("competition"), s.Reasons[Suppression.FewPersons]), listed);
+        // No sheet prints a number where the list says it suppressed one (the mark is in every listed cell's row).
+        Assert.All(listed.Where(l => l.Sheet == s.CategorySheet && l.Column != labels.FiscalYear(SurveyFixture.FiscalYear)), l =>
+            Assert.Contains(category, r => r.Cell(1).GetString() == l.Row && r.Cell(2).GetString() == l.Column && r.Cell(3).GetString() == s.SuppressedMark));
+
+        Assert.Equal(SurveyWorkbook.HeaderRow, workbook.Worksheet(s.RegionSheet).SheetView.SplitRow);
+        Assert.True(workbook.Worksheet(s.RegionSheet).Table(SurveyWorkbook.RegionTable).ShowAutoFilter);
+        Assert.Equal(8, output.ChartPaths.Count);
+    }
+
+    [Fact]
+    public void Write_YearNotOver_SaysPartial()
+    {
+        using var db = Built();
+        var output = new SurveyReport(ClockAt(new DateOnly(2025, 10, 1))).Write(db.Warehouse, SurveyFixture.FiscalYear, db.OutDir);
+        Assert.Equal(YearStatus.Partial, output.Status);
+        using var workbook = new XLWorkbook(output.WorkbookPath);
+        var status = workbook.Worksheet(ReportLabels.Japanese.Survey.SummarySheet).Cell(SurveyWorkbook.StatusRow, 1).GetString();
+        Assert.StartsWith(ReportLabels.Japanese.Survey.StatusPartial(SurveyFixture.FiscalYear, new DateOnly(2025, 10, 1)), status);
+    }
+
+    [Fact]
+    public void Write_ExportsNotCoveringTheYear_SayPartial()
+    {
+        // The manifest declares FY2024 exports only: FY2025 lines without a covering export are not a whole year.
+        using var db = Built(coveredFiscalYear: 2024);
+        var data = SurveyData.Read(db.Warehouse, SurveyFixture.FiscalYear, AfterTheYear);
+        Assert.Equal(YearStatus.Partial, data.Status);
+    }
+
+    [Fact]
+    public void Write_YearWithoutData_SaysSoAndPrintsNoZeros()
+    {
+        using var db = Built();
+        var output = new SurveyReport(ClockAt(new DateOnly(2031, 5, 1))).Write(db.Warehouse, 2030, db.OutDir, "en");
+        var s = ReportLabels.English.Survey;
+
+        Assert.Equal(YearStatus.Empty, output.Status);
+        using var workbook = new XLWorkbook(output.WorkbookPath);
+        var summary = workbook.Worksheet(s.SummarySheet);
+        Assert.Equal(s.StatusEmpty(2030), summary.Cell(SurveyWorkbook.StatusRow, 1).GetString());
+        Assert.All(summary.Table(SurveyWorkbook.SummaryTable).DataRange.Rows(), r => Assert.Equal(s.NotApplicable, r.Cell(2).GetString()));
+        foreach (var name in new[] { s.CategorySheet, s.RegionSheet, s.FlowSheet, s.WorkersSheet })
+        {
+            var sheet = workbook.Worksheet(name);
+            // the only numbers on a sheet of an empty year are the census populations and codes, never a measured zero
+            var measured = sheet.Tables.First().DataRange.CellsUsed().Where(c => c.DataType == XLDataType.Number)
+                .Where(c => c.WorksheetColumn().ColumnNumber() != 4 || name != s.RegionSheet);
+            Assert.Empty(measured);
+        }
+    }
+
+    [Fact]
+    public void Labels_EveryCodeHasAJapaneseAndAnEnglishLabel()
+    {
+        foreach (var labels in new[] { SurveyLabels.Japanese, SurveyLabels.English })
+        {
+            Assert.All(ReportLabels.CategoryOrder, c => Assert.True(labels.Categories.ContainsKey(c), c));
+            Assert.All(MarketStats.Core.Contract.ExportContract.V1.CodeLists["age_band"], c => Assert.True(labels.AgeBands.ContainsKey(c), c));
+            Assert.All(MarketStats.Core.Contract.ExportContract.V1.CodeLists["gender"], c => Assert.True(labels.Genders.ContainsKey(c), c));
+            Assert.All(Enum.GetValues<Suppression>().Where(r => r != Suppression.None), r => Assert.True(labels.Reasons.ContainsKey(r), r.ToString()));
+            Assert.Equal(9, SurveyLabels.RegionCodes.Select(labels.RegionLabel).Distinct().Count());
+        }
+        Assert.Equal("関東", SurveyLabels.Japanese.RegionLabel("R3"));
+        Assert.Equal("Okinawa", SurveyLabels.English.RegionLabel("R9"));
+    }
+
+    [Fact]
+    public void PrefectureTiles_OneTileForEachOfThe47_NoTwoOnTheSameSquare()
+    {
+        Assert.Equal(Prefecture.All.Select(p => p.Code).Order(), PrefectureTiles.Layout.Keys.Order());
+        Assert.Equal(47, PrefectureTiles.Layout.Values.Distinct().Count());
+        Assert.All(PrefectureTiles.Layout.Values, t =>
+        {
+            Assert.InRange(t.Column, 0, PrefectureTiles.Columns - 1);
+            Assert.InRange(t.Row, 0, PrefectureTiles.Rows - 1);
+        });
+        // A few anchors a reader checks first: Hokkaido north-east, Okinawa south-west, Tokyo between Saitama and Kanagawa.
+        Assert.Equal((12, 0), PrefectureTiles.Layout["01"]);
+        Assert.Equal((0, 9), PrefectureTiles.Layout["47"]);
+        Assert.Equal(PrefectureTiles.Layout["11"].Row, PrefectureTiles.Layout["13"].Row);
+        Assert.Equal(PrefectureTiles.Layout["13"].Row + 1, PrefectureTiles.Layout["14"].Row);
+    }
+
+    [Fact]
+    public void Charts_JapaneseTextIsInTheSvgs_AndSuppressedCellsAreNotDrawnAsValues()
+    {
+        using var db = Built();
+        var output = new SurveyReport(ClockAt(AfterTheYear)).Write(db.Warehouse, SurveyFixture.FiscalYear, db.OutDir);
+        var s = ReportLabels.Japanese.Survey;
+        var svgs = output.ChartPaths.Where(p => p.EndsWith(".svg", StringComparison.Ordinal)).ToDictionary(p => Path.GetFileNameWithoutExtension(p)!, File.ReadAllText);
+        Assert.Contains(s.CategoryChartTitle, svgs[SurveyCharts.CategoryMixName]);
+        Assert.Contains(s.TileMapTitle(SurveyFixture.FiscalYear), svgs[SurveyCharts.TileMapName]);
+        Assert.Contains("北海道", svgs[SurveyCharts.TileMapName]);
+        Assert.Contains(s.FlowChartTitle(SurveyFixture.FiscalYear), svgs[SurveyCharts.FlowMatrixName]);
+        Assert.Contains("関東", svgs[SurveyCharts.FlowMatrixName]);
+        Assert.All(svgs.Values, svg => Assert.Contains(MarketSizeChart.FontName, svg));
+        foreach (var png in output.ChartPaths.Where(p => p.EndsWith(".png", StringComparison.Ordinal)))
+            Assert.InRange(new FileInfo(png).Length, 10_000, 3_000_000);
+    }
+}
