@@ -3,6 +3,7 @@ using MarketStats.Core.Storage;
 using MarketStats.Ingest;
 using MarketStats.Linkage;
 using MarketStats.Reports;
+using MarketStats.Reports.Survey;
 using MarketStats.Scheduling.Pulling;
 
 namespace MarketStats.Scheduling;
@@ -63,20 +64,27 @@ public sealed class ScheduledWork(ScheduleConfig config, SourcePuller puller, Ti
     }
 }
 
-/// <summary>What the yearly publish job writes. The seam for the survey report, which is being built in parallel: today it is the market-size report.</summary>
+/// <summary>What the yearly publish job writes (a seam, so tests and other publications can stand in).</summary>
 public interface ISurveyPublication
 {
     /// <summary>Builds what it needs and writes the publication into <paramref name="folder"/>; returns the files written.</summary>
     IReadOnlyList<string> Publish(Warehouse warehouse, string folder, string lang);
 }
 
-/// <summary>Publishes the market-size workbook and charts (until the survey report replaces it behind <see cref="ISurveyPublication"/>).</summary>
-public sealed class MarketSizePublication : ISurveyPublication
+/// <summary>Publishes the yearly survey for the latest fiscal year that has ended (when one has paid data), and the market-size workbook.</summary>
+public sealed class SurveyPublication(TimeProvider clock) : ISurveyPublication
 {
     public IReadOnlyList<string> Publish(Warehouse warehouse, string folder, string lang)
     {
-        MarketSizeReport.BuildMarts(warehouse);
-        var output = new MarketSizeReport().Write(warehouse, folder, lang);
-        return [output.WorkbookPath, .. output.ChartPaths];
+        SurveyReport.BuildMarts(warehouse);
+        var files = new List<string>();
+        if (SurveyReport.LatestCompleteFiscalYear(warehouse, DateOnly.FromDateTime(clock.GetLocalNow().DateTime)) is { } fiscalYear)
+        {
+            var survey = new SurveyReport(clock).Write(warehouse, fiscalYear, folder, lang);
+            files.AddRange([survey.WorkbookPath, .. survey.ChartPaths]);
+        }
+        var marketSize = new MarketSizeReport().Write(warehouse, folder, lang);
+        files.AddRange([marketSize.WorkbookPath, .. marketSize.ChartPaths]);
+        return files;
     }
 }

@@ -77,7 +77,7 @@ public sealed class SchedulerHost : IAsyncDisposable
         var runner = new JobRunner(history, log, clock, persistent ? TimeSpan.FromSeconds(config.DatabaseBusyWaitSeconds) : TimeSpan.Zero);
         // One HttpClient per scheduler: each attempt has its own timeout, so the client's own is switched off.
         http ??= new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var work = new ScheduledWork(config, new SourcePuller(config, http, clock), clock, publication ?? new MarketSizePublication());
+        var work = new ScheduledWork(config, new SourcePuller(config, http, clock), clock, publication ?? new SurveyPublication(clock));
         var properties = Properties(config, persistent);
         var scheduler = await QuartzSchedulerBuilder.Create(quartz =>
             {

@@ -39,6 +39,7 @@ public sealed class ScheduleCommandTests : IDisposable
         }
         Assert.Equal(2, Directory.GetFiles(temp["inbox/P01"]).Length);
         Assert.Single(Directory.GetFiles(temp["out"], "market-size.xlsx", SearchOption.AllDirectories));
+        Assert.Single(Directory.GetFiles(temp["out"], "survey-FY2024.xlsx", SearchOption.AllDirectories));
 
         var runs = new JobHistory(temp["job-history.sqlite"], TimeProvider.System).Runs();
         Assert.Equal(["pull-P01", "ingest", "link", "build-marts", "publish-survey"], runs.Select(r => r.Job));
