@@ -10,6 +10,7 @@ public static class MartModels
         SqlModel.View(typeof(MartModels).Assembly, "intermediate/int_market_line_events.sql"),
         SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_market_size.sql"),
         SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_market_size_total.sql"),
+        SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_registered_persons.sql"),
     ];
 
     private const string MarketSizeMeasuresHold =
@@ -28,6 +29,8 @@ public static class MartModels
         DataTest.Unique("mart_market_size_total", "fiscal_year"),
         DataTest.NotNull("mart_market_size_total", "fiscal_year"),
         DataTest.Holds("mart_market_size_total", MarketSizeMeasuresHold),
+        DataTest.Unique("mart_registered_persons", "fiscal_year, kind, slice, platform_id, prefecture"),
+        DataTest.Holds("mart_registered_persons", "unique_active_persons <= unique_registered_persons and unique_registered_persons <= registered_accounts"),
         new("mart_market_size_total equals the sum of mart_market_size over forms (money and lines)",
             """
             select t.fiscal_year

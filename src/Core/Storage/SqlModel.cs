@@ -35,8 +35,12 @@ public sealed class SqlModelRunner(Warehouse warehouse, TextWriter? trace = null
         foreach (var model in models)
         {
             var kind = model.Materialise ? "table" : "view";
-            // A table and a view cannot share a name: drop whichever is there before re-creating.
-            var sql = $"drop view if exists {model.Name}; drop table if exists {model.Name};\ncreate {kind} {model.Name} as\n{model.Sql}";
+            // A table and a view cannot share a name: drop whichever is there before re-creating (DuckDB refuses
+            // "drop view if exists" on a table, so ask which one it is).
+            var existing = warehouse.Scalar<string>(
+                "select table_type from information_schema.tables where table_schema = current_schema() and table_name = $1", model.Name);
+            var drop = existing switch { "VIEW" => $"drop view {model.Name};\n", null => "", _ => $"drop table {model.Name};\n" };
+            var sql = $"{drop}create {kind} {model.Name} as\n{model.Sql}";
             trace?.WriteLine($"-- model {model.Name} ({kind})\n{sql};");
             warehouse.Execute(sql);
         }

@@ -1,0 +1,45 @@
+namespace MarketStats.Linkage;
+
+/// <summary>The linkage rules as data: blocking, Fellegi–Sunter match weights, threshold and the anti-chaining guard.</summary>
+/// <remarks>
+/// Weights are log2(m/u): m the probability that two accounts of the same person agree on the comparison, u that two
+/// accounts of different persons do. The m and u values are priors chosen for the survey's data (duplicate accounts
+/// often use another e-mail address, so an e-mail disagreement is weak evidence against; two different persons
+/// almost never share a keyed hash, so an agreement is overwhelming evidence for) and checked against the
+/// generator's ground truth with <c>marketstats link --evaluate</c>. The reasoning behind the threshold is in
+/// docs/linkage.md.
+/// </remarks>
+public sealed record LinkageSettings
+{
+    /// <summary>LSH bands over the 512 CLK bits; each band's key is <see cref="BitsPerBand"/> sampled bits.</summary>
+    public int Bands { get; init; } = 24;
+    public int BitsPerBand { get; init; } = 22;
+    /// <summary>A bucket with more accounts than this is skipped (sparse or degenerate encodings all look alike).</summary>
+    public int MaxBucketSize { get; init; } = 200;
+    /// <summary>Pairs with a lower Dice coefficient are not scored at all: they could never reach the threshold without a keyed-hash match.</summary>
+    public double MinimumDice { get; init; } = 0.60;
+
+    /// <summary>(agree, disagree) weights per keyed hash; no weight when either side lacks it.</summary>
+    public (double Agree, double Disagree) Email { get; init; } = (Weight(0.55, 1e-7), Weight(0.45, 1.0));
+    public (double Agree, double Disagree) Phone { get; init; } = (Weight(0.50, 1e-7), Weight(0.50, 1.0));
+    public (double Agree, double Disagree) CorporateNumber { get; init; } = (Weight(0.99, 1e-8), Weight(0.01, 1.0));
+    public (double Agree, double Disagree) Prefecture { get; init; } = (Weight(0.97, 0.10), Weight(0.03, 0.90));
+
+    /// <summary>Graded Dice levels on the CLK, highest first: (lowest Dice of the level, weight).</summary>
+    public IReadOnlyList<(double MinDice, double Weight)> DiceLevels { get; init; } =
+    [
+        (0.90, Weight(0.55, 1e-7)),
+        (0.80, Weight(0.30, 1e-6)),
+        (0.70, Weight(0.10, 1e-4)),
+        (0.60, Weight(0.03, 2e-3)),
+        (0.00, Weight(0.02, 0.99)),
+    ];
+
+    /// <summary>Link when the summed weight reaches this many bits of evidence.</summary>
+    public double Threshold { get; init; } = 12.0;
+
+    /// <summary>No cluster grows beyond this many accounts (a person has at most one account per platform and kind, roughly).</summary>
+    public int MaxClusterSize { get; init; } = 30;
+
+    public static double Weight(double m, double u) => Math.Log2(m / u);
+}

@@ -1,0 +1,15 @@
+-- One row per registered account, numbered densely for the linker, with its keyed hashes replaced by small integer
+-- ids (equal hash, equal id; 0 when missing) so that only integers and the CLK travel into .NET.
+-- Key: account_index (also unique: platform_id, account_id, kind)
+with accounts as (select * from stg_registrations),
+numbered as (
+    select
+        row_number() over (order by kind, platform_id, account_id) - 1 as account_index,
+        platform_id, account_id, kind, prefecture,
+        case when email_hmac is null then 0 else dense_rank() over (order by email_hmac) end as email_id,
+        case when phone_hmac is null then 0 else dense_rank() over (order by phone_hmac) end as phone_id,
+        case when corporate_number_hmac is null then 0 else dense_rank() over (order by corporate_number_hmac) end as corporate_number_id,
+        identity_clk
+    from accounts
+)
+select * from numbered
