@@ -22,8 +22,7 @@ public sealed record PersonLinkageSummary(
 /// <list type="number">
 /// <item><c>int_link_accounts</c> (SQL): one row per account with a dense index and integer ids for its keyed hashes.</item>
 /// <item>Candidates: accounts sharing a keyed hash (star edges to the group's first account), and accounts sharing
-/// a bucket in any LSH band over the CLK bits (bit sampling, Indyk–Motwani; the Hamming LSH used for Bloom filters
-/// by Karapiperis and Verykios 2015). Bands are sorted arrays, not a SQL self-join, so the candidate pairs never
+/// a bucket in any LSH band over the CLK's set bits (MinHash, Broder 1997; banding as in Leskovec, Rajaraman and Ullman, ch. 3). Bands are sorted arrays, not a SQL self-join, so the candidate pairs never
 /// materialise: each is compared (Dice by popcount) as it is found, and only pairs above a floor are kept.</item>
 /// <item>Scoring: the sum of Fellegi–Sunter weights (<see cref="LinkageSettings"/>); pairs at or above the threshold are links.</item>
 /// <item>Clustering per kind: links in order of weight, merged by union-find unless the merged cluster would exceed
@@ -126,23 +125,33 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         return count;
     }
 
-    /// <summary>Bit-sampling LSH: per band, accounts sorted by (kind, sampled bits); each bucket's pairs are compared.</summary>
+    /// <summary>MinHash LSH over the set bits: per band, accounts sorted by (kind, their band key); each bucket's pairs are compared.</summary>
+    /// <remarks>
+    /// A band key combines <see cref="LinkageSettings.HashesPerBand"/> min-hashes; two encodings share a min-hash with
+    /// probability equal to their Jaccard similarity J = D / (2 − D). Unlike sampling raw bits, sparse encodings (few
+    /// fields given, organisations) do not collide with each other more often, so buckets stay small.
+    /// </remarks>
     private long FuzzyCandidates(AccountArrays a, ConcurrentDictionary<long, double> pairs, CancellationToken ct)
     {
         var encoded = Enumerable.Range(0, a.Count).Where(i => a.HasClk[i]).ToArray();
-        var bitsOfBand = BandBits(settings.Bands, settings.BitsPerBand);
+        var orders = Permutations(settings.Bands * settings.HashesPerBand);
         long comparisons = 0;
         Parallel.For(0, settings.Bands, new ParallelOptions { CancellationToken = ct }, () => 0L, (band, _, local) =>
         {
             var keys = new ulong[encoded.Length];
-            var bits = bitsOfBand[band];
             for (var e = 0; e < encoded.Length; e++)
             {
                 var i = encoded[e];
-                ulong key = a.IsWorker[i] ? 1UL : 0UL;
-                foreach (var bit in bits)
-                    key = key << 1 | (a.Clk[i * Words + (bit >> 6)] >> (bit & 63) & 1UL);
-                keys[e] = key;
+                var clk = a.Clk.AsSpan(i * Words, Words);
+                var key = 0xCBF29CE484222325UL;
+                for (var h = 0; h < settings.HashesPerBand; h++)
+                {
+                    var order = orders[band * settings.HashesPerBand + h];
+                    var min = 0;
+                    while (min < order.Length && (clk[order[min] >> 6] >> (order[min] & 63) & 1UL) == 0) min++;
+                    key = unchecked((key ^ (ulong)min) * 0x100000001B3UL); // FNV-1a over the band's min-hashes
+                }
+                keys[e] = key >> 1 | (a.IsWorker[i] ? 1UL << 63 : 0UL);
             }
             var members = (int[])encoded.Clone();
             Array.Sort(keys, members);
@@ -167,12 +176,12 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         return comparisons;
     }
 
-    /// <summary>Which CLK bits each band samples: fixed (seeded) so runs and machines agree, distinct within a band.</summary>
-    private static int[][] BandBits(int bands, int bitsPerBand)
+    /// <summary>The min-hash permutations of the 512 bit positions: fixed (seeded), so runs and machines agree.</summary>
+    private static short[][] Permutations(int count)
     {
-        var rng = new Random(20_090_101); // fixed: band definitions are part of the linkage rules, not random per run
-        return [.. Enumerable.Range(0, bands).Select(_ =>
-            Enumerable.Range(0, ClkEncoder.FoldedBytes * 8).OrderBy(_ => rng.Next()).Take(bitsPerBand).ToArray())];
+        var rng = new Random(20_090_101); // fixed: the band definitions are part of the linkage rules, not random per run
+        return [.. Enumerable.Range(0, count).Select(_ =>
+            Enumerable.Range(0, ClkEncoder.FoldedBytes * 8).Select(b => (short)b).OrderBy(_ => rng.Next()).ToArray())];
     }
 
     private ScoredLink Score(AccountArrays a, int x, int y, double dice)
@@ -193,7 +202,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         Compare("corporate_number_hmac", a.Corporate, settings.CorporateNumber);
         if (!double.IsNaN(dice))
         {
-            foreach (var (minDice, w) in settings.DiceLevels)
+            foreach (var (minDice, w) in a.IsWorker[x] ? settings.DiceLevels : settings.OrganisationDiceLevels)
                 if (dice >= minDice) { weight += w; break; }
             evidence.Add(string.Create(CultureInfo.InvariantCulture, $"clk_dice={dice:F3}"));
         }

@@ -23,15 +23,21 @@ internal static class SyntheticIdentity
         ("村上", "ムラカミ"), ("遠藤", "エンドウ"), ("青木", "アオキ"), ("坂本", "サカモト"), ("西村", "ニシムラ"), ("福田", "フクダ"),
     ];
 
-    private static readonly (string Kanji, string Kana)[] GivenNames =
+    /// <summary>Given names are composed of a head and a tail (陽+子 = 陽子, ヨウ+コ = ヨウコ): a few hundred names from
+    /// two short lists, so namesakes are common but not the rule, as in a real population.</summary>
+    private static readonly (string Kanji, string Kana)[] GivenHeads =
     [
-        ("陽子", "ヨウコ"), ("裕子", "ユウコ"), ("恵子", "ケイコ"), ("美穂", "ミホ"), ("直美", "ナオミ"), ("由美", "ユミ"),
-        ("真由美", "マユミ"), ("智子", "トモコ"), ("久美子", "クミコ"), ("明美", "アケミ"), ("香織", "カオリ"), ("愛", "アイ"),
-        ("さくら", "サクラ"), ("美咲", "ミサキ"), ("結衣", "ユイ"), ("彩", "アヤ"), ("麻衣", "マイ"), ("千尋", "チヒロ"),
-        ("翔太", "ショウタ"), ("大輔", "ダイスケ"), ("健太", "ケンタ"), ("拓也", "タクヤ"), ("誠", "マコト"), ("浩", "ヒロシ"),
-        ("隆", "タカシ"), ("修", "オサム"), ("健一", "ケンイチ"), ("直樹", "ナオキ"), ("和也", "カズヤ"), ("亮", "リョウ"),
-        ("翼", "ツバサ"), ("蓮", "レン"), ("悠斗", "ユウト"), ("大樹", "ダイキ"), ("雄一", "ユウイチ"), ("正人", "マサト"),
+        ("陽", "ヨウ"), ("裕", "ユウ"), ("恵", "ケイ"), ("美", "ミ"), ("直", "ナオ"), ("真", "マ"), ("智", "トモ"), ("和", "カズ"),
+        ("健", "ケン"), ("大", "ダイ"), ("翔", "ショウ"), ("拓", "タク"), ("雄", "ユウ"), ("正", "マサ"), ("浩", "ヒロ"), ("隆", "タカ"),
+        ("明", "アキ"), ("千", "チ"), ("久", "ヒサ"), ("由", "ユ"), ("亜", "ア"), ("彩", "サイ"), ("良", "リョウ"), ("信", "ノブ"),
     ];
+
+    private static readonly (string Kanji, string Kana)[] GivenTails =
+    [
+        ("子", "コ"), ("美", "ミ"), ("香", "カ"), ("太", "タ"), ("介", "スケ"), ("也", "ヤ"), ("樹", "キ"), ("人", "ト"),
+        ("一", "イチ"), ("斗", "ト"), ("奈", "ナ"), ("恵", "エ"), ("平", "ヘイ"), ("男", "オ"), ("代", "ヨ"), ("郎", "ロウ"),
+    ];
+
 
     private static readonly (string Kanji, string Kana)[] CompanyWords =
     [
@@ -69,10 +75,11 @@ internal static class SyntheticIdentity
     {
         var h = Mix(seed, 1, person);
         var family = FamilyNames[(int)(h % (ulong)FamilyNames.Length)];
-        var given = GivenNames[(int)(h / 64 % (ulong)GivenNames.Length)];
-        var age = (ageBand + 1) * 10 + (int)(h / 4096 % 10);
-        var birth = new DateOnly(2025 - age, 1, 1).AddDays((int)(h / 65_536 % 365));
-        return new Identity(family.Kanji, given.Kanji, family.Kana, given.Kana, birth, Postcode(prefecture, h >> 32));
+        var given = GivenName(h >> 16);
+        var dates = Mix(seed, 3, person); // separate draws, so that name, age and postcode are independent
+        var age = (ageBand + 1) * 10 + (int)(dates % 10);
+        var birth = new DateOnly(2025 - age, 1, 1).AddDays((int)(dates / 16 % 365));
+        return new Identity(family.Kanji, given.Kanji, family.Kana, given.Kana, birth, Postcode(prefecture, Mix(seed, 4, person)));
     }
 
     public static Identity ForClient(int seed, int organisation, byte prefecture, bool isOrganisation)
@@ -82,14 +89,21 @@ internal static class SyntheticIdentity
         if (isOrganisation)
         {
             // [Founder's family name +] a word + a trade: about 12,000 names, some shared, as in real registries.
-            var word = CompanyWords[(int)(h / 16384 % (ulong)CompanyWords.Length)];
-            var suffix = CompanySuffixes[(int)(h / 64 % (ulong)CompanySuffixes.Length)];
-            var name = h / 8192 % 2 == 0 ? (family.Kanji + word.Kanji, family.Kana + word.Kana) : (word.Kanji, word.Kana);
-            return new Identity(name.Item1 + suffix.Kanji, null, name.Item2 + suffix.Kana, null, null, Postcode(prefecture, h >> 32));
+            var word = CompanyWords[(int)((h >> 16) % (ulong)CompanyWords.Length)];
+            var suffix = CompanySuffixes[(int)((h >> 32) % (ulong)CompanySuffixes.Length)];
+            var name = (h >> 48) % 2 == 0 ? (family.Kanji + word.Kanji, family.Kana + word.Kana) : (word.Kanji, word.Kana);
+            return new Identity(name.Item1 + suffix.Kanji, null, name.Item2 + suffix.Kana, null, null, Postcode(prefecture, Mix(seed, 5, organisation)));
         }
-        var given = GivenNames[(int)(h / 64 % (ulong)GivenNames.Length)];
-        var birth = new DateOnly(1950, 1, 1).AddDays((int)(h / 4096 % 18_000));
-        return new Identity(family.Kanji, given.Kanji, family.Kana, given.Kana, birth, Postcode(prefecture, h >> 32));
+        var given = GivenName(h >> 16);
+        var birth = new DateOnly(1950, 1, 1).AddDays((int)(Mix(seed, 6, organisation) % 18_000));
+        return new Identity(family.Kanji, given.Kanji, family.Kana, given.Kana, birth, Postcode(prefecture, Mix(seed, 5, organisation)));
+    }
+
+    private static (string Kanji, string Kana) GivenName(ulong h)
+    {
+        var head = GivenHeads[(int)(h % (ulong)GivenHeads.Length)];
+        var tail = GivenTails[(int)((h >> 16) % (ulong)GivenTails.Length)];
+        return (head.Kanji + tail.Kanji, head.Kana + tail.Kana);
     }
 
     private static int Postcode(byte prefecture, ulong h) => PostcodeAreas[prefecture] * 100_000 + (int)(h % 100_000);

@@ -46,10 +46,15 @@ public sealed class ClkEncoder
     ];
 
     private readonly byte[][] fieldKeys;
+    private readonly bool xorFold;
     private readonly ConcurrentDictionary<(int Field, string Token), ushort[]> positions = new();
 
-    public ClkEncoder(AssociationKey key) =>
+    /// <param name="xorFold">False only to measure what folding costs: the contract's encoding is always folded.</param>
+    public ClkEncoder(AssociationKey key, bool xorFold = true)
+    {
         fieldKeys = [.. Fields.Select(f => key.DeriveKey("identity_clk/" + f.Name))];
+        this.xorFold = xorFold;
+    }
 
     public ClkResult Encode(IdentityFields identity)
     {
@@ -78,6 +83,12 @@ public sealed class ClkEncoder
                     filter[position >> 6] |= 1UL << (position & 63);
         }
         if (encoded == 0) return new ClkResult(null, unusable ?? [], 0);
+        if (!xorFold)
+        {
+            var full = new byte[FilterBits / 8];
+            for (var w = 0; w < filter.Length; w++) BinaryPrimitives.WriteUInt64LittleEndian(full.AsSpan(w * 8), filter[w]);
+            return new ClkResult(Convert.ToBase64String(full), unusable ?? [], encoded);
+        }
         Span<byte> folded = stackalloc byte[FoldedBytes];
         for (var w = 0; w < FoldedWords; w++)
             BinaryPrimitives.WriteUInt64LittleEndian(folded[(w * 8)..], filter[w] ^ filter[w + FoldedWords]);
@@ -113,6 +124,16 @@ public sealed class ClkEncoder
         if (base64 is null || !Convert.TryFromBase64String(base64, bytes, out var written) || written != FoldedBytes) return false;
         for (var w = 0; w < FoldedWords; w++) words[w] = BinaryPrimitives.ReadUInt64LittleEndian(bytes[(w * 8)..]);
         return true;
+    }
+
+    /// <summary>Dice coefficient of two base64 encodings of any (equal) length; for measurements, not the linker's hot path.</summary>
+    public static double Dice(string a, string b)
+    {
+        var (x, y) = (Convert.FromBase64String(a), Convert.FromBase64String(b));
+        var words = x.Length / 8;
+        var (u, v) = (new ulong[words], new ulong[words]);
+        for (var w = 0; w < words; w++) (u[w], v[w]) = (BinaryPrimitives.ReadUInt64LittleEndian(x.AsSpan(w * 8)), BinaryPrimitives.ReadUInt64LittleEndian(y.AsSpan(w * 8)));
+        return Dice(u, v);
     }
 
     /// <summary>Dice coefficient 2|A∩B| / (|A|+|B|) of two encodings.</summary>
