@@ -28,13 +28,16 @@ public sealed record LinkageSettings
     public (double Agree, double Disagree) Phone { get; init; } = (Weight(0.50, 1e-7), Weight(0.10, 1.0));
     public (double Agree, double Disagree) CorporateNumber { get; init; } = (Weight(0.99, 1e-8), Weight(1e-4, 1.0));
     public (double Agree, double Disagree) Prefecture { get; init; } = (Weight(0.97, 0.10), Weight(0.03, 0.90));
+    /// <summary>Workers' age band: the same person may cross a band boundary between sign-ups, hence m 0.95.</summary>
+    public (double Agree, double Disagree) AgeBand { get; init; } = (Weight(0.95, 0.25), Weight(0.05, 0.75));
+    public (double Agree, double Disagree) Gender { get; init; } = (Weight(0.98, 0.50), Weight(0.02, 0.50));
 
     /// <summary>Graded Dice levels on the CLK, highest first: (lowest Dice of the level, weight).</summary>
     public IReadOnlyList<(double MinDice, double Weight)> DiceLevels { get; init; } =
     [
         (0.90, Weight(0.55, 1e-7)),
         (0.80, Weight(0.30, 1e-5)),
-        (0.70, Weight(0.10, 1e-3)),
+        (0.70, Weight(0.10, 5e-5)),
         (0.60, Weight(0.03, 1e-2)),
         (0.00, Weight(0.02, 0.99)),
     ];

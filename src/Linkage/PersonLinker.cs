@@ -77,7 +77,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         var a = new AccountArrays((int)count);
         var platforms = new Dictionary<string, short>(StringComparer.Ordinal);
         using var reader = warehouse.Query(
-            "select account_index, kind = 'worker', platform_id, prefecture, email_id, phone_id, corporate_number_id, identity_clk from int_link_accounts order by account_index");
+            "select account_index, kind = 'worker', platform_id, prefecture, email_id, phone_id, corporate_number_id, identity_clk, age_band_code, gender_code from int_link_accounts order by account_index");
         Span<ulong> words = stackalloc ulong[Words];
         while (reader.Read())
         {
@@ -90,6 +90,8 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
             a.Email[i] = (int)reader.GetInt64(4);
             a.Phone[i] = (int)reader.GetInt64(5);
             a.Corporate[i] = (int)reader.GetInt64(6);
+            a.AgeBand[i] = (sbyte)reader.GetInt64(8);
+            a.Gender[i] = (sbyte)reader.GetInt64(9);
             if (!reader.IsDBNull(7) && ClkEncoder.TryDecode(reader.GetString(7), words))
             {
                 a.HasClk[i] = true;
@@ -206,6 +208,14 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
                 if (dice >= minDice) { weight += w; break; }
             evidence.Add(string.Create(CultureInfo.InvariantCulture, $"clk_dice={dice:F3}"));
         }
+        void CompareCode(string name, sbyte[] codes, (double Agree, double Disagree) w)
+        {
+            if (codes[x] < 0 || codes[y] < 0) return;
+            weight += codes[x] == codes[y] ? w.Agree : w.Disagree;
+            evidence.Add(name + (codes[x] == codes[y] ? "=agree" : "=differ"));
+        }
+        CompareCode("age_band", a.AgeBand, settings.AgeBand);
+        CompareCode("gender", a.Gender, settings.Gender);
         var samePrefecture = a.Prefecture[x] == a.Prefecture[y];
         weight += samePrefecture ? settings.Prefecture.Agree : settings.Prefecture.Disagree;
         evidence.Add(samePrefecture ? "prefecture=agree" : "prefecture=differ");
@@ -326,6 +336,8 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         public int[] Phone { get; } = new int[count];
         public int[] Corporate { get; } = new int[count];
         public bool[] HasClk { get; } = new bool[count];
+        public sbyte[] AgeBand { get; } = new sbyte[count];
+        public sbyte[] Gender { get; } = new sbyte[count];
         public ulong[] Clk { get; } = new ulong[(long)count * Words];
 
         public double Dice(int x, int y) =>

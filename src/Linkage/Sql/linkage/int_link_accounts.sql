@@ -6,6 +6,9 @@ numbered as (
     select
         row_number() over (order by kind, platform_id, account_id) - 1 as account_index,
         platform_id, account_id, kind, prefecture,
+        -- workers' optional profile as small codes (-1 when not given); 'unknown' gender says nothing either
+        coalesce(list_position(['10s', '20s', '30s', '40s', '50s', '60s', '70s+'], age_band) - 1, -1) as age_band_code,
+        coalesce(list_position(['female', 'male', 'other'], gender) - 1, -1) as gender_code,
         case when email_hmac is null then 0 else dense_rank() over (order by email_hmac) end as email_id,
         case when phone_hmac is null then 0 else dense_rank() over (order by phone_hmac) end as phone_id,
         case when corporate_number_hmac is null then 0 else dense_rank() over (order by corporate_number_hmac) end as corporate_number_id,
