@@ -20,8 +20,6 @@ public sealed record LinkageSettings
     public int HashesPerBand { get; init; } = 9;
     /// <summary>A bucket with more accounts than this is skipped (sparse or degenerate encodings all look alike).</summary>
     public int MaxBucketSize { get; init; } = 200;
-    /// <summary>Pairs with a lower Dice coefficient are not scored at all: they could never reach the threshold without a keyed-hash match.</summary>
-    public double MinimumDice { get; init; } = 0.60;
 
     /// <summary>(agree, disagree) weights per keyed hash; no weight when either side lacks it.</summary>
     public (double Agree, double Disagree) Email { get; init; } = (Weight(0.55, 1e-7), Weight(0.45, 1.0));
@@ -61,4 +59,12 @@ public sealed record LinkageSettings
     public int MaxClusterSize { get; init; } = 30;
 
     public static double Weight(double m, double u) => Math.Log2(m / u);
+
+    /// <summary>The lowest Dice worth keeping from blocking: below it, even every other agreement except a keyed hash
+    /// (pairs sharing one are candidates anyway) cannot lift the pair to the threshold.</summary>
+    public double FuzzyFloor(IReadOnlyList<(double MinDice, double Weight)> levels)
+    {
+        var bestSupport = Prefecture.Agree + AgeBand.Agree + Gender.Agree;
+        return levels.Where(l => l.Weight + bestSupport >= Threshold).Select(l => l.MinDice).DefaultIfEmpty(1.0).Min();
+    }
 }

@@ -23,6 +23,7 @@ public static class MartModels
     [
         // A person mapped twice would fan out the join and double the money.
         DataTest.Unique("int_account_persons", "platform_id, account_id, kind"),
+        DataTest.Unique("person_registry", "platform_id, account_id, kind"),
         DataTest.Unique("mart_market_size", "fiscal_year, form"),
         DataTest.NotNull("mart_market_size", "fiscal_year"),
         DataTest.Holds("mart_market_size", MarketSizeMeasuresHold),

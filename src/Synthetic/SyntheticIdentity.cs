@@ -23,6 +23,21 @@ internal static class SyntheticIdentity
         ("村上", "ムラカミ"), ("遠藤", "エンドウ"), ("青木", "アオキ"), ("坂本", "サカモト"), ("西村", "ニシムラ"), ("福田", "フクダ"),
     ];
 
+    /// <summary>Less common family names, composed of two parts (石+原 = 石原, イシ+ハラ = イシハラ); readings are
+    /// plausible, not always the customary one.</summary>
+    private static readonly (string Kanji, string Kana)[] FamilyHeads =
+    [
+        ("石", "イシ"), ("松", "マツ"), ("竹", "タケ"), ("梅", "ウメ"), ("杉", "スギ"), ("今", "イマ"), ("大", "オオ"), ("小", "コ"),
+        ("上", "カミ"), ("下", "シモ"), ("西", "ニシ"), ("東", "ヒガシ"), ("北", "キタ"), ("南", "ミナミ"), ("宮", "ミヤ"), ("岩", "イワ"),
+        ("野", "ノ"), ("水", "ミズ"), ("金", "カネ"), ("平", "ヒラ"), ("福", "フク"), ("若", "ワカ"), ("荒", "アラ"), ("白", "シロ"),
+    ];
+
+    private static readonly (string Kanji, string Kana)[] FamilyTails =
+    [
+        ("原", "ハラ"), ("川", "カワ"), ("村", "ムラ"), ("野", "ノ"), ("沢", "サワ"), ("谷", "タニ"), ("岡", "オカ"), ("島", "シマ"),
+        ("井", "イ"), ("本", "モト"), ("田", "タ"), ("口", "グチ"), ("橋", "ハシ"), ("浦", "ウラ"), ("山", "ヤマ"), ("森", "モリ"),
+    ];
+
     /// <summary>Given names are composed of a head and a tail (陽+子 = 陽子, ヨウ+コ = ヨウコ): a few hundred names from
     /// two short lists, so namesakes are common but not the rule, as in a real population.</summary>
     private static readonly (string Kanji, string Kana)[] GivenHeads =
@@ -74,7 +89,7 @@ internal static class SyntheticIdentity
     public static Identity ForWorker(int seed, int person, byte prefecture, sbyte ageBand)
     {
         var h = Mix(seed, 1, person);
-        var family = FamilyNames[(int)(h % (ulong)FamilyNames.Length)];
+        var family = FamilyName(h & 0xFFFF);
         var given = GivenName(h >> 16);
         var dates = Mix(seed, 3, person); // separate draws, so that name, age and postcode are independent
         var age = (ageBand + 1) * 10 + (int)(dates % 10);
@@ -85,7 +100,7 @@ internal static class SyntheticIdentity
     public static Identity ForClient(int seed, int organisation, byte prefecture, bool isOrganisation)
     {
         var h = Mix(seed, 2, organisation);
-        var family = FamilyNames[(int)(h % (ulong)FamilyNames.Length)];
+        var family = FamilyName(h & 0xFFFF);
         if (isOrganisation)
         {
             // [Founder's family name +] a word + a trade: about 12,000 names, some shared, as in real registries.
@@ -97,6 +112,15 @@ internal static class SyntheticIdentity
         var given = GivenName(h >> 16);
         var birth = new DateOnly(1950, 1, 1).AddDays((int)(Mix(seed, 6, organisation) % 18_000));
         return new Identity(family.Kanji, given.Kanji, family.Kana, given.Kana, birth, Postcode(prefecture, Mix(seed, 5, organisation)));
+    }
+
+    /// <summary>Half the population carries one of the 42 commonest family names, the rest a composed one (384 more).</summary>
+    private static (string Kanji, string Kana) FamilyName(ulong h)
+    {
+        if (h % 2 == 0) return FamilyNames[(int)(h / 2 % (ulong)FamilyNames.Length)];
+        var head = FamilyHeads[(int)(h / 2 % (ulong)FamilyHeads.Length)];
+        var tail = FamilyTails[(int)(h / 64 % (ulong)FamilyTails.Length)];
+        return (head.Kanji + tail.Kanji, head.Kana + tail.Kana);
     }
 
     private static (string Kanji, string Kana) GivenName(ulong h)

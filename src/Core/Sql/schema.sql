@@ -104,6 +104,5 @@ create table if not exists person_registry (
     platform_id  varchar not null,
     account_id   varchar not null,
     kind         varchar not null,
-    person_id    bigint not null,
-    primary key (platform_id, account_id, kind)
+    person_id    bigint not null
 );
