@@ -32,7 +32,9 @@ public static class MarketStatsCli
         root.Subcommands.Add(KeygenCommand.Build(context));
         root.Subcommands.Add(ContractCommand.Build(context));
         root.Subcommands.Add(ValidateCommand.Build(context));
+        root.Subcommands.Add(AnonymiseCommand.Build(context));
         root.Subcommands.Add(IngestCommand.Build(context));
+        root.Subcommands.Add(LinkCommand.Build(context));
         root.Subcommands.Add(SqlCommand.Build(context));
         root.Subcommands.Add(ReportCommand.Build(context));
         root.Subcommands.Add(BenchCommand.Build(context));

@@ -115,6 +115,8 @@ internal sealed class DisjointSets
         return x;
     }
 
+    public int Size(int root) => size[root];
+
     public void Union(int a, int b)
     {
         var (ra, rb) = (Find(a), Find(b));

@@ -22,6 +22,8 @@ public static class MartModels
         SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_survey_region_flow.sql"),
         SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_survey_workers.sql"),
         SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_survey_coverage.sql"),
+        // Linkage: registered and active unique persons per fiscal year, platform and prefecture.
+        SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_registered_persons.sql"),
     ];
 
     /// <summary>
@@ -98,12 +100,15 @@ public static class MartModels
             """),
         // A person mapped twice would fan out the join and double the money.
         DataTest.Unique("int_account_persons", "platform_id, account_id, kind"),
+        DataTest.Unique("person_registry", "platform_id, account_id, kind"),
         DataTest.Unique("mart_market_size", "fiscal_year, form"),
         DataTest.NotNull("mart_market_size", "fiscal_year"),
         DataTest.Holds("mart_market_size", MarketSizeMeasuresHold),
         DataTest.Unique("mart_market_size_total", "fiscal_year"),
         DataTest.NotNull("mart_market_size_total", "fiscal_year"),
         DataTest.Holds("mart_market_size_total", MarketSizeMeasuresHold),
+        DataTest.Unique("mart_registered_persons", "fiscal_year, kind, slice, platform_id, prefecture"),
+        DataTest.Holds("mart_registered_persons", "unique_active_persons <= unique_registered_persons and unique_registered_persons <= registered_accounts"),
         new("mart_market_size_total equals the sum of mart_market_size over forms (money and lines)",
             """
             select t.fiscal_year

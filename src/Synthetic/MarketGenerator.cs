@@ -40,7 +40,9 @@ public sealed class MarketGenerator(TimeProvider? clock = null)
         progress?.Report(string.Create(CultureInfo.InvariantCulture,
             $"{platforms.Count} platforms, FY{years[0]}-FY{years[^1]} (cut-off {DateOnly.FromDayNumber(cutoffDay):yyyy-MM-dd}), {options.Transactions:N0} transaction rows"));
 
-        var hasher = new KeyedHasher(options.Key ?? AssociationKey.FromSeed(options.Seed));
+        var key = options.Key ?? AssociationKey.FromSeed(options.Seed);
+        var hasher = new KeyedHasher(key);
+        var encoder = new ClkEncoder(key);
         var files = new string[platforms.Count][];
         var registrationRows = new long[platforms.Count];
         var transactionRows = new long[platforms.Count];
@@ -62,7 +64,7 @@ public sealed class MarketGenerator(TimeProvider? clock = null)
                 transactionRows[p] += rows;
                 KeepIfNotEmpty(path, rows, written);
             }
-            var registrations = new RegistrationWriter(platform, population, hasher, cutoffDay, options.Seed);
+            var registrations = new RegistrationWriter(platform, population, hasher, encoder, cutoffDay, options.Seed);
             registrations.SettleDates();
             foreach (var fy in years)
             {

@@ -102,7 +102,7 @@ internal sealed class PopulationModel
     }
 
     /// <summary>Fills each platform's account slots with persons; a share of persons take slots on several platforms.</summary>
-    private static (List<int>[] Slots, int Persons) AssignPersons(int[] capacity, double multiShare, Random rng)
+    internal static (List<int>[] Slots, int Persons) AssignPersons(int[] capacity, double multiShare, Random rng)
     {
         var remaining = capacity.Select(c => (double)c).ToArray();
         var total = capacity.Sum(c => (long)c);

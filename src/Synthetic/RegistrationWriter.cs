@@ -7,7 +7,7 @@ namespace MarketStats.Synthetic;
 
 /// <summary>Writes a platform's registrations, one file per fiscal year of registration, after its transactions are
 /// known (so registered_on never follows an account's first line and last_active_on is its last).</summary>
-internal sealed class RegistrationWriter(PlatformProfile platform, PopulationModel population, KeyedHasher hasher, int cutoffDay, int seed)
+internal sealed class RegistrationWriter(PlatformProfile platform, PopulationModel population, KeyedHasher hasher, ClkEncoder encoder, int cutoffDay, int seed)
 {
     private readonly Random rng = SeededRandom.Stream(seed, part: 2_000 + platform.Index);
     private readonly AccountBook workers = population.WorkerBooks[platform.Index - 1];
@@ -78,7 +78,8 @@ internal sealed class RegistrationWriter(PlatformProfile platform, PopulationMod
                 case RegColumn.CorporateNumberHmac:
                     row.Text(!book.IsWorker && a.GivesProfile && client.HasCorporateNumber ? hasher.CorporateNumber(Identifiers.CorporateNumber(a.Person)) : null);
                     break;
-                default: row.Empty(); break; // identity_clk and any optional field this generator does not fill
+                case RegColumn.IdentityClk: row.Text(encoder.Encode(TypedIdentity(book, index)).Base64); break;
+                default: row.Empty(); break; // any optional field this generator does not fill
             }
         }
         row.End();
@@ -93,7 +94,18 @@ internal sealed class RegistrationWriter(PlatformProfile platform, PopulationMod
     private enum RegColumn
     {
         Unknown, ContractVersion, ExportPeriod, ExportRevision, PlatformId, AccountId, Kind, ClientType, Prefecture,
-        RegisteredOn, LastActiveOn, AgeBand, Gender, EmailHmac, PhoneHmac, CorporateNumberHmac,
+        RegisteredOn, LastActiveOn, AgeBand, Gender, EmailHmac, PhoneHmac, CorporateNumberHmac, IdentityClk,
+    }
+
+    /// <summary>The identity as this account typed it; its own random stream, so noise never shifts other columns.</summary>
+    private IdentityFields TypedIdentity(AccountBook book, int index)
+    {
+        var person = book.Accounts[index].Person;
+        var identity = book.IsWorker
+            ? SyntheticIdentity.ForWorker(seed, person, population.Workers[person].Prefecture, population.Workers[person].AgeBand)
+            : SyntheticIdentity.ForClient(seed, person, population.Clients[person].Prefecture, population.Clients[person].HasCorporateNumber);
+        var noise = SeededRandom.Stream(seed, part: (book.IsWorker ? 5_000 : 6_000) + platform.Index, subpart: index);
+        return SyntheticIdentity.AsTyped(identity, noise);
     }
 }
 

@@ -19,7 +19,7 @@ public static class DemoCommand
         var lang = new Option<string>("--lang") { Description = "Labels in the workbook and charts: ja (default) or en.", DefaultValueFactory = _ => "ja" };
         lang.AcceptOnlyFromAmong("ja", "en");
         var transactions = new Option<long>("--transactions") { Description = "Size of the synthetic market.", DefaultValueFactory = _ => 20_000 };
-        var command = new Command("demo", "Generate a small market, ingest it, link accounts by exact keyed hash, and write a market-size workbook and chart and the survey workbook for the latest ended fiscal year.")
+        var command = new Command("demo", "Generate a small market, ingest it, link accounts (keyed hashes and Bloom-filter encodings), and write a market-size workbook and chart and the survey workbook for the latest ended fiscal year.")
         {
             outDir, db, lang, transactions,
         };
@@ -40,10 +40,8 @@ public static class DemoCommand
 
             using var warehouse = Warehouse.OpenForWrite(dbPath);
             var ingest = new Ingestor(warehouse, context.Clock, context.Progress).IngestInbox(inbox, quarantine, ct);
-            new SqlModelRunner(warehouse).Run(StagingModels.Models, StagingModels.Tests);
-            var linkage = new ExactLinker(warehouse).Link();
+            var linkage = LinkCommand.Run(context, warehouse, ct);
             context.Progress?.Report($"linked {linkage.Accounts:N0} accounts into {linkage.Persons:N0} persons and organisations");
-            MarketSizeReport.BuildMarts(warehouse);
             var report = new MarketSizeReport().Write(warehouse, parse.GetValue(outDir)!, parse.GetValue(lang)!);
             // The yearly survey for the latest fiscal year that has ended (the marts are already built).
             var today = DateOnly.FromDateTime(context.Clock.GetLocalNow().DateTime);
@@ -54,9 +52,6 @@ public static class DemoCommand
             context.Result("files_loaded", ingest.Count(FileOutcomeKind.Loaded));
             context.Result("files_rejected", ingest.Count(FileOutcomeKind.Rejected));
             context.Result("rows_loaded", ingest.RowsLoaded);
-            context.Result("accounts", linkage.Accounts);
-            context.Result("unique_workers", linkage.WorkerPersons);
-            context.Result("unique_clients", linkage.ClientPersons);
             context.Result("workbook", report.WorkbookPath);
             foreach (var chart in report.ChartPaths) context.Result("chart", chart);
             if (survey is not null)

@@ -22,13 +22,11 @@ public static class GenerateCommand
         {
             outDir, seed, years, platforms, transactions, key, truth, clean,
         };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(platforms) is < 1 or > 999) result.AddError("--platforms must be between 1 and 999.");
-            if (result.GetValue(transactions) < 0) result.AddError("--transactions must not be negative.");
-        });
         command.SetAction((parse, ct) =>
         {
+            // Checked here, not in a command validator: there, options left at their default read as 0.
+            if (parse.GetValue(platforms) is < 1 or > 999) throw new CliUsageException("--platforms must be between 1 and 999.");
+            if (parse.GetValue(transactions) < 0) throw new CliUsageException("--transactions must not be negative.");
             (int first, int last) range;
             try { range = FiscalYear.ParseRange(parse.GetValue(years)!); }
             catch (FormatException e) { throw new CliUsageException(e.Message); }

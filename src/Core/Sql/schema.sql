@@ -97,3 +97,12 @@ create table if not exists int_account_links (
     rule          varchar not null,
     score         double not null
 );
+
+-- Stable person ids, kept across linkage runs (never rebuilt): an account keeps the person id it was first given
+-- unless its cluster merges with an older one. One row per account ever linked. Key: (platform_id, account_id, kind).
+create table if not exists person_registry (
+    platform_id  varchar not null,
+    account_id   varchar not null,
+    kind         varchar not null,
+    person_id    bigint not null
+);

@@ -235,7 +235,7 @@ public sealed class SurveyLabels
         FilesSection = "取り込んだファイル（現行版）",
         FilesHeaders = ["プラットフォーム", "種類", "報告期間", "版", "ファイル名", "行数", "SHA-256"],
         LinkageSection = "名寄せの方法",
-        LinkageMethod = l => FormattableString.Invariant($"複数プラットフォームに登録した同一人物・企業は、協会の秘密鍵によるハッシュ値（メールアドレス・電話番号・法人番号）で名寄せし、1人として数えます（名寄せ済みアカウント {l.Accounts:N0}、人・企業 {l.Persons:N0}）。名寄せされないアカウントは1アカウント＝1人と数えるため、人数はやや過大になりえます。")
+        LinkageMethod = l => FormattableString.Invariant($"複数プラットフォームに登録した同一人物・企業は、協会の秘密鍵によるハッシュ値（メールアドレス・電話番号・法人番号）の一致と、氏名・カナ・生年月日・郵便番号のブルームフィルタ符号の類似度（Fellegi–Sunter 型の重み付け）で名寄せし、1人として数えます（名寄せ済みアカウント {l.Accounts:N0}、人・企業 {l.Persons:N0}）。名寄せされないアカウントは1アカウント＝1人と数えるため、人数はやや過大になりえます。")
             + (l.LinksByRule.Count > 0 ? " 規則別のリンク数：" + string.Join("、", l.LinksByRule.Select(r => FormattableString.Invariant($"{r.Rule} {r.Links:N0}"))) + "。" : ""),
         DisclosureSection = "秘匿処理（統計的開示制御）",
         DisclosureRule = $"公表するセルから個人やプラットフォームが特定されないよう、次のセルを「x」として秘匿します。(1) 人数が{DisclosureControl.MinPersons}未満のセル（金額のセルは発注者数と受注者数の少ない方）。(2) {DisclosureControl.MinPlatforms}未満のプラットフォームしか寄与しないセル。(3) 1つのプラットフォームが{MaxShareText}を超えて占めるセル。(4) 二次秘匿：合計が公表される行・列で秘匿セルが1つだけなら、合計から逆算できないよう、同じ行・列の最も小さい公表セル（なければ合計）も秘匿します。活動がまったくないセルは0として公表します。",
@@ -351,7 +351,7 @@ public sealed class SurveyLabels
         FilesSection = "Files loaded (current revisions)",
         FilesHeaders = ["Platform", "Kind", "Export period", "Revision", "File name", "Rows", "SHA-256"],
         LinkageSection = "Linkage method",
-        LinkageMethod = l => FormattableString.Invariant($"The same person or company registered on several platforms is linked by keyed hashes under the association's secret key (e-mail, phone, corporate number) and counted once ({l.Accounts:N0} accounts placed in {l.Persons:N0} persons and companies). An account not linked counts as one person, so unique counts can be slightly high.")
+        LinkageMethod = l => FormattableString.Invariant($"The same person or company registered on several platforms is linked by keyed hashes under the association's secret key (e-mail, phone, corporate number) and by the similarity of Bloom-filter encodings of name, kana, birth date and postcode (Fellegi–Sunter weights), and counted once ({l.Accounts:N0} accounts placed in {l.Persons:N0} persons and companies). An account not linked counts as one person, so unique counts can be slightly high.")
             + (l.LinksByRule.Count > 0 ? " Links by rule: " + string.Join(", ", l.LinksByRule.Select(r => FormattableString.Invariant($"{r.Rule} {r.Links:N0}"))) + "." : ""),
         DisclosureSection = "Statistical disclosure control",
         DisclosureRule = $"So that no published cell singles out a person or a platform, these cells are shown as 'x': (1) fewer than {DisclosureControl.MinPersons} persons (for money cells, the smaller of clients and workers); (2) fewer than {DisclosureControl.MinPlatforms} contributing platforms; (3) one platform holding more than {MaxShareText} of the cell; (4) secondary suppression: where a row or column with a published total has exactly one suppressed cell, its smallest other published cell (or else the total) is suppressed too, so the first cannot be recomputed. Cells with no activity at all are published as zero.",

@@ -37,7 +37,7 @@ public sealed class DemoCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Exact_linkage_never_merges_two_true_persons()
+    public async Task Demo_linkage_finds_planted_duplicates_and_rarely_merges_two_true_persons()
     {
         var (code, output, _) = await CliRunner.Run("demo", "--out", temp["out"], "--db", temp["demo/demo.duckdb"], "--transactions", "3000");
         Assert.Equal(ExitCodes.Success, code);
@@ -45,14 +45,15 @@ public sealed class DemoCommandTests : IDisposable
             .ToDictionary(f => (f[0], f[1], f[2]), f => f[3]);
         var (_, clusters, _) = await CliRunner.Run("sql", "select platform_id, account_id, kind, person_id from int_account_persons", "--db", temp["demo/demo.duckdb"], "--format", "csv");
         var byPerson = clusters.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(','))
-            .GroupBy(f => f[3], f => truth[(f[0], f[1], f[2])]);
+            .GroupBy(f => (f[2], f[3]), f => truth[(f[0], f[1], f[2])]).ToList();
 
-        Assert.All(byPerson, cluster => Assert.Single(cluster.Distinct()));
+        // Counted here from the ground truth, independently of the linker's own evaluation.
+        var pure = byPerson.Count(cluster => cluster.Distinct().Count() == 1);
+        Assert.True(pure >= 0.98 * byPerson.Count, $"{byPerson.Count - pure} of {byPerson.Count} clusters mix true persons");
         var truePersons = truth.Values.Distinct().Count();
         var found = long.Parse(CliRunner.Results(output)["unique_workers"].Single(), CultureInfo.InvariantCulture)
                   + long.Parse(CliRunner.Results(output)["unique_clients"].Single(), CultureInfo.InvariantCulture);
-        Assert.InRange(found, truePersons, truth.Count); // exact hashes find some duplicates, never invent them
-        Assert.True(found < truth.Count, "exact linkage found no duplicates at all");
+        Assert.InRange(found, truePersons * 0.97, truePersons * 1.03);
     }
 
     [Fact]

@@ -41,11 +41,21 @@ public sealed class ExitCodeTests : IDisposable
     [InlineData("generate")]                                  // --out is required
     [InlineData("sql", "select 1", "--format", "xml")]        // not one of table, csv, json
     [InlineData("generate", "--out", "x", "--fiscal-years", "2025-2023")]
+    [InlineData("generate", "--out", "x", "--platforms", "0")]
     public async Task Wrong_usage_exits_2(params string[] args)
     {
         var (code, _, error) = await CliRunner.Run(args);
         Assert.Equal(ExitCodes.Usage, code);
         Assert.NotEmpty(error);
+    }
+
+    [Fact]
+    public async Task Generate_with_only_its_required_option_uses_the_documented_defaults()
+    {
+        var (code, output, error) = await CliRunner.Run("generate", "--out", temp["inbox"], "--transactions", "300");
+        Assert.True(code == ExitCodes.Success, error);
+        Assert.Equal(30, Directory.GetDirectories(temp["inbox"]).Length);
+        Assert.Equal("300", CliRunner.Results(output)["transaction_rows"].Single());
     }
 
     [Fact]
