@@ -143,7 +143,9 @@ public sealed class SurveyData
         // The audit table belongs to the linker; a replacement linker may not write it.
         if (warehouse.Scalar<long>("select count(*) from information_schema.tables where table_name = 'int_account_links'") > 0)
         {
-            using var reader = warehouse.Query("select rule, count(*) from int_account_links group by rule order by rule");
+            // A link's rule is its decision ("exact", "fuzzy") then its evidence ("…;clk_dice=0.93;prefecture=agree"):
+            // the published method counts decisions; the evidence stays in the audit table.
+            using var reader = warehouse.Query("select split_part(rule, ';', 1) as decision, count(*) from int_account_links group by decision order by decision");
             while (reader.Read()) rules.Add((reader.GetString(0), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture)));
         }
         return new LinkageSummary(accounts, persons, rules);

@@ -31,6 +31,10 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Equal(independent, totals);
         Assert.True(independent.Count >= 3);
 
+        // Regression: the survey's method text once listed every link's evidence string and overflowed an Excel cell.
+        using (var survey = new XLWorkbook(results["survey_workbook"].Single()))
+            Assert.DoesNotContain(survey.Worksheets.SelectMany(s => s.CellsUsed()), c => c.GetString().Contains("clk_dice=", StringComparison.Ordinal));
+
         foreach (var chart in results["chart"])
             Assert.True(new FileInfo(chart).Length > 1000, chart);
         Assert.Equal(0x89, File.ReadAllBytes(results["chart"].Single(c => c.EndsWith(".png", StringComparison.Ordinal)))[0]);

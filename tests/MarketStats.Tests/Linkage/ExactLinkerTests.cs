@@ -25,14 +25,6 @@ public sealed class ExactLinkerTests : IDisposable
         return warehouse;
     }
 
-    private static Dictionary<(string, string, string), long> Persons(Warehouse w)
-    {
-        var map = new Dictionary<(string, string, string), long>();
-        using var reader = w.Query("select platform_id, account_id, kind, person_id from int_account_persons");
-        while (reader.Read()) map[(reader.GetString(0), reader.GetString(1), reader.GetString(2))] = reader.GetInt64(3);
-        return map;
-    }
-
     [Fact]
     public void Links_transitively_through_any_shared_hash_but_never_across_kinds()
     {
@@ -44,7 +36,7 @@ public sealed class ExactLinkerTests : IDisposable
             ("P04", "e", "client", Hash('a'), null));       // same e-mail, but a client: a separate organisation
 
         var summary = new ExactLinker(w).Link();
-        var persons = Persons(w);
+        var persons = LinkageTables.PersonOfAccount(w);
 
         Assert.Equal(persons[("P01", "a", "worker")], persons[("P02", "b", "worker")]);
         Assert.Equal(persons[("P01", "a", "worker")], persons[("P03", "c", "worker")]);
@@ -61,9 +53,9 @@ public sealed class ExactLinkerTests : IDisposable
     {
         using var w = WithAccounts(("P01", "a", "worker", Hash('a'), null), ("P02", "b", "worker", Hash('a'), null), ("P02", "c", "worker", null, null));
         new ExactLinker(w).Link();
-        var first = Persons(w);
+        var first = LinkageTables.PersonOfAccount(w);
         new ExactLinker(w).Link();
-        Assert.Equal(first, Persons(w));
+        Assert.Equal(first, LinkageTables.PersonOfAccount(w));
         Assert.Equal(3, w.Scalar<long>("select count(*) from int_account_persons"));
     }
 }

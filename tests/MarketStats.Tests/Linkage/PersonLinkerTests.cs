@@ -25,14 +25,6 @@ public sealed class PersonLinkerTests : IDisposable
         return (warehouse, generated.TruthPath);
     }
 
-    private static Dictionary<(string, string, string), long> Persons(Warehouse w)
-    {
-        var map = new Dictionary<(string, string, string), long>();
-        using var reader = w.Query("select platform_id, account_id, kind, person_id from int_account_persons");
-        while (reader.Read()) map[(reader.GetString(0), reader.GetString(1), reader.GetString(2))] = reader.GetInt64(3);
-        return map;
-    }
-
     [Fact]
     public void Generated_market_meets_the_F1_and_unique_count_targets()
     {
@@ -42,7 +34,7 @@ public sealed class PersonLinkerTests : IDisposable
 
         // Pairwise counts from the ground truth, computed here in C# (not by LinkageEvaluation's SQL).
         var truth = File.ReadLines(truthPath).Skip(1).Select(l => l.Split(',')).ToDictionary(f => (f[0], f[1], f[2]), f => f[3]);
-        var found = Persons(w);
+        var found = LinkageTables.PersonOfAccount(w);
         static long Pairs(IEnumerable<int> sizes) => sizes.Sum(n => (long)n * (n - 1) / 2);
         var truePairs = Pairs(truth.GroupBy(t => (t.Key.Item3, t.Value)).Select(g => g.Count()));
         var foundPairs = Pairs(found.GroupBy(f => (f.Key.Item3, f.Value)).Select(g => g.Count()));
@@ -67,9 +59,9 @@ public sealed class PersonLinkerTests : IDisposable
         var (w, _) = GeneratedMarket(transactions: 3_000);
         using var _ = w;
         new PersonLinker(w).Link();
-        var first = Persons(w);
+        var first = LinkageTables.PersonOfAccount(w);
         var rerun = new PersonLinker(w).Link();
-        Assert.Equal(first, Persons(w));
+        Assert.Equal(first, LinkageTables.PersonOfAccount(w));
         Assert.Equal(0, rerun.NewPersonIds);
 
         // Next month: a new account of a known person (same e-mail hash as an existing one) and a stranger.
@@ -83,7 +75,7 @@ public sealed class PersonLinkerTests : IDisposable
             """);
         var hasEmail = w.Scalar<long>($"select count(*) from raw_registrations where platform_id = '{platform}' and account_id = '{account}' and email_hmac is not null") == 1;
         var next = new PersonLinker(w).Link();
-        var after = Persons(w);
+        var after = LinkageTables.PersonOfAccount(w);
 
         Assert.All(first, kv => Assert.Equal(kv.Value, after[kv.Key]));
         Assert.Equal(first.Values.Max() + 1, after[("PNEW", "late-2", "worker")]);
@@ -123,7 +115,7 @@ public sealed class PersonLinkerTests : IDisposable
             select 999, 2, 'PZZ', 'twin-2', 'worker', prefecture, registered_on, identity_clk from raw_registrations where platform_id = '{platform}' and account_id = '{account}' and kind = 'worker';
             """);
         var summary = new PersonLinker(w).Link();
-        var persons = Persons(w);
+        var persons = LinkageTables.PersonOfAccount(w);
         Assert.NotEqual(persons[(platform, account, "worker")], persons[(platform, "twin-1", "worker")]);
         Assert.True(summary.MergesRefused >= 1);
     }
