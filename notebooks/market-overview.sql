@@ -17,10 +17,11 @@ from mart_market_size_total order by fiscal_year;
 select fiscal_year, form, paid_jpy, round(100.0 * paid_jpy / sum(paid_jpy) over (partition by fiscal_year), 1) as share_pct
 from mart_market_size order by fiscal_year, paid_jpy desc;
 
--- How much double registration did exact keyed hashes find?
+-- How much double registration did linkage find (keyed hashes and Bloom-filter encodings)?
 select kind, count(*) as accounts, count(distinct person_id) as persons,
        round(1 - count(distinct person_id) / count(*), 3) as duplicate_share
 from int_account_persons group by kind order by kind;
 
--- Which rules linked accounts?
-select kind, rule, count(*) as links from int_account_links group by all order by kind, links desc;
+-- Which decisions linked accounts (exact keyed hash or fuzzy encoding), and how strongly? The evidence per link is in `rule`.
+select kind, split_part(rule, ';', 1) as decision, count(*) as links, round(avg(score), 1) as mean_score
+from int_account_links group by all order by kind, links desc;

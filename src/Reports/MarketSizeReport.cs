@@ -29,6 +29,7 @@ public sealed class MarketSizeReport
         runner.Run(StagingModels.Models, StagingModels.Tests);
         // Marts are read with explicit ORDER BY: let DuckDB materialise them in any order (faster, less memory).
         warehouse.Execute("set preserve_insertion_order = false");
+        warehouse.SetMemoryLimit(Warehouse.MartBuildMemoryLimit);
         // One transaction: readers see the old marts or all the new ones, a failing data test leaves the old ones in
         // place, and the file is synced once instead of after every model.
         warehouse.Execute("begin transaction");
@@ -43,6 +44,10 @@ public sealed class MarketSizeReport
         {
             warehouse.Execute("rollback");
             throw;
+        }
+        finally
+        {
+            warehouse.SetMemoryLimit(Warehouse.DefaultMemoryLimit);
         }
         return true;
     }

@@ -36,12 +36,25 @@ public sealed class Warehouse : IDisposable
     /// <summary>DuckDB's memory ceiling; beyond it, work spills to a folder beside the database (MARKETSTATS_DUCKDB_MEMORY overrides).</summary>
     public const string DefaultMemoryLimit = "512MB";
 
+    /// <summary>
+    /// The ceiling while the marts are built: their distinct counts over grouping sets cannot all spill, and at 10
+    /// million transactions they ran out of memory under <see cref="DefaultMemoryLimit"/> (MARKETSTATS_DUCKDB_MEMORY overrides).
+    /// </summary>
+    public const string MartBuildMemoryLimit = "1GB";
+
     /// <summary>Caps DuckDB's memory so that a bigger export spills to disk instead of growing the process.</summary>
     private void BoundMemory()
     {
-        var limit = Environment.GetEnvironmentVariable("MARKETSTATS_DUCKDB_MEMORY") is { Length: > 0 } v ? v : DefaultMemoryLimit;
+        SetMemoryLimit(DefaultMemoryLimit);
         var spill = System.IO.Path.GetFullPath(Path) + ".tmp";
-        Execute($"set memory_limit = '{limit.Replace("'", "", StringComparison.Ordinal)}'; set temp_directory = '{spill.Replace("'", "''", StringComparison.Ordinal)}'");
+        Execute($"set temp_directory = '{spill.Replace("'", "''", StringComparison.Ordinal)}'");
+    }
+
+    /// <summary>Sets DuckDB's memory ceiling to <paramref name="limit"/>, unless MARKETSTATS_DUCKDB_MEMORY names one.</summary>
+    public void SetMemoryLimit(string limit)
+    {
+        if (Environment.GetEnvironmentVariable("MARKETSTATS_DUCKDB_MEMORY") is { Length: > 0 } configured) limit = configured;
+        Execute($"set memory_limit = '{limit.Replace("'", "", StringComparison.Ordinal)}'");
     }
 
     private static DuckDBConnection Open(string connectionString, string path)
