@@ -8,9 +8,7 @@ public static class MarketSizeChart
     public const int WidthPx = 800;
     public const int HeightPx = 480;
 
-    // From fonts-ipafont-gothic: covers kana, kanji and Latin. The proportional face, because IPAGothic sets Latin
-    // text in fixed width. ScottPlot's font detection does not find CJK fonts with the bundled Skia asset: name it.
-    public const string FontName = "IPAPGothic";
+    private const string FontName = ChartStyle.FontName;
 
     // Fixed per form, so a form keeps its colour from one year's survey to the next.
     private static readonly Dictionary<string, Color> FormColours = new()
@@ -25,7 +23,7 @@ public static class MarketSizeChart
     /// <summary>Writes <c>{baseName}.png</c> and <c>{baseName}.svg</c> into <paramref name="outDir"/>; returns both paths, PNG first.</summary>
     public static IReadOnlyList<string> Write(MarketSizeData data, ReportLabels labels, string outDir, string baseName)
     {
-        EnsureFontInstalled();
+        ChartStyle.EnsureFontInstalled();
         var plot = Build(data, labels);
         var png = Path.Combine(outDir, baseName + ".png");
         var svg = Path.Combine(outDir, baseName + ".svg");
@@ -36,12 +34,7 @@ public static class MarketSizeChart
 
     public static Plot Build(MarketSizeData data, ReportLabels labels)
     {
-        var plot = new Plot();
-        plot.Font.Set(FontName);
-        plot.Legend.FontName = FontName;
-        plot.Legend.FontSize = 14;
-        plot.Axes.Bottom.TickLabelStyle.FontSize = 14;
-        plot.Axes.Left.TickLabelStyle.FontSize = 13;
+        var plot = ChartStyle.NewPlot(legendFontSize: 14, bottomTickFontSize: 14, leftTickFontSize: 13);
 
         if (data.IsEmpty)
         {
@@ -100,12 +93,4 @@ public static class MarketSizeChart
     }
 
     private static Color ColourOf(string form) => FormColours.GetValueOrDefault(form, OtherFormColour);
-
-    internal static void EnsureFontInstalled()
-    {
-        // Without the font Skia silently draws boxes (PNG) or drops the text (SVG): fail loudly instead.
-        using var typeface = SkiaSharp.SKTypeface.FromFamilyName(FontName);
-        if (typeface is null || !string.Equals(typeface.FamilyName, FontName, StringComparison.OrdinalIgnoreCase))
-            throw new InvalidOperationException($"The font {FontName} is not installed; install the Debian package fonts-ipafont-gothic.");
-    }
 }

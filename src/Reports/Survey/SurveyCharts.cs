@@ -15,7 +15,7 @@ public static class SurveyCharts
     public const string TileMapName = "survey-tile-map";
     public const string FlowMatrixName = "survey-flow-matrix";
 
-    private const string FontName = MarketSizeChart.FontName;
+    private const string FontName = ChartStyle.FontName;
     private static readonly Color SuppressedColour = Color.FromHex("#D0D0D0");
 
     // Tableau 10: distinguishable, and fixed per category so a category keeps its colour from year to year.
@@ -23,7 +23,7 @@ public static class SurveyCharts
 
     public static SurveyChartFiles Write(SurveyData data, ReportLabels labels, string outDir)
     {
-        MarketSizeChart.EnsureFontInstalled();
+        ChartStyle.EnsureFontInstalled();
         var written = new List<string>();
         var marketSize = MarketSizeChart.Write(PublishedMarketSize(data), labels, outDir, MarketSizeName);
         written.AddRange(marketSize);
@@ -53,16 +53,7 @@ public static class SurveyCharts
     /// <summary>0 pale … 1 dark (ScottPlot's Blues runs dark to light, so it is read backwards).</summary>
     private static Color Shade(double fraction) => Blues.GetColor(1 - Math.Clamp(fraction, 0, 1));
 
-    private static Plot NewPlot()
-    {
-        var plot = new Plot();
-        plot.Font.Set(FontName);
-        plot.Legend.FontName = FontName;
-        plot.Legend.FontSize = 13;
-        plot.Axes.Bottom.TickLabelStyle.FontSize = 13;
-        plot.Axes.Left.TickLabelStyle.FontSize = 13;
-        return plot;
-    }
+    private static Plot NewPlot() => ChartStyle.NewPlot(legendFontSize: 13, bottomTickFontSize: 13, leftTickFontSize: 13);
 
     /// <summary>Each year's paid value split by category, as shares (100% stacked bars); suppressed shares in grey.</summary>
     public static Plot CategoryMix(SurveyData data, ReportLabels labels)

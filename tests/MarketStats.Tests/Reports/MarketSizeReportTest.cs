@@ -139,7 +139,7 @@ public sealed class MarketSizeReportTest
 
         var svg = File.ReadAllText(output.ChartPaths[1]);
         Assert.Contains(ReportLabels.Japanese.ChartTitle, svg);
-        Assert.Contains(MarketSizeChart.FontName, svg);
+        Assert.Contains(ChartStyle.FontName, svg);
     }
 
     [Fact]

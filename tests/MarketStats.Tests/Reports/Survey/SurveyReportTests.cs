@@ -216,7 +216,7 @@ public sealed class SurveyReportTests
         Assert.Contains("北海道", svgs[SurveyCharts.TileMapName]);
         Assert.Contains(s.FlowChartTitle(SurveyFixture.FiscalYear), svgs[SurveyCharts.FlowMatrixName]);
         Assert.Contains("関東", svgs[SurveyCharts.FlowMatrixName]);
-        Assert.All(svgs.Values, svg => Assert.Contains(MarketSizeChart.FontName, svg));
+        Assert.All(svgs.Values, svg => Assert.Contains(ChartStyle.FontName, svg));
         foreach (var png in output.ChartPaths.Where(p => p.EndsWith(".png", StringComparison.Ordinal)))
             Assert.InRange(new FileInfo(png).Length, 10_000, 3_000_000);
     }
