@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MarketStats.Core.Contract;
 using MarketStats.Core.Domain;
 using MarketStats.Core.Storage;
 
@@ -10,13 +11,19 @@ public static class MartModels
 {
     public static readonly SqlModel[] Models =
     [
-        SqlModel.View(typeof(MartModels).Assembly, "intermediate/int_market_lines.sql"),
-        // Temporary: millions of rows that only the marts below read; writing them to the file cost more than the joins.
-        SqlModel.TempTable(typeof(MartModels).Assembly, "intermediate/int_survey_paid_lines.sql"),
+        // The survey's cross tabs (category x form, prefecture x side, region x region), margins included. Distinct
+        // persons and jobs are counted through cell bitmasks (see int_survey_cells), not count(distinct) per margin.
+        SqlModel.Table(typeof(MartModels).Assembly, "intermediate/int_survey_cells.sql"),
+        SqlModel.View(typeof(MartModels).Assembly, "intermediate/int_survey_paid_lines.sql"),
+        // Temporary: read only by the models below; writing them to the file would cost more than computing them.
+        SqlModel.TempTable(typeof(MartModels).Assembly, "intermediate/int_survey_cell_money.sql"),
+        SqlModel.TempTable(typeof(MartModels).Assembly, "intermediate/int_survey_account_cells.sql"),
+        SqlModel.TempTable(typeof(MartModels).Assembly, "intermediate/int_survey_cell_counts.sql"),
+        SqlModel.TempTable(typeof(MartModels).Assembly, "intermediate/int_survey_cross_tabs.sql"),
         SqlModel.TempTable(typeof(MartModels).Assembly, "intermediate/int_market_size_cube.sql"),
         SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_market_size.sql"),
         SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_market_size_total.sql"),
-        // The yearly survey: one mart per report, all over the paid lines.
+        // The yearly survey: one mart per report.
         SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_survey_category.sql"),
         SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_survey_prefecture.sql"),
         SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_survey_region_flow.sql"),
@@ -29,9 +36,18 @@ public static class MartModels
     /// <summary>
     /// Writes <c>ref_prefectures</c> (code, names, region, 2020 population) from <c>data/prefectures.csv</c>, the one
     /// source both C# and SQL read. Region codes are the regions' order of first appearance in JIS order (R1 Hokkaido … R9 Okinawa).
+    /// Writes <c>ref_codes</c> (list, code, ordinal) from the export contract's code lists, in the contract's order.
     /// </summary>
     public static void LoadReferenceTables(Warehouse warehouse)
     {
+        var codes = new StringBuilder();
+        foreach (var (list, members) in ExportContract.V1.CodeLists)
+            for (var i = 0; i < members.Length; i++)
+                codes.Append(codes.Length > 0 ? ",\n" : "").Append(CultureInfo.InvariantCulture, $"('{Quote(list)}', '{Quote(members[i])}', {i})");
+        warehouse.Execute(
+            "create or replace table ref_codes (list varchar, code varchar, ordinal integer, primary key (list, code));\n"
+            + "insert into ref_codes values\n" + codes);
+
         var regions = Prefecture.All.Select(p => p.RegionEn).Distinct().ToList();
         var values = new StringBuilder();
         foreach (var p in Prefecture.All)
@@ -64,9 +80,25 @@ public static class MartModels
     [
         DataTest.Unique("ref_prefectures", "code"),
         DataTest.Holds("(select count(*) as n, sum(population_2020) as total from ref_prefectures)", "n = 47 and total = 126146099"),
-        // The joins to the linker's table, prefectures and registrations must neither lose nor double a line.
-        new("int_survey_paid_lines has one row per paid stg_transactions row",
-            "select * from (select (select count(*) from int_survey_paid_lines) as lines, (select count(*) from stg_transactions where paid_on is not null) as staged) where lines <> staged"),
+        DataTest.Unique("ref_codes", "list, code"),
+        // Every paid line reaches the survey's tables: none lost to an unexpected code (the cross tabs' cells join
+        // lines by their codes) and none doubled.
+        new("mart_market_size_total.lines_paid equals the paid lines in stg_transactions, per fiscal year",
+            """
+            select *
+            from (select paid_fiscal_year as fiscal_year, count(*) as staged from stg_transactions where paid_on is not null group by all) as s
+            full join (select fiscal_year, lines_paid from mart_market_size_total where lines_paid > 0) as t using (fiscal_year)
+            where t.lines_paid is distinct from s.staged
+            """),
+        // The link to persons and registrations must not fan out: each kind of unit carries every paid yen once.
+        new("int_survey_account_cells carries each fiscal year's paid value once per kind",
+            """
+            select a.fiscal_year, a.kind
+            from (select fiscal_year, kind, sum(paid_jpy) as paid_jpy from int_survey_account_cells group by all) as a
+            join mart_market_size_total as t using (fiscal_year)
+            -- a paid line without a worker pays no worker
+            where case a.kind when 'worker' then a.paid_jpy > t.paid_jpy else a.paid_jpy <> t.paid_jpy end
+            """),
         DataTest.Unique("mart_survey_category", "fiscal_year, category, form"),
         DataTest.Holds("mart_survey_category", SurveyCellHolds + " and fee_jpy <= paid_jpy and jobs_paid <= lines_paid"),
         DataTest.Unique("mart_survey_prefecture", "fiscal_year, side, prefecture"),

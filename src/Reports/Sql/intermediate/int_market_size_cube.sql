@@ -1,14 +1,20 @@
 -- The market by fiscal year and form, and by fiscal year over all forms: posted, contracted and paid value, each in
 -- the fiscal year of its own event (a line posted in March and paid in April counts in two fiscal years).
 -- One row per fiscal year x form, plus one per fiscal year with form null (all forms). Key: (fiscal_year, form)
--- Three narrow scans (one per event) instead of one scan of a three-way union: each reads only its own columns.
--- Posted and contracted measures need no person, so they read staging directly; paid ones read the paid lines.
+-- Posted and contracted measures are two narrow scans of staging, each reading only its own columns; paid measures
+-- come from the survey's cross tabs, so the market size and the survey tables agree by construction.
 with lines as (select * from stg_transactions),
-paid_lines as (select * from int_survey_paid_lines),
+-- paid measures are the category-mix table's form margins (all categories), defined in int_survey_cross_tabs
+paid as (
+    select fiscal_year, column_code as form, lines_paid, paid_jpy, fee_jpy, active_clients, active_workers,
+           paying_platforms, top_platform_paid_share
+    from int_survey_cross_tabs
+    where family = 'category_form' and row_code is null
+),
 
 posted as (
     select posted_fiscal_year as fiscal_year, form,
-           -- a job is unique within its platform (same key as int_market_lines.job_key)
+           -- a job is unique within its platform
            count(distinct hash(platform_id, job_id)) as jobs_posted,
            cast(sum(posted_jpy) as bigint) as posted_jpy
     from lines
@@ -23,34 +29,6 @@ contracted as (
     -- a contract later cancelled is not part of the contracted market
     where contracted_on is not null and status <> 'cancelled'
     group by grouping sets ((contracted_fiscal_year, form), (contracted_fiscal_year))
-),
-
-paid as (
-    select fiscal_year, form,
-           count(*) as lines_paid,
-           cast(sum(paid_jpy) as bigint) as paid_jpy,
-           cast(sum(fee_jpy) as bigint) as fee_jpy,
-           -- active persons: at least one paid line in the fiscal year, distinct across platforms
-           count(distinct client_person_key) as active_clients,
-           count(distinct worker_person_key) as active_workers
-    from paid_lines
-    group by grouping sets ((fiscal_year, form), (fiscal_year))
-),
-
--- Inputs of the survey's disclosure rule (DisclosureControl in C#): how many platforms were paid in the row and the
--- largest one's share of paid value; persons are the smaller of active clients and active workers.
-platform_values as (
-    select fiscal_year, form, platform_id, sum(paid_jpy) as platform_paid_jpy
-    from paid_lines
-    group by grouping sets ((fiscal_year, form, platform_id), (fiscal_year, platform_id))
-),
-
-platform_concentration as (
-    select fiscal_year, form,
-           count(*) as paying_platforms,
-           max(platform_paid_jpy) / nullif(sum(platform_paid_jpy), 0) as top_platform_paid_share
-    from platform_values
-    group by fiscal_year, form
 ),
 
 keys as (
@@ -72,16 +50,15 @@ final as (
         coalesce(paid.fee_jpy, 0) as fee_jpy,
         coalesce(paid.active_clients, 0) as active_clients,
         coalesce(paid.active_workers, 0) as active_workers,
-        coalesce(platform_concentration.paying_platforms, 0) as paying_platforms,
-        platform_concentration.top_platform_paid_share,
+        coalesce(paid.paying_platforms, 0) as paying_platforms,
+        paid.top_platform_paid_share,
         least(coalesce(paid.active_clients, 0), coalesce(paid.active_workers, 0)) as sdc_persons,
-        coalesce(platform_concentration.paying_platforms, 0) as sdc_platforms,
-        platform_concentration.top_platform_paid_share as sdc_top_platform_share
+        coalesce(paid.paying_platforms, 0) as sdc_platforms,
+        paid.top_platform_paid_share as sdc_top_platform_share
     from keys
     left join posted on posted.fiscal_year = keys.fiscal_year and posted.form is not distinct from keys.form
     left join contracted on contracted.fiscal_year = keys.fiscal_year and contracted.form is not distinct from keys.form
     left join paid on paid.fiscal_year = keys.fiscal_year and paid.form is not distinct from keys.form
-    left join platform_concentration on platform_concentration.fiscal_year = keys.fiscal_year and platform_concentration.form is not distinct from keys.form
 )
 
 select * from final

@@ -1,38 +1,40 @@
 -- Who works: active workers (at least one paid line in the fiscal year) by age band and gender, from registrations.
 -- One row per fiscal year x age band x gender, plus margins: a null age_band or gender means "all" (grouping sets).
 -- Key: (fiscal_year, age_band, gender). A person with several accounts takes the profile of one account, preferring
--- one that states an age band (then the lowest platform id and codes), so each person counts in one cell only.
+-- one that states an age band (then the lowest platform id and codes), so each person counts in one cell only and
+-- the cells' counts need no count(distinct).
 -- sdc_* are the inputs of the disclosure rule (DisclosureControl in C#): the cell counts workers, so persons = workers.
-with paid as (select * from int_survey_paid_lines),
+with accounts as (select * from int_survey_account_cells where kind = 'worker'),
 
-profiles as (
+persons as (
     select
-        fiscal_year, worker_person_key,
-        arg_min(worker_age_band || '|' || worker_gender, (worker_age_band = 'unknown', platform_id, worker_age_band, worker_gender)) as profile
-    from paid
-    group by fiscal_year, worker_person_key
-),
-
-lines as (
-    select paid.fiscal_year, paid.platform_id, paid.worker_person_key, paid.paid_jpy,
-           split_part(profiles.profile, '|', 1) as age_band,
-           split_part(profiles.profile, '|', 2) as gender
-    from paid
-    join profiles using (fiscal_year, worker_person_key)
+        fiscal_year, person_key,
+        arg_min(age_band, (age_band = 'unknown', platform_id, age_band, gender)) as age_band,
+        arg_min(gender, (age_band = 'unknown', platform_id, age_band, gender)) as gender,
+        sum(paid_jpy) as paid_jpy
+    from accounts
+    group by fiscal_year, person_key
 ),
 
 cells as (
     select fiscal_year, age_band, gender,
-           count(distinct worker_person_key) as active_workers,
+           count(*) as active_workers,
            cast(sum(paid_jpy) as bigint) as paid_jpy
-    from lines
+    from persons
     group by grouping sets ((fiscal_year, age_band, gender), (fiscal_year, age_band), (fiscal_year, gender), (fiscal_year))
 ),
 
 -- Dominance is judged on workers: a cell whose workers nearly all come from one platform tells that platform's mix.
+-- A person paid on two platforms counts once on each.
+person_platforms as (
+    select distinct accounts.fiscal_year, accounts.person_key, accounts.platform_id, persons.age_band, persons.gender
+    from accounts
+    join persons using (fiscal_year, person_key)
+),
+
 platform_workers as (
-    select fiscal_year, age_band, gender, platform_id, count(distinct worker_person_key) as platform_workers
-    from lines
+    select fiscal_year, age_band, gender, platform_id, count(*) as platform_workers
+    from person_platforms
     group by grouping sets ((fiscal_year, age_band, gender, platform_id), (fiscal_year, age_band, platform_id),
                             (fiscal_year, gender, platform_id), (fiscal_year, platform_id))
 ),

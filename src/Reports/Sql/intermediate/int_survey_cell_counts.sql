@@ -1,0 +1,45 @@
+-- Distinct active clients, active workers (persons, across platforms) and paid jobs in every cell of the survey's
+-- cross tabs (int_survey_cells, margins included), per fiscal year.
+-- One row per fiscal year x cell with a paid line. Key: (fiscal_year, family, row_code, column_code).
+-- A unit counts in a cell when the cells it was paid in (the OR of its accounts' masks) overlap the cell's mask: one
+-- pass per unit serves every margin, where count(distinct) would need a pass per grouping set.
+with accounts as (select * from int_survey_account_cells),
+cells as (select family, row_code, column_code, mask from int_survey_cells),
+
+units as (
+    -- a person with accounts on several platforms is one unit
+    select fiscal_year, kind,
+           bit_or(category_form_mask) as category_form_mask,
+           bit_or(client_prefecture_mask) as client_prefecture_mask,
+           bit_or(worker_prefecture_mask) as worker_prefecture_mask,
+           bit_or(region_flow_mask) as region_flow_mask
+    from accounts
+    where kind in ('client', 'worker')
+    group by fiscal_year, kind, person_key
+    union all
+    -- a job is unique within its platform: each row is one
+    select fiscal_year, kind, category_form_mask, client_prefecture_mask, worker_prefecture_mask, region_flow_mask
+    from accounts
+    where kind = 'job'
+),
+
+-- Units with the same cells count together: thousands of distinct masks instead of a million units.
+by_mask as (
+    select fiscal_year, kind, family, mask, count(*) as units
+    from (
+        select fiscal_year, kind, 'category_form' as family, category_form_mask as mask from units
+        union all select fiscal_year, kind, 'client_prefecture', client_prefecture_mask from units
+        union all select fiscal_year, kind, 'worker_prefecture', worker_prefecture_mask from units
+        union all select fiscal_year, kind, 'region_flow', region_flow_mask from units
+    )
+    group by fiscal_year, kind, family, mask
+)
+
+select
+    by_mask.fiscal_year, cells.family, cells.row_code, cells.column_code,
+    cast(coalesce(sum(by_mask.units) filter (where by_mask.kind = 'client'), 0) as bigint) as active_clients,
+    cast(coalesce(sum(by_mask.units) filter (where by_mask.kind = 'worker'), 0) as bigint) as active_workers,
+    cast(coalesce(sum(by_mask.units) filter (where by_mask.kind = 'job'), 0) as bigint) as jobs_paid
+from by_mask
+join cells on cells.family = by_mask.family and cells.mask & by_mask.mask <> 0
+group by by_mask.fiscal_year, cells.family, cells.row_code, cells.column_code

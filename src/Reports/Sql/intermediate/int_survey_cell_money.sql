@@ -1,0 +1,43 @@
+-- Paid value, fees and paid lines in every cell of the survey's cross tabs (int_survey_cells, margins included), with
+-- how many platforms were paid in the cell and the largest one's share of its paid value (disclosure inputs).
+-- One row per fiscal year x cell with paid lines. Key: (fiscal_year, family, row_code, column_code).
+with lines as (select * from int_survey_paid_lines),
+cells as (select family, row_code, column_code, mask from int_survey_cells),
+
+-- Sum the lines once by platform and finest cells: hundreds of thousands of rows instead of millions of lines.
+by_finest_cells as (
+    select fiscal_year, platform_id, category_form_mask, client_prefecture_mask, worker_prefecture_mask, region_flow_mask,
+           sum(paid_jpy) as paid_jpy, sum(fee_jpy) as fee_jpy, count(*) as lines_paid
+    from lines
+    group by all
+),
+
+by_family as (
+    select fiscal_year, platform_id, family, mask,
+           sum(paid_jpy) as paid_jpy, sum(fee_jpy) as fee_jpy, sum(lines_paid) as lines_paid
+    from (
+        select *, 'category_form' as family, category_form_mask as mask from by_finest_cells
+        union all by name select *, 'client_prefecture' as family, client_prefecture_mask as mask from by_finest_cells
+        union all by name select *, 'worker_prefecture' as family, worker_prefecture_mask as mask from by_finest_cells
+        union all by name select *, 'region_flow' as family, region_flow_mask as mask from by_finest_cells
+    )
+    group by fiscal_year, platform_id, family, mask
+),
+
+-- A line is in every cell that covers its finest cell.
+by_platform_cell as (
+    select b.fiscal_year, b.platform_id, c.family, c.row_code, c.column_code,
+           sum(b.paid_jpy) as paid_jpy, sum(b.fee_jpy) as fee_jpy, sum(b.lines_paid) as lines_paid
+    from by_family as b
+    join cells as c on c.family = b.family and c.mask & b.mask <> 0
+    group by all
+)
+
+select fiscal_year, family, row_code, column_code,
+       cast(sum(paid_jpy) as bigint) as paid_jpy,
+       cast(sum(fee_jpy) as bigint) as fee_jpy,
+       cast(sum(lines_paid) as bigint) as lines_paid,
+       count(*) as paying_platforms,
+       max(paid_jpy) / nullif(sum(paid_jpy), 0) as top_platform_paid_share
+from by_platform_cell
+group by fiscal_year, family, row_code, column_code
