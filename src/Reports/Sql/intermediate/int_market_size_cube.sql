@@ -3,7 +3,8 @@
 -- One row per fiscal year x form, plus one per fiscal year with form null (all forms). Key: (fiscal_year, form)
 -- Posted and contracted measures are two narrow scans of staging, each reading only its own columns; paid measures
 -- come from the survey's cross tabs, so the market size and the survey tables agree by construction.
-with lines as (select * from stg_transactions),
+-- not materialized: read twice, this CTE would otherwise be copied whole (10 million lines) before either scan
+with lines as not materialized (select * from stg_transactions),
 -- paid measures are the category-mix table's form margins (all categories), defined in int_survey_cross_tabs
 paid as (
     select fiscal_year, column_code as form, lines_paid, paid_jpy, fee_jpy, active_clients, active_workers,

@@ -12,25 +12,26 @@ units as (
            bit_or(category_form_mask) as category_form_mask,
            bit_or(client_prefecture_mask) as client_prefecture_mask,
            bit_or(worker_prefecture_mask) as worker_prefecture_mask,
-           bit_or(region_flow_mask) as region_flow_mask
+           bit_or(region_flow_mask) as region_flow_mask,
+           1 as units
     from accounts
     where kind in ('client', 'worker')
     group by fiscal_year, kind, person_key
     union all
-    -- a job is unique within its platform: each row is one
-    select fiscal_year, kind, category_form_mask, client_prefecture_mask, worker_prefecture_mask, region_flow_mask
+    -- jobs come already counted by their cells
+    select fiscal_year, kind, category_form_mask, client_prefecture_mask, worker_prefecture_mask, region_flow_mask, units
     from accounts
     where kind = 'job'
 ),
 
 -- Units with the same cells count together: thousands of distinct masks instead of a million units.
 by_mask as (
-    select fiscal_year, kind, family, mask, count(*) as units
+    select fiscal_year, kind, family, mask, sum(units) as units
     from (
-        select fiscal_year, kind, 'category_form' as family, category_form_mask as mask from units
-        union all select fiscal_year, kind, 'client_prefecture', client_prefecture_mask from units
-        union all select fiscal_year, kind, 'worker_prefecture', worker_prefecture_mask from units
-        union all select fiscal_year, kind, 'region_flow', region_flow_mask from units
+        select fiscal_year, kind, units, 'category_form' as family, category_form_mask as mask from units
+        union all select fiscal_year, kind, units, 'client_prefecture', client_prefecture_mask from units
+        union all select fiscal_year, kind, units, 'worker_prefecture', worker_prefecture_mask from units
+        union all select fiscal_year, kind, units, 'region_flow', region_flow_mask from units
     )
     group by fiscal_year, kind, family, mask
 )

@@ -1,15 +1,17 @@
 -- One row per paid contract line, in the fiscal year of payment, with the finest cell it falls in for each survey
--- cross tab, as that cell's mask (int_survey_cells).
+-- cross tab, as that cell's mask (int_survey_cells): ubigint for families of up to 64 cells, uhugeint for the region
+-- flows (100 cells); OR-ing 64-bit masks over millions of lines costs a third of 128-bit ones. A family that outgrows
+-- its type fails the cast loudly instead of miscounting.
 -- Key: (platform_id, transaction_id), implicit (not stored). A view: its two readers scan it once each, which costs
 -- less than writing millions of lines. Every lookup is a hash join on the line's own codes against a few dozen rows.
 with lines as (select * from stg_transactions where paid_on is not null),
 finest as (select family, row_code, column_code, mask from int_survey_cells where bit is not null),
 
-category_form as (select row_code as category, column_code as form, mask from finest where family = 'category_form'),
+category_form as (select row_code as category, column_code as form, cast(mask as ubigint) as mask from finest where family = 'category_form'),
 -- each prefecture's cell on the client side and on the worker side, and its region
 places as (
     select client_side.row_code as code, coalesce(ref_prefectures.region_code, 'unknown') as region_code,
-           client_side.mask as client_mask, worker_side.mask as worker_mask
+           cast(client_side.mask as ubigint) as client_mask, cast(worker_side.mask as ubigint) as worker_mask
     from finest as client_side
     join finest as worker_side on worker_side.family = 'worker_prefecture' and worker_side.row_code = client_side.row_code
     left join ref_prefectures on ref_prefectures.code = client_side.row_code

@@ -4,7 +4,16 @@
 -- one that states an age band (then the lowest platform id and codes), so each person counts in one cell only and
 -- the cells' counts need no count(distinct).
 -- sdc_* are the inputs of the disclosure rule (DisclosureControl in C#): the cell counts workers, so persons = workers.
-with accounts as (select * from int_survey_account_cells where kind = 'worker'),
+-- who: each worker account's own registration
+with accounts as (
+    select accounts.fiscal_year, accounts.platform_id, accounts.person_key, accounts.paid_jpy,
+           coalesce(registrations.age_band, 'unknown') as age_band,
+           coalesce(registrations.gender, 'unknown') as gender
+    from int_survey_account_cells as accounts
+    left join stg_registrations as registrations
+        on registrations.kind = accounts.kind and registrations.platform_id = accounts.platform_id and registrations.account_id = accounts.id
+    where accounts.kind = 'worker'
+),
 
 persons as (
     select
