@@ -14,6 +14,7 @@ public static class MartModels
         // The survey's cross tabs (category x form, prefecture x side, region x region), margins included. Distinct
         // persons and jobs are counted through cell bitmasks (see int_survey_cells), not count(distinct) per margin.
         SqlModel.Table(typeof(MartModels).Assembly, "intermediate/int_survey_cells.sql"),
+        SqlModel.Table(typeof(MartModels).Assembly, "intermediate/int_survey_line_cells.sql"),
         SqlModel.View(typeof(MartModels).Assembly, "intermediate/int_survey_paid_lines.sql"),
         // Temporary: read only by the models below; writing them to the file would cost more than computing them.
         SqlModel.TempTable(typeof(MartModels).Assembly, "intermediate/int_survey_cell_money.sql"),
@@ -81,6 +82,8 @@ public static class MartModels
         DataTest.Unique("ref_prefectures", "code"),
         DataTest.Holds("(select count(*) as n, sum(population_2020) as total from ref_prefectures)", "n = 47 and total = 126146099"),
         DataTest.Unique("ref_codes", "list, code"),
+        DataTest.Unique("int_survey_cells", "family, row_code, column_code"),
+        DataTest.Unique("int_survey_line_cells", "category, form, client_prefecture, worker_prefecture"),
         // Every paid line reaches the survey's tables: none lost to an unexpected code (the cross tabs' cells join
         // lines by their codes) and none doubled.
         new("mart_market_size_total.lines_paid equals the paid lines in stg_transactions, per fiscal year",

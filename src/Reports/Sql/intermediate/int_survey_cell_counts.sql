@@ -24,23 +24,26 @@ units as (
     where kind = 'job'
 ),
 
--- Units with the same cells count together: thousands of distinct masks instead of a million units.
+-- Units with the same cells count together: tens of thousands of distinct masks instead of a million units.
 by_mask as (
-    select fiscal_year, kind, family, mask, sum(units) as units
+    select fiscal_year, family, mask,
+           sum(units) filter (where kind = 'client') as clients,
+           sum(units) filter (where kind = 'worker') as workers,
+           sum(units) filter (where kind = 'job') as jobs
     from (
         select fiscal_year, kind, units, 'category_form' as family, category_form_mask as mask from units
         union all select fiscal_year, kind, units, 'client_prefecture', client_prefecture_mask from units
         union all select fiscal_year, kind, units, 'worker_prefecture', worker_prefecture_mask from units
         union all select fiscal_year, kind, units, 'region_flow', region_flow_mask from units
     )
-    group by fiscal_year, kind, family, mask
+    group by fiscal_year, family, mask
 )
 
 select
     by_mask.fiscal_year, cells.family, cells.row_code, cells.column_code,
-    cast(coalesce(sum(by_mask.units) filter (where by_mask.kind = 'client'), 0) as bigint) as active_clients,
-    cast(coalesce(sum(by_mask.units) filter (where by_mask.kind = 'worker'), 0) as bigint) as active_workers,
-    cast(coalesce(sum(by_mask.units) filter (where by_mask.kind = 'job'), 0) as bigint) as jobs_paid
+    cast(coalesce(sum(by_mask.clients), 0) as bigint) as active_clients,
+    cast(coalesce(sum(by_mask.workers), 0) as bigint) as active_workers,
+    cast(coalesce(sum(by_mask.jobs), 0) as bigint) as jobs_paid
 from by_mask
 join cells on cells.family = by_mask.family and cells.mask & by_mask.mask <> 0
 group by by_mask.fiscal_year, cells.family, cells.row_code, cells.column_code

@@ -7,7 +7,7 @@
 --   worker_prefecture:  where the worker is; no column
 --   region_flow:        client region x worker region (9 regions + 'unknown')
 -- One row per cell; a null row_code or column_code means "all". Key: (family, row_code, column_code).
--- bit is the position of a finest cell (null for margins); int_survey_paid_lines places each line by its codes.
+-- bit is the position of a finest cell (null for margins); int_survey_line_cells maps a line's codes to its cells.
 with categories as (select code, ordinal from ref_codes where list = 'category'),
 forms as (select code, ordinal from ref_codes where list = 'form'),
 -- JIS codes 01-47 give the order; a missing or unknown code stays visible as 'unknown' rather than vanishing
