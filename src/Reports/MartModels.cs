@@ -30,8 +30,22 @@ public static class MartModels
         SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_survey_region_flow.sql"),
         SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_survey_workers.sql"),
         SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_survey_coverage.sql"),
-        // Linkage: registered and active unique persons per fiscal year, platform and prefecture.
+    ];
+
+    /// <summary>
+    /// The linkage marts: registered and active unique persons per fiscal year, platform and prefecture. Built apart
+    /// from the report marts (by <c>link</c> and the build-marts job), because no published report reads them and
+    /// the survey should not wait for them.
+    /// </summary>
+    public static readonly SqlModel[] LinkageModels =
+    [
         SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_registered_persons.sql"),
+    ];
+
+    public static readonly DataTest[] LinkageTests =
+    [
+        DataTest.Unique("mart_registered_persons", "fiscal_year, kind, slice, platform_id, prefecture"),
+        DataTest.Holds("mart_registered_persons", "unique_active_persons <= unique_registered_persons and unique_registered_persons <= registered_accounts"),
     ];
 
     /// <summary>
@@ -142,8 +156,6 @@ public static class MartModels
         DataTest.Unique("mart_market_size_total", "fiscal_year"),
         DataTest.NotNull("mart_market_size_total", "fiscal_year"),
         DataTest.Holds("mart_market_size_total", MarketSizeMeasuresHold),
-        DataTest.Unique("mart_registered_persons", "fiscal_year, kind, slice, platform_id, prefecture"),
-        DataTest.Holds("mart_registered_persons", "unique_active_persons <= unique_registered_persons and unique_registered_persons <= registered_accounts"),
         new("mart_market_size_total equals the sum of mart_market_size over forms (money and lines)",
             """
             select t.fiscal_year

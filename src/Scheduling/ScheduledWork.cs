@@ -50,7 +50,7 @@ public sealed class ScheduledWork(ScheduleConfig config, SourcePuller puller, Ti
     public WorkOutcome BuildMarts()
     {
         using var warehouse = Warehouse.OpenForWrite(config.DatabasePath);
-        MarketSizeReport.BuildMarts(warehouse);
+        Marts.BuildAll(warehouse);
         return new WorkOutcome(JobHistory.Succeeded, [], "marts rebuilt");
     }
 

@@ -43,7 +43,7 @@ public static class LinkCommand
     {
         new SqlModelRunner(warehouse).Run(StagingModels.Models, StagingModels.Tests);
         var summary = new PersonLinker(warehouse, progress: context.Progress).Link(ct);
-        MarketSizeReport.BuildMarts(warehouse);
+        Marts.BuildAll(warehouse);
         context.Result("accounts", summary.Accounts);
         context.Result("unique_workers", summary.WorkerPersons);
         context.Result("unique_clients", summary.ClientPersons);

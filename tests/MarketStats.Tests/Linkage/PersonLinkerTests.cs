@@ -126,7 +126,7 @@ public sealed class PersonLinkerTests : IDisposable
         var (w, truthPath) = GeneratedMarket(transactions: 3_000);
         using var _ = w;
         new PersonLinker(w).Link();
-        MarketSizeReport.BuildMarts(w);
+        Marts.Build(w, Marts.Linkage);
         // Independent figures for the latest fiscal year, all platforms, workers.
         var year = w.Scalar<int>("select max(fiscal_year) from mart_registered_persons");
         var expectedAccounts = w.Scalar<long>($"select count(*) from raw_registrations where kind = 'worker' and registered_on < date '{year + 1}-04-01'");
