@@ -13,6 +13,20 @@ public sealed record RuleContext(DateOnly Today, string? ExpectedPlatform, IRead
 /// <summary>Turns the export contract into row rules, so the validator's checks and the documentation come from one place.</summary>
 public static class ContractRules
 {
+    private static int ClkBits => Core.Privacy.ClkEncoder.FoldedBytes * 8;
+
+    private static int ClkBase64Length => (Core.Privacy.ClkEncoder.FoldedBytes + 2) / 3 * 4;
+
+    /// <summary>Base64 of exactly <see cref="Core.Privacy.ClkEncoder.FoldedBytes"/> bytes, with its padding.</summary>
+    private static string ClkBase64Pattern
+    {
+        get
+        {
+            var padding = (3 - Core.Privacy.ClkEncoder.FoldedBytes % 3) % 3;
+            return $"[A-Za-z0-9+/]{{{ClkBase64Length - padding}}}{new string('=', padding)}";
+        }
+    }
+
     /// <summary>Columns whose value must be the same on every row of a file (they describe the file, not the row).</summary>
     public static readonly string[] FileConstantColumns = ["platform_id", "contract_version", "export_period", "export_revision"];
 
@@ -109,8 +123,10 @@ public static class ContractRules
                     $"not regexp_full_match({c}, '[0-9a-f]{{64}}')");
                 break;
             case FieldType.Clk:
-                yield return new(RuleIds.ClkFormat, field.Name, "must be base64",
-                    $"not regexp_full_match({c}, '([A-Za-z0-9+/]{{4}})*([A-Za-z0-9+/]{{2}}==|[A-Za-z0-9+/]{{3}}=)?')");
+                // Exactly the encoder's filter (512 bits = 88 characters with padding): an encoding of another size
+                // cannot be compared with the others and would only ever fail to link.
+                yield return new(RuleIds.ClkFormat, field.Name, $"must be base64 of {ClkBits} bits ({ClkBase64Length} characters)",
+                    $"not regexp_full_match({c}, '{ClkBase64Pattern}')");
                 break;
             case FieldType.Int:
                 yield return new(RuleIds.IntFormat, field.Name, "must be a whole number", $"not regexp_full_match({c}, '[0-9]{{1,9}}')");

@@ -65,6 +65,8 @@ public sealed class ValidationRuleTests : IDisposable
         new(RuleIds.CodeList, "gender", 2, () => ExportFile.Registrations().Set(0, "gender", "f"), "gender outside its code list"),
         new(RuleIds.HmacFormat, "email_hmac", 2, () => ExportFile.Registrations().Set(0, "email_hmac", "ABCDEF"), "not a keyed hash"),
         new(RuleIds.ClkFormat, "identity_clk", 2, () => ExportFile.Registrations().Set(0, "identity_clk", "not base64!"), "not an encoding"),
+        new(RuleIds.ClkFormat, "identity_clk", 2, () => ExportFile.Registrations().Set(0, "identity_clk", Convert.ToBase64String(new byte[128])), "an encoding of 1,024 bits (unfolded)"),
+        new(RuleIds.ClkFormat, "identity_clk", 3, () => ExportFile.Registrations().Set(1, "identity_clk", "QUJD"), "valid base64 of three bytes"),
         new(RuleIds.DateOrder, "last_active_on", 2, () => ExportFile.Registrations().Set(0, "last_active_on", "2024-04-01"), "active before registration"),
         new(RuleIds.UniqueKey, "platform_id+account_id+kind", 2, () => ExportFile.Registrations().Set(2, "account_id", "A000000"), "a duplicated account"),
         new(RuleIds.DateInPeriod, "registered_on", 2, () => ExportFile.Registrations().Set(0, "registered_on", "2024-03-31"), "registered before the period"),
