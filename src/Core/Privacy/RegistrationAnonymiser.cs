@@ -42,8 +42,9 @@ public sealed partial class RegistrationAnonymiser(AssociationKey key)
         var unknown = request.Map.Keys.Concat(request.Constants.Keys).Where(f => !RawFields.Contains(f)).ToArray();
         if (unknown.Length > 0)
             throw new ArgumentException($"Unknown field(s) {string.Join(", ", unknown)}; known: {string.Join(", ", RawFields)}.");
-        var (text, encodingName) = ReadText(request.InputPath);
-        var rows = RawCsv.Parse(text).GetEnumerator();
+        var encodingName = DetectEncoding(request.InputPath);
+        using var input = OpenText(request.InputPath, encodingName);
+        var rows = RawCsv.Parse(input).GetEnumerator();
         if (!rows.MoveNext()) throw new InvalidDataException($"{request.InputPath} is empty: no header line.");
         var header = rows.Current;
         var problems = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -57,25 +58,37 @@ public sealed partial class RegistrationAnonymiser(AssociationKey key)
             else columnOf[field] = index;
         }
 
-        var records = new List<Dictionary<string, string?>>();
+        // Streamed: converted rows (already anonymised) are spooled beside the output, because the export period
+        // (when not given) is known only after the last row; the raw file is never held in memory.
+        var output = Path.GetFullPath(request.OutputPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        var spool = output + ".rows.tmp";
         long read = 0;
-        while (rows.MoveNext())
+        var fiscalYears = new SortedSet<int>();
+        try
         {
-            read++;
-            var row = rows.Current;
-            string? Raw(string field) =>
-                columnOf.TryGetValue(field, out var i) ? (i < row.Length && row[i].Trim().Length > 0 ? row[i].Trim() : null)
-                : request.Constants.GetValueOrDefault(field);
-            var record = Convert(Raw, request, Count);
-            if (record is not null) records.Add(record);
+            using (var writer = new StreamWriter(spool, false, new UTF8Encoding(false)) { NewLine = "\n" })
+            {
+                while (rows.MoveNext())
+                {
+                    read++;
+                    var row = rows.Current;
+                    string? Raw(string field) =>
+                        columnOf.TryGetValue(field, out var i) ? (i < row.Length && row[i].Trim().Length > 0 ? row[i].Trim() : null)
+                        : request.Constants.GetValueOrDefault(field);
+                    if (Convert(Raw, request, Count) is not { } record) continue;
+                    fiscalYears.Add(FiscalYear.Of(DateOnly.Parse(record["registered_on"]!, CultureInfo.InvariantCulture)));
+                    writer.WriteLine(Line(record));
+                }
+            }
+            var period = PeriodOf(fiscalYears, request);
+            var written = Write(spool, output, period, request.Constants.GetValueOrDefault("export_revision") ?? "1", Count);
+            return new AnonymiseSummary(read, written, period.Code, encodingName, problems);
         }
-
-        var period = PeriodOf(records, request);
-        var inPeriod = records.Where(r => r["registered_on"] is { } d && DateOnly.Parse(d, CultureInfo.InvariantCulture) is var day
-                                          && day >= period.Start && day <= period.End).ToList();
-        for (var i = inPeriod.Count; i < records.Count; i++) Count($"row skipped: registered_on outside {period.Code}");
-        Write(request.OutputPath, inPeriod, period.Code, request.Constants.GetValueOrDefault("export_revision") ?? "1");
-        return new AnonymiseSummary(read, inPeriod.Count, period.Code, encodingName, problems);
+        finally
+        {
+            File.Delete(spool);
+        }
     }
 
     private Dictionary<string, string?>? Convert(Func<string, string?> raw, AnonymiseRequest request, Action<string> count)
@@ -144,53 +157,74 @@ public sealed partial class RegistrationAnonymiser(AssociationKey key)
         return match?.Code;
     }
 
-    private static ExportPeriod PeriodOf(List<Dictionary<string, string?>> records, AnonymiseRequest request)
+    private static ExportPeriod PeriodOf(IReadOnlyCollection<int> fiscalYears, AnonymiseRequest request)
     {
         if (request.Constants.GetValueOrDefault("export_period") is { } given)
             return ExportPeriod.TryParse(given, out var p) ? p : throw new ArgumentException($"export_period '{given}' is not FY2024 or 2024-04.");
-        var years = records.Select(r => FiscalYear.Of(DateOnly.Parse(r["registered_on"]!, CultureInfo.InvariantCulture))).Distinct().ToArray();
-        if (years.Length == 1) return ExportPeriod.ForFiscalYear(years[0]);
-        throw new ArgumentException(years.Length == 0
+        if (fiscalYears.Count == 1) return ExportPeriod.ForFiscalYear(fiscalYears.First());
+        throw new ArgumentException(fiscalYears.Count == 0
             ? "No usable row: nothing to export (see the problems counted)."
-            : $"Accounts were registered in {years.Length} fiscal years; give --const export_period=FY{years.Max()} (one file per period).");
+            : $"Accounts were registered in {fiscalYears.Count} fiscal years; give --const export_period=FY{fiscalYears.Max()} (one file per period).");
     }
 
-    private static void Write(string path, List<Dictionary<string, string?>> records, string period, string revision)
+    /// <summary>The contract's registration columns after the envelope, in order; the spool holds these.</summary>
+    private static readonly string[] RecordColumns = [.. ExportContract.V1.Registrations.Fields.Select(f => f.Name)];
+
+    // Every value is an id, code, date, hex or base64: none holds a comma or a quote.
+    private static string Line(Dictionary<string, string?> record) => string.Join(",", RecordColumns.Select(c => record.GetValueOrDefault(c) ?? ""));
+
+    /// <summary>Copies the spooled rows registered inside <paramref name="period"/> into the export, envelope first.</summary>
+    /// <returns>The rows written.</returns>
+    private static long Write(string spool, string path, ExportPeriod period, string revision, Action<string> count)
     {
-        var columns = ExportContract.V1.ColumnsOf(RecordKind.Registrations).Select(c => c.Name).ToArray();
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var envelope = ExportContract.V1.Envelope.Select(f => f.Name).ToArray();
+        var values = new Dictionary<string, string> { ["contract_version"] = "1", ["export_period"] = period.Code, ["export_revision"] = revision };
+        var prefix = string.Join(",", envelope.Select(c => values[c])) + ",";
+        var registeredOn = Array.IndexOf(RecordColumns, "registered_on");
+        long written = 0;
         // Written beside, then renamed: an inbox must never see half a file (ingest ignores .tmp).
-        var temporary = full + ".tmp";
+        var temporary = path + ".tmp";
         using (var writer = new StreamWriter(temporary, false, new UTF8Encoding(false)) { NewLine = "\n" })
         {
-            writer.WriteLine(string.Join(",", columns));
-            foreach (var r in records)
+            writer.WriteLine(string.Join(",", envelope.Concat(RecordColumns)));
+            foreach (var line in File.ReadLines(spool))
             {
-                r["contract_version"] = "1";
-                r["export_period"] = period;
-                r["export_revision"] = revision;
-                // Every value is an id, code, date, hex or base64: none holds a comma or a quote.
-                writer.WriteLine(string.Join(",", columns.Select(c => r.GetValueOrDefault(c) ?? "")));
+                var day = DateOnly.Parse(line.Split(',')[registeredOn], CultureInfo.InvariantCulture);
+                if (day < period.Start || day > period.End) { count($"row skipped: registered_on outside {period.Code}"); continue; }
+                writer.WriteLine(prefix + line);
+                written++;
             }
         }
-        File.Move(temporary, full, overwrite: true);
+        File.Move(temporary, path, overwrite: true);
+        return written;
     }
 
-    /// <summary>UTF-8 (BOM or not) if the bytes decode as UTF-8, else CP932, as the contract reads exports.</summary>
-    private static (string Text, string Encoding) ReadText(string path)
+    /// <summary>UTF-8 (BOM or not) if the whole file decodes as UTF-8, else CP932, as the contract reads exports.
+    /// Checked in a streaming pass, so a file of millions of accounts is never held in memory.</summary>
+    private static string DetectEncoding(string path)
     {
-        var bytes = File.ReadAllBytes(path);
+        var decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
+        var bytes = new byte[1 << 16];
+        var chars = new char[bytes.Length + 1];
+        using var stream = File.OpenRead(path);
         try
         {
-            var text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
-            return (text.TrimStart('\uFEFF'), "utf-8");
+            int n;
+            while ((n = stream.Read(bytes, 0, bytes.Length)) > 0) decoder.GetChars(bytes, 0, n, chars, 0, flush: false);
+            decoder.GetChars(bytes, 0, 0, chars, 0, flush: true);
+            return "utf-8";
         }
         catch (DecoderFallbackException)
         {
-            System.Text.Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-            return (System.Text.Encoding.GetEncoding(932).GetString(bytes), "cp932");
+            return "cp932";
         }
+    }
+
+    private static StreamReader OpenText(string path, string encoding)
+    {
+        if (encoding == "utf-8") return new StreamReader(path, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true);
+        System.Text.Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return new StreamReader(path, System.Text.Encoding.GetEncoding(932), detectEncodingFromByteOrderMarks: false);
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
@@ -200,18 +234,23 @@ public sealed partial class RegistrationAnonymiser(AssociationKey key)
 /// <summary>A small RFC 4180 reader for raw files of any layout: quoted fields, doubled quotes, CR/LF line ends.</summary>
 public static class RawCsv
 {
-    public static IEnumerable<string[]> Parse(string text)
+    public static IEnumerable<string[]> Parse(string text) => Parse(new StringReader(text));
+
+    /// <summary>Reads records one at a time from <paramref name="reader"/> (streamed; a leading BOM is skipped).</summary>
+    public static IEnumerable<string[]> Parse(TextReader reader)
     {
         var fields = new List<string>();
         var field = new StringBuilder();
         var quoted = false;
         var any = false;
-        for (var i = 0; i < text.Length; i++)
+        if (reader.Peek() == '\uFEFF') reader.Read();
+        int next;
+        while ((next = reader.Read()) >= 0)
         {
-            var c = text[i];
+            var c = (char)next;
             if (quoted)
             {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
+                if (c == '"' && reader.Peek() == '"') { field.Append('"'); reader.Read(); }
                 else if (c == '"') quoted = false;
                 else field.Append(c);
                 continue;

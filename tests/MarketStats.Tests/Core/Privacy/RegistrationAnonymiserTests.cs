@@ -121,6 +121,28 @@ public sealed class RegistrationAnonymiserTests : IDisposable
     }
 
     [Fact]
+    public async Task Accounts_from_two_fiscal_years_need_a_period_and_rows_outside_it_are_skipped_and_counted()
+    {
+        // m0005 registered in FY2025; the others in FY2024.
+        var twoYears = RawWorkers.Replace("2024-08-01", "2025-04-02", StringComparison.Ordinal);
+        var (code, _, error, export) = await Anonymise(twoYears);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("2 fiscal years", error, StringComparison.Ordinal);
+        // Refused before anything reached the inbox: no export and no spooled or half-written file beside it.
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(export)!));
+
+        (code, var output, error, export) = await Anonymise(twoYears, extra: ["--const", "export_period=FY2024"]);
+        Assert.True(code == ExitCodes.Success, error);
+        var results = CliRunner.Results(output);
+        Assert.Equal("3", results["rows_written"].Single()); // m0004 lacks a prefecture, m0005 is outside FY2024
+        Assert.Contains("row skipped: registered_on outside FY2024", output, StringComparison.Ordinal);
+        var rows = RawCsv.Parse(File.ReadAllText(export)).ToList();
+        Assert.DoesNotContain(rows, r => r.Contains("m0005"));
+        Assert.All(rows.Skip(1), r => Assert.Equal("FY2024", r[Array.IndexOf(rows[0], "export_period")]));
+        Assert.Equal([Path.GetFileName(export)], Directory.GetFiles(Path.GetDirectoryName(export)!).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public async Task Cp932_input_gives_the_same_export_as_utf8()
     {
         var (_, _, _, utf8) = await Anonymise(RawWorkers);
