@@ -10,19 +10,23 @@ with accounts as (
            coalesce(registrations.age_band, 'unknown') as age_band,
            coalesce(registrations.gender, 'unknown') as gender
     from int_survey_account_cells as accounts
-    left join stg_registrations as registrations
+    -- only workers' registrations: a quarter fewer rows to hash than all of them
+    left join (select platform_id, account_id, kind, age_band, gender from stg_registrations where kind = 'worker') as registrations
         on registrations.kind = accounts.kind and registrations.platform_id = accounts.platform_id and registrations.account_id = accounts.id
     where accounts.kind = 'worker'
 ),
 
 persons as (
-    select
-        fiscal_year, person_key,
-        arg_min(age_band, (age_band = 'unknown', platform_id, age_band, gender)) as age_band,
-        arg_min(gender, (age_band = 'unknown', platform_id, age_band, gender)) as gender,
-        sum(paid_jpy) as paid_jpy
-    from accounts
-    group by fiscal_year, person_key
+    select fiscal_year, person_key, profile.age_band, profile.gender, paid_jpy
+    from (
+        select
+            fiscal_year, person_key,
+            -- one arg_min for both fields, so they come from the same account
+            arg_min({'age_band': age_band, 'gender': gender}, (age_band = 'unknown', platform_id, age_band, gender)) as profile,
+            sum(paid_jpy) as paid_jpy
+        from accounts
+        group by fiscal_year, person_key
+    )
 ),
 
 cells as (
@@ -34,10 +38,10 @@ cells as (
 ),
 
 -- Dominance is judged on workers: a cell whose workers nearly all come from one platform tells that platform's mix.
--- A person paid on two platforms counts once on each.
+-- Each person once per platform they were paid on (a person paid on two counts once on each), with their one profile.
 person_platforms as (
-    select distinct accounts.fiscal_year, accounts.person_key, accounts.platform_id, persons.age_band, persons.gender
-    from accounts
+    select platforms.fiscal_year, platforms.person_key, platforms.platform_id, persons.age_band, persons.gender
+    from (select fiscal_year, person_key, platform_id from accounts group by all) as platforms
     join persons using (fiscal_year, person_key)
 ),
 
