@@ -1,7 +1,7 @@
 -- Which survey cells each client account and worker account was paid in, per fiscal year (the OR of its paid lines'
 -- cell masks in each family), the value paid, and the person behind the account; and the paid jobs, which are counted
 -- but never linked, by the cells they were paid in.
--- Accounts: one row per fiscal year x kind ('client', 'worker') x platform x account, units = 1.
+-- Accounts: one row per fiscal year x kind ('client', 'worker') x platform x account.
 --   Key: (fiscal_year, kind, platform_id, id).
 -- Jobs: one row per fiscal year x kind 'job' x set of cells, units = the jobs that share those cells; no id.
 -- Lines are first reduced to accounts and jobs (one scan, three grouping sets), so the link to persons joins about a
@@ -28,11 +28,7 @@ by_id as materialized (
 accounts as (
     select
         by_id.*,
-        -- The linker's person. An account it has not placed (never registered) stands for its own person under a
-        -- negative 63-bit hash, apart from the linker's ids; two such accounts would have to collide in 63 bits to be
-        -- miscounted.
-        coalesce(account_persons.person_id, -1 - cast(hash(by_id.platform_id, by_id.id) >> 1 as bigint)) as person_key,
-        1 as units
+        account_person_key(account_persons.person_id, by_id.platform_id, by_id.id) as person_key
     from by_id
     left join account_persons
         on account_persons.kind = by_id.kind and account_persons.platform_id = by_id.platform_id and account_persons.account_id = by_id.id

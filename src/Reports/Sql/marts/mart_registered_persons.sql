@@ -19,11 +19,10 @@ paid_accounts as (
     where account_id is not null
 ),
 
--- An account the linker has not placed stands for its own person (the same key as int_survey_account_cells).
 accounts as (
     select
         r.kind, r.platform_id, r.account_id, r.prefecture, r.registered_fiscal_year,
-        coalesce(p.person_id, -1 - cast(hash(r.platform_id, r.account_id) >> 1 as bigint)) as person_key
+        account_person_key(p.person_id, r.platform_id, r.account_id) as person_key
     from registrations as r
     left join account_persons as p using (platform_id, account_id, kind)
 ),
