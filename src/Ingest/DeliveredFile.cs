@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
+using MarketStats.Core.Text;
 
 namespace MarketStats.Ingest;
 
@@ -16,7 +17,6 @@ public enum FileFormat { Csv, CsvGzip, Parquet }
 public sealed class DeliveredFile : IDisposable
 {
     private const int BufferSize = 1 << 20;
-    private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public string SourcePath { get; }
     public string ContentSha256 { get; }
@@ -69,7 +69,9 @@ public sealed class DeliveredFile : IDisposable
 
         var gzip = read >= 2 && magic[0] == 0x1f && magic[1] == 0x8b;
         var format = gzip ? FileFormat.CsvGzip : FileFormat.Csv;
-        var (isUtf8, bom, badLine) = ScanUtf8(path, gzip);
+        Utf8ScanResult scan;
+        using (var text = OpenText(path, gzip)) scan = Utf8Scan.Of(text);
+        var (isUtf8, bom, badLine) = scan;
         if (isUtf8)
             return new DeliveredFile(path, sha, size, format, bom ? "utf-8-bom" : "utf-8", null);
 
@@ -92,38 +94,6 @@ public sealed class DeliveredFile : IDisposable
     {
         Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
         return gzip ? new GZipStream(stream, CompressionMode.Decompress) : stream;
-    }
-
-    /// <summary>Validates UTF-8 in one streaming pass; on failure, tells which line held the first bad byte.</summary>
-    private static (bool IsUtf8, bool Bom, long BadLine) ScanUtf8(string path, bool gzip)
-    {
-        using var stream = OpenText(path, gzip);
-        var decoder = StrictUtf8.GetDecoder();
-        var buffer = new byte[BufferSize];
-        long lines = 1;
-        var first = true;
-        var bom = false;
-        int n;
-        while ((n = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false)) > 0)
-        {
-            var chunk = buffer.AsSpan(0, n);
-            if (first)
-            {
-                bom = chunk.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]);
-                first = false;
-            }
-            try
-            {
-                decoder.GetCharCount(chunk, flush: n < buffer.Length);
-            }
-            catch (DecoderFallbackException e)
-            {
-                var upTo = Math.Clamp(e.Index < 0 ? 0 : e.Index, 0, n);
-                return (false, bom, lines + chunk[..upTo].Count((byte)'\n'));
-            }
-            lines += chunk.Count((byte)'\n');
-        }
-        return (true, bom, 0);
     }
 
     private static void TranscodeCp932(string path, bool gzip, string destination)

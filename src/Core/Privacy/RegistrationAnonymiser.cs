@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using MarketStats.Core.Contract;
 using MarketStats.Core.Domain;
+using MarketStats.Core.Text;
 
 namespace MarketStats.Core.Privacy;
 
@@ -199,25 +200,11 @@ public sealed partial class RegistrationAnonymiser(AssociationKey key)
         return written;
     }
 
-    /// <summary>UTF-8 (BOM or not) if the whole file decodes as UTF-8, else CP932, as the contract reads exports.
-    /// Checked in a streaming pass, so a file of millions of accounts is never held in memory.</summary>
+    /// <summary>UTF-8 (BOM or not) if the whole file decodes as UTF-8, else CP932, as ingest reads exports.</summary>
     private static string DetectEncoding(string path)
     {
-        var decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
-        var bytes = new byte[1 << 16];
-        var chars = new char[bytes.Length + 1];
         using var stream = File.OpenRead(path);
-        try
-        {
-            int n;
-            while ((n = stream.Read(bytes, 0, bytes.Length)) > 0) decoder.GetChars(bytes, 0, n, chars, 0, flush: false);
-            decoder.GetChars(bytes, 0, 0, chars, 0, flush: true);
-            return "utf-8";
-        }
-        catch (DecoderFallbackException)
-        {
-            return "cp932";
-        }
+        return Utf8Scan.Of(stream).IsUtf8 ? "utf-8" : "cp932";
     }
 
     private static StreamReader OpenText(string path, string encoding)
