@@ -5,7 +5,7 @@ namespace MarketStats.Reports;
 /// <summary>Marts built, tested and fingerprinted together.</summary>
 public sealed record MartGroup(string Name, IReadOnlyList<SqlModel> Models, IReadOnlyList<DataTest> Tests);
 
-/// <summary>Builds the marts: staging, reference tables, then one group's models and data tests in one transaction.</summary>
+/// <summary>Builds the marts: staging once, then, for each group that is not current, reference tables, its models and data tests in one transaction.</summary>
 public static class Marts
 {
     /// <summary>What the published reports read: the market size and the yearly survey.</summary>
@@ -19,46 +19,56 @@ public static class Marts
     /// <see cref="MartFreshness"/>) and <paramref name="force"/> is false. Needs a writable warehouse.
     /// </summary>
     /// <returns>True when the marts were rebuilt, false when they were current.</returns>
-    public static bool Build(Warehouse warehouse, MartGroup group, TextWriter? trace = null, bool force = false)
+    public static bool Build(Warehouse warehouse, MartGroup group, TextWriter? trace = null, bool force = false) =>
+        Build(warehouse, [group], trace, force);
+
+    /// <summary>Every group, for the commands that build everything (link, the build-marts job).</summary>
+    public static void BuildAll(Warehouse warehouse, TextWriter? trace = null, bool force = false) =>
+        Build(warehouse, [Reports, Linkage], trace, force);
+
+    /// <summary>Staging once, then each group that is not current, each in its own transaction.</summary>
+    private static bool Build(Warehouse warehouse, IReadOnlyList<MartGroup> groups, TextWriter? trace, bool force)
     {
         // The fingerprint reads the landed tables and the linker's output, not staging: check it before anything else.
-        var fingerprint = MartFreshness.Fingerprint(warehouse, group);
-        if (!force && MartFreshness.IsCurrent(warehouse, group, fingerprint))
+        var stale = new List<(MartGroup Group, string Fingerprint)>();
+        foreach (var group in groups)
         {
-            trace?.WriteLine($"-- {group.Name} marts are current (inputs and models unchanged): not rebuilt");
-            return false;
+            var fingerprint = MartFreshness.Fingerprint(warehouse, group);
+            if (force || !MartFreshness.IsCurrent(warehouse, group, fingerprint)) stale.Add((group, fingerprint));
+            else trace?.WriteLine($"-- {group.Name} marts are current (inputs and models unchanged): not rebuilt");
         }
+        if (stale.Count == 0) return false;
+
         var runner = new SqlModelRunner(warehouse, trace);
         runner.Run(StagingModels.Models, StagingModels.Tests);
         // Marts are read with explicit ORDER BY: let DuckDB materialise them in any order (faster, less memory).
         warehouse.Execute("set preserve_insertion_order = false");
         warehouse.SetMemoryLimit(Warehouse.MartBuildMemoryLimit);
-        // One transaction: readers see the old marts or all the new ones, a failing data test leaves the old ones in
-        // place, and the file is synced once instead of after every model.
-        warehouse.Execute("begin transaction");
         try
         {
-            MartModels.LoadReferenceTables(warehouse);
-            runner.Run(group.Models, group.Tests);
-            MartFreshness.Record(warehouse, group, fingerprint);
-            warehouse.Execute("commit");
-        }
-        catch
-        {
-            warehouse.Execute("rollback");
-            throw;
+            foreach (var (group, fingerprint) in stale)
+            {
+                // One transaction per group: readers see the old marts or all the new ones, a failing data test leaves
+                // the old ones in place, and the file is synced once instead of after every model.
+                warehouse.Execute("begin transaction");
+                try
+                {
+                    MartModels.LoadReferenceTables(warehouse);
+                    runner.Run(group.Models, group.Tests);
+                    MartFreshness.Record(warehouse, group, fingerprint);
+                    warehouse.Execute("commit");
+                }
+                catch
+                {
+                    warehouse.Execute("rollback");
+                    throw;
+                }
+            }
         }
         finally
         {
             warehouse.SetMemoryLimit(Warehouse.DefaultMemoryLimit);
         }
         return true;
-    }
-
-    /// <summary>Every group, for the commands that build everything (link, the build-marts job).</summary>
-    public static void BuildAll(Warehouse warehouse, TextWriter? trace = null, bool force = false)
-    {
-        Build(warehouse, Reports, trace, force);
-        Build(warehouse, Linkage, trace, force);
     }
 }
