@@ -19,12 +19,12 @@ public static class LinkageEvaluation
 {
     public static LinkageQuality Evaluate(Warehouse warehouse, string truthCsv, string? kind = null)
     {
-        var path = Path.GetFullPath(truthCsv).Replace("'", "''", StringComparison.Ordinal);
-        var kindFilter = kind is null ? "" : $"where kind = '{kind.Replace("'", "''", StringComparison.Ordinal)}'";
+        var path = SqlText.Literal(Path.GetFullPath(truthCsv));
+        var kindFilter = kind is null ? "" : $"where kind = {SqlText.Literal(kind)}";
         using var reader = warehouse.Query($"""
             with truth as (
                 select platform_id, account_id, kind, true_person_id
-                from read_csv('{path}', header = true, all_varchar = true)
+                from read_csv({path}, header = true, all_varchar = true)
                 {kindFilter}
             ),
             joined as (

@@ -58,7 +58,7 @@ public static class MartModels
         var codes = new StringBuilder();
         foreach (var (list, members) in ExportContract.V1.CodeLists)
             for (var i = 0; i < members.Length; i++)
-                codes.Append(codes.Length > 0 ? ",\n" : "").Append(CultureInfo.InvariantCulture, $"('{Quote(list)}', '{Quote(members[i])}', {i})");
+                codes.Append(codes.Length > 0 ? ",\n" : "").Append(CultureInfo.InvariantCulture, $"({SqlText.Literal(list)}, {SqlText.Literal(members[i])}, {i})");
         warehouse.Execute(
             "create or replace table ref_codes (list varchar, code varchar, ordinal integer, primary key (list, code));\n"
             + "insert into ref_codes values\n" + codes);
@@ -69,7 +69,7 @@ public static class MartModels
         {
             if (values.Length > 0) values.Append(",\n");
             values.Append(CultureInfo.InvariantCulture,
-                $"('{p.Code}', '{Quote(p.NameJa)}', '{Quote(p.NameEn)}', '{RegionCode(regions.IndexOf(p.RegionEn))}', '{Quote(p.RegionJa)}', '{Quote(p.RegionEn)}', {p.Population2020})");
+                $"({SqlText.Literal(p.Code)}, {SqlText.Literal(p.NameJa)}, {SqlText.Literal(p.NameEn)}, {SqlText.Literal(RegionCode(regions.IndexOf(p.RegionEn)))}, {SqlText.Literal(p.RegionJa)}, {SqlText.Literal(p.RegionEn)}, {p.Population2020})");
         }
         warehouse.Execute(
             "create or replace table ref_prefectures (code varchar primary key, name_ja varchar, name_en varchar, region_code varchar, region_ja varchar, region_en varchar, population_2020 bigint);\n"
@@ -78,8 +78,6 @@ public static class MartModels
 
     /// <summary>R1 … R9, in the order regions appear in JIS prefecture order; the survey's flow matrix uses this order.</summary>
     public static string RegionCode(int regionIndex) => "R" + (regionIndex + 1).ToString(CultureInfo.InvariantCulture);
-
-    private static string Quote(string text) => text.Replace("'", "''", StringComparison.Ordinal);
 
     private const string MarketSizeMeasuresHold =
         "jobs_posted >= 0 and posted_jpy >= 0 and lines_contracted >= 0 and contracted_jpy >= 0"

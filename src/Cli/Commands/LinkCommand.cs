@@ -29,7 +29,7 @@ public static class LinkCommand
             {
                 var full = Path.GetFullPath(exportPath);
                 Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-                warehouse.Execute($"copy (select platform_id, account_id, kind, person_id from int_account_persons order by kind, platform_id, account_id) to '{full.Replace("'", "''", StringComparison.Ordinal)}' (header, delimiter ',')");
+                warehouse.Execute($"copy (select platform_id, account_id, kind, person_id from int_account_persons order by kind, platform_id, account_id) to {SqlText.Literal(full)} (header, delimiter ',')");
                 context.Result("clusters", full);
             }
             if (truth is not null) PrintQuality(context, warehouse, truth);

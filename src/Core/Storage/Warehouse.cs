@@ -48,7 +48,7 @@ public sealed class Warehouse : IDisposable
     {
         SetMemoryLimit(DefaultMemoryLimit);
         var spill = System.IO.Path.GetFullPath(Path) + ".tmp";
-        Execute($"set temp_directory = '{spill.Replace("'", "''", StringComparison.Ordinal)}'");
+        Execute($"set temp_directory = {SqlText.Literal(spill)}");
     }
 
     /// <summary>Sets DuckDB's memory ceiling to <paramref name="limit"/>, unless MARKETSTATS_DUCKDB_MEMORY names one.</summary>

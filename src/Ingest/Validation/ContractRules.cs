@@ -1,6 +1,7 @@
 using System.Globalization;
 using MarketStats.Core.Contract;
 using MarketStats.Core.Domain;
+using static MarketStats.Core.Storage.SqlText;
 
 namespace MarketStats.Ingest.Validation;
 
@@ -195,7 +196,6 @@ public static class ContractRules
 
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 
-    public static string Literal(string value) => "'" + value.Replace("'", "''") + "'";
 
     private static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

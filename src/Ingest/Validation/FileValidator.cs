@@ -81,7 +81,7 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
     /// <summary>The file as a DuckDB table expression: every column as text, structural CSV errors collected, not thrown.</summary>
     private static string SourceOf(DeliveredFile file)
     {
-        var path = ContractRules.Literal(file.ReadablePath);
+        var path = SqlText.Literal(file.ReadablePath);
         return file.Format == FileFormat.Parquet
             ? $"(select columns(*)::varchar from read_parquet({path}))"
             : $"read_csv({path}, header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', " +
