@@ -28,6 +28,8 @@ public sealed record IngestSummary(IReadOnlyList<FileOutcome> Files)
 /// </remarks>
 public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<string>? progress = null)
 {
+    private readonly Warehouse warehouse = Landing.EnsureSchema(warehouse);
+
     /// <summary>File names the inbox ignores: partial downloads and hidden files.</summary>
     public static bool IsCandidate(string path)
     {

@@ -41,7 +41,8 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
     public PersonLinkageSummary Link(CancellationToken ct = default)
     {
         var timer = Stopwatch.StartNew();
-        warehouse.Execute("create or replace table int_link_accounts as\n" + SqlScripts.Read(typeof(PersonLinker).Assembly, "linkage/int_link_accounts.sql"));
+        LinkageTables.EnsureSchema(warehouse);
+        warehouse.Execute("create or replace table int_link_accounts as\n" + LinkageTables.Sql("int_link_accounts.sql"));
         var accounts = LoadAccounts();
         var n = accounts.Count;
         progress?.Report($"{n:N0} accounts loaded ({timer.Elapsed.TotalSeconds:F1} s)");
@@ -69,7 +70,8 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         var (personIds, newIds) = AssignPersonIds(accounts, sets);
         progress?.Report($"{links.Count:N0} links scored, clustered and numbered ({timer.Elapsed.TotalSeconds:F1} s)");
         Write(accounts, accepted, personIds);
-        progress?.Report($"written ({timer.Elapsed.TotalSeconds:F1} s)");
+        new SqlModelRunner(warehouse).Run([], LinkageTables.Tests);
+        progress?.Report($"written and tested ({timer.Elapsed.TotalSeconds:F1} s)");
 
         var workerPersons = Enumerable.Range(0, n).Where(i => accounts.IsWorker[i]).Select(i => personIds[i]).Distinct().LongCount();
         var clientPersons = Enumerable.Range(0, n).Where(i => !accounts.IsWorker[i]).Select(i => personIds[i]).Distinct().LongCount();

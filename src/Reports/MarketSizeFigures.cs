@@ -1,4 +1,5 @@
 using MarketStats.Core.Storage;
+using MarketStats.Reports.Disclosure;
 
 namespace MarketStats.Reports;
 
@@ -15,7 +16,7 @@ public sealed record MarketSizeFigures(
     long FeeJpy,
     long ActiveClients,
     long ActiveWorkers,
-    Survey.DisclosureInput Sdc = default);
+    DisclosureInput Sdc = default);
 
 /// <summary>The market-size marts as read into .NET: aggregates only, a few rows per fiscal year.</summary>
 public sealed record MarketSizeData(IReadOnlyList<MarketSizeFigures> ByForm, IReadOnlyList<MarketSizeFigures> Totals)
@@ -63,7 +64,7 @@ public sealed record MarketSizeData(IReadOnlyList<MarketSizeFigures> ByForm, IRe
                 FeeJpy: reader.GetInt64(reader.GetOrdinal("fee_jpy")),
                 ActiveClients: reader.GetInt64(reader.GetOrdinal("active_clients")),
                 ActiveWorkers: reader.GetInt64(reader.GetOrdinal("active_workers")),
-                Sdc: Survey.SurveyReader.Disclosure(reader)));
+                Sdc: MartReader.Disclosure(reader)));
         }
         return rows;
     }

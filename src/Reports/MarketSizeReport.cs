@@ -11,12 +11,7 @@ public sealed class MarketSizeReport
     public const string WorkbookFileName = "market-size.xlsx";
     public const string ChartBaseName = "market-size-paid";
 
-    /// <summary>Rebuilds staging and the report marts (market size and survey) unless they are current; see <see cref="Marts.Build"/>.</summary>
-    /// <returns>True when the marts were rebuilt, false when they were current.</returns>
-    public static bool BuildMarts(Warehouse warehouse, TextWriter? trace = null, bool force = false) =>
-        Marts.Build(warehouse, Marts.Reports, trace, force);
-
-    /// <summary>Reads the marts (built beforehand by <see cref="BuildMarts"/>) and writes the workbook and chart into <paramref name="outDir"/>.</summary>
+    /// <summary>Reads the marts (built beforehand: see the pipeline's BuildMarts step) and writes the workbook and chart into <paramref name="outDir"/>.</summary>
     public ReportOutput Write(Warehouse warehouse, string outDir, string lang = "ja")
     {
         var labels = ReportLabels.For(lang);

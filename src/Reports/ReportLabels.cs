@@ -35,7 +35,7 @@ public sealed class ReportLabels
     public required IReadOnlyDictionary<YenUnit, string> YenUnits { get; init; }
 
     // ---------- the yearly survey workbook and charts
-    public required Survey.SurveyLabels Survey { get; init; }
+    public required SurveyLabels Survey { get; init; }
 
     // ---------- definitions sheet
     public required string DefinitionsSheet { get; init; }
@@ -65,7 +65,7 @@ public sealed class ReportLabels
     public static readonly ReportLabels Japanese = new()
     {
         Language = "ja",
-        Survey = MarketStats.Reports.Survey.SurveyLabels.Japanese,
+        Survey = SurveyLabels.Japanese,
         YenFormat = "#,##0\"円\"",
         CountFormat = "#,##0",
         PercentFormat = "0.0%",
@@ -120,7 +120,7 @@ public sealed class ReportLabels
     public static readonly ReportLabels English = new()
     {
         Language = "en",
-        Survey = MarketStats.Reports.Survey.SurveyLabels.English,
+        Survey = SurveyLabels.English,
         YenFormat = "\"¥\"#,##0",
         CountFormat = "#,##0",
         PercentFormat = "0.0%",

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MarketStats.Ingest.Pulling;
 using Quartz;
 
 namespace MarketStats.Scheduling;
@@ -106,6 +107,18 @@ public sealed class ScheduleConfig
 
     public SourceConfig Source(string platform) =>
         Sources.FirstOrDefault(s => s.Platform == platform) ?? throw new ScheduleConfigException($"No source is configured for platform {platform}.");
+
+    /// <summary>Where pulls land, are promoted and quarantined.</summary>
+    public PullFolders PullFolders => new(LandingPath, InboxPath, QuarantinePath);
+
+    /// <summary>What the puller needs to know of <paramref name="platform"/>'s source: paths resolved, the credential still only named.</summary>
+    public PullSource PullSource(string platform)
+    {
+        var source = Source(platform);
+        return new PullSource(platform, source.DropFolder is { } drop ? PathOf(drop) : null,
+            source.ManifestUrl is { } url ? new Uri(url) : null,
+            source.Credential is { } credential ? () => credential.Resolve(platform) : null);
+    }
 }
 
 /// <summary>One member platform's source: a drop folder on this machine, or an HTTPS endpoint serving a manifest.</summary>
@@ -151,16 +164,6 @@ public sealed class PipelineSchedule
     ];
 }
 
-/// <summary>Timeouts and retries for HTTPS pulls.</summary>
-public sealed class HttpPullSettings
-{
-    /// <summary>Per request, including reading the body: a server slower than this counts as a transient failure.</summary>
-    public double TimeoutSeconds { get; set; } = 120;
-    public int MaxAttempts { get; set; } = 4;
-    /// <summary>Doubled after each failed attempt.</summary>
-    public double InitialBackoffSeconds { get; set; } = 5;
-}
-
 /// <summary>Quartz's clustered ADO job store on PostgreSQL: several <c>schedule run</c> processes share one schedule and each job fires once.</summary>
 public sealed class ClusterConfig
 {
@@ -175,12 +178,6 @@ public sealed class ClusterConfig
         Environment.GetEnvironmentVariable(ConnectionStringEnvironmentVariable!) is { Length: > 0 } value
             ? value
             : throw new ScheduleConfigException($"The cluster's PostgreSQL connection string is read from the environment variable {ConnectionStringEnvironmentVariable}, which is not set.");
-}
-
-/// <summary>Which URLs a source may use: https, or plain http to a loopback host (test servers on 127.0.0.1).</summary>
-public static class SourceUrls
-{
-    public static bool IsAllowed(Uri url) => url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback);
 }
 
 /// <summary>The configuration is wrong (a usage problem: exit code 2).</summary>

@@ -1,6 +1,6 @@
 using System.Globalization;
+using MarketStats.Ingest.Pulling;
 using MarketStats.Scheduling.Jobs;
-using MarketStats.Scheduling.Pulling;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
 
@@ -69,7 +69,7 @@ public sealed class SchedulerHost : IAsyncDisposable
     /// <param name="persistent">For <c>schedule run</c>: the configured store (PostgreSQL when <c>cluster</c> is set), and database jobs wait
     /// <c>databaseBusyWaitSeconds</c> for another process. False, for <c>schedule trigger</c>: a private in-memory store, no waiting.</param>
     public static async Task<SchedulerHost> Create(ScheduleConfig config, TimeProvider clock, TextWriter log, bool persistent, CancellationToken ct,
-        HttpClient? http = null, ISurveyPublication? publication = null)
+        HttpClient? http = null)
     {
         var jobs = Definitions(config);
         var history = new JobHistory(config.JobHistoryPath, clock);
@@ -77,7 +77,7 @@ public sealed class SchedulerHost : IAsyncDisposable
         var runner = new JobRunner(history, log, clock, persistent ? TimeSpan.FromSeconds(config.DatabaseBusyWaitSeconds) : TimeSpan.Zero);
         // One HttpClient per scheduler: each attempt has its own timeout, so the client's own is switched off.
         http ??= new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var work = new ScheduledWork(config, new SourcePuller(config, http, clock), clock, publication ?? new SurveyPublication(clock));
+        var work = new ScheduledWork(config, new SourcePuller(config.PullFolders, config.Http, http, clock), clock);
         var properties = Properties(config, persistent);
         var scheduler = await QuartzSchedulerBuilder.Create(quartz =>
             {

@@ -5,7 +5,7 @@ using DuckDB.NET.Data;
 using MarketStats.Core.Contract;
 using MarketStats.Core.Storage;
 using MarketStats.Ingest;
-using MarketStats.Linkage;
+using MarketStats.Pipeline;
 using MarketStats.Synthetic;
 
 namespace MarketStats.Cli.Commands;
@@ -102,13 +102,13 @@ public static class BenchCommand
         context.Progress?.Report($"generated {generated.TransactionRows:N0} transactions in {generateSeconds:F1} s");
 
         timer.Restart();
-        using (var warehouse = Warehouse.OpenForWrite(db))
+        using (var warehouse = PipelineSteps.OpenWarehouse(db))
         {
-            var summary = new Ingestor(warehouse, context.Clock, context.Progress).IngestInbox(inbox, Path.Combine(work, "quarantine"), ct);
+            var steps = new PipelineSteps(context.Clock, context.Progress);
+            var summary = steps.Ingest(warehouse, inbox, Path.Combine(work, "quarantine"), ct);
             if (summary.AnyRejected)
                 throw new InvalidOperationException("A benchmark export was rejected: " + string.Join("; ", summary.Files.Where(f => f.Kind == FileOutcomeKind.Rejected).Select(f => f.Detail)));
-            new SqlModelRunner(warehouse).Run(StagingModels.Models, StagingModels.Tests);
-            new ExactLinker(warehouse).Link();
+            steps.Link(warehouse, ct);
         }
         var buildSeconds = timer.Elapsed.TotalSeconds;
         Directory.Delete(inbox, recursive: true); // the exports are in the database now; free the disk
@@ -145,7 +145,7 @@ public static class BenchCommand
             stgRows = warehouse.Scalar<long>("select count(*) from stg_transactions");
 
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"database: {stgRows:N0} transactions (FY2023-FY{SurveyYear}, {generated.Platforms} platforms), {new FileInfo(db).Length / 1e6:F0} MB"));
-        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"build: generate {generateSeconds:F1} s, ingest + staging + exact linkage {buildSeconds:F1} s"));
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"build: generate {generateSeconds:F1} s, ingest + staging + linkage {buildSeconds:F1} s"));
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"duckdb: one aggregate over stg_transactions (best of 3)",-66} {baseline,7:F2} s"));
         foreach (var (run, i) in runs.Select((r, i) => (r, i)))
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -200,9 +200,9 @@ public static class BenchCommand
     {
         var db = Path.Combine(work, $"ingest-{run}-{Guid.NewGuid():N}.duckdb");
         var timer = Stopwatch.StartNew();
-        using (var warehouse = Warehouse.OpenForWrite(db))
+        using (var warehouse = PipelineSteps.OpenWarehouse(db))
         {
-            var summary = new Ingestor(warehouse, context.Clock).IngestInbox(inbox, Path.Combine(work, "quarantine"));
+            var summary = new PipelineSteps(context.Clock).Ingest(warehouse, inbox, Path.Combine(work, "quarantine"), CancellationToken.None);
             if (summary.Count(FileOutcomeKind.Loaded) != 1)
                 throw new InvalidOperationException("The benchmark export did not load: " + string.Join("; ", summary.Files.Select(f => f.Detail)));
         }

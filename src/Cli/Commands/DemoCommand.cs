@@ -1,10 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
-using MarketStats.Core.Storage;
 using MarketStats.Ingest;
-using MarketStats.Linkage;
-using MarketStats.Reports;
-using MarketStats.Reports.Survey;
+using MarketStats.Pipeline;
 using MarketStats.Synthetic;
 
 namespace MarketStats.Cli.Commands;
@@ -38,25 +35,24 @@ public static class DemoCommand
             var generated = GenerateCommand.Run(context, new GeneratorOptions(inbox, Transactions: parse.GetValue(transactions)), clean: true, ct);
             context.Progress?.Report($"generated {generated.TransactionRows:N0} transactions and {generated.RegistrationRows:N0} registrations in {generated.ExportFiles.Count} files");
 
-            using var warehouse = Warehouse.OpenForWrite(dbPath);
-            var ingest = new Ingestor(warehouse, context.Clock, context.Progress).IngestInbox(inbox, quarantine, ct);
-            var linkage = LinkCommand.Run(context, warehouse, ct);
+            using var warehouse = PipelineSteps.OpenWarehouse(dbPath);
+            var steps = new PipelineSteps(context.Clock, context.Progress);
+            var ingest = steps.Ingest(warehouse, inbox, quarantine, ct);
+            var linkage = steps.Link(warehouse, ct);
+            LinkCommand.PrintSummary(context, linkage);
             context.Progress?.Report($"linked {linkage.Accounts:N0} accounts into {linkage.Persons:N0} persons and organisations");
-            var report = new MarketSizeReport().Write(warehouse, parse.GetValue(outDir)!, parse.GetValue(lang)!);
-            // The yearly survey for the latest fiscal year that has ended (the marts are already built).
-            var today = DateOnly.FromDateTime(context.Clock.GetLocalNow().DateTime);
-            var surveyYear = SurveyReport.LatestCompleteFiscalYear(warehouse, today);
-            var survey = surveyYear is { } year ? new SurveyReport(context.Clock).Write(warehouse, year, parse.GetValue(outDir)!, parse.GetValue(lang)!) : null;
+            steps.BuildMarts(warehouse, MartScope.All);
+            var publication = steps.Publish(warehouse, parse.GetValue(outDir)!, parse.GetValue(lang)!);
 
             context.Result("database", dbPath);
             context.Result("files_loaded", ingest.Count(FileOutcomeKind.Loaded));
             context.Result("files_rejected", ingest.Count(FileOutcomeKind.Rejected));
             context.Result("rows_loaded", ingest.RowsLoaded);
-            context.Result("workbook", report.WorkbookPath);
-            foreach (var chart in report.ChartPaths) context.Result("chart", chart);
-            if (survey is not null)
+            context.Result("workbook", publication.MarketSize.WorkbookPath);
+            foreach (var chart in publication.MarketSize.ChartPaths) context.Result("chart", chart);
+            if (publication is { Survey: { } survey, SurveyFiscalYear: { } surveyYear })
             {
-                context.Result("survey_fiscal_year", surveyYear!.Value);
+                context.Result("survey_fiscal_year", surveyYear);
                 context.Result("survey_status", survey.Status.ToString().ToLowerInvariant());
                 context.Result("survey_workbook", survey.WorkbookPath);
                 foreach (var chart in survey.ChartPaths) context.Result("survey_chart", chart);

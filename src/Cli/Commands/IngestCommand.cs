@@ -1,6 +1,6 @@
 using System.CommandLine;
-using MarketStats.Core.Storage;
 using MarketStats.Ingest;
+using MarketStats.Pipeline;
 
 namespace MarketStats.Cli.Commands;
 
@@ -26,9 +26,8 @@ public static class IngestCommand
 
     internal static IngestSummary Run(CliContext context, string inbox, string dbPath, string quarantine, CancellationToken ct)
     {
-        using var warehouse = Warehouse.OpenForWrite(dbPath);
-        var summary = new Ingestor(warehouse, context.Clock, context.Progress).IngestInbox(inbox, quarantine, ct);
-        new SqlModelRunner(warehouse).Run(StagingModels.Models, StagingModels.Tests);
+        using var warehouse = PipelineSteps.OpenWarehouse(dbPath);
+        var summary = new PipelineSteps(context.Clock, context.Progress).Ingest(warehouse, inbox, quarantine, ct);
         foreach (var outcome in summary.Files) ValidateCommand.PrintOutcome(context, outcome);
         context.Result("database", Path.GetFullPath(dbPath));
         context.Result("files_loaded", summary.Count(FileOutcomeKind.Loaded) + summary.Count(FileOutcomeKind.Replaced));

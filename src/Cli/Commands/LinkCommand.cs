@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using MarketStats.Core.Storage;
 using MarketStats.Linkage;
-using MarketStats.Reports;
+using MarketStats.Pipeline;
 
 namespace MarketStats.Cli.Commands;
 
@@ -22,8 +22,11 @@ public static class LinkCommand
         {
             var truth = parse.GetValue(evaluate);
             if (truth is not null && !File.Exists(truth)) throw new FileNotFoundException($"No ground-truth file at {truth}.");
-            using var warehouse = Warehouse.OpenForWrite(parse.GetValue(db)!);
-            var summary = Run(context, warehouse, ct);
+            using var warehouse = PipelineSteps.OpenWarehouse(parse.GetValue(db)!);
+            var steps = new PipelineSteps(context.Clock, context.Progress);
+            var summary = steps.Link(warehouse, ct);
+            steps.BuildMarts(warehouse, MartScope.All);
+            PrintSummary(context, summary);
             context.Result("database", Path.GetFullPath(parse.GetValue(db)!));
             if (parse.GetValue(export) is { } exportPath)
             {
@@ -38,12 +41,9 @@ public static class LinkCommand
         return command;
     }
 
-    /// <summary>Staging, linkage and marts: what <c>link</c> and <c>demo</c> both run.</summary>
-    internal static PersonLinkageSummary Run(CliContext context, Warehouse warehouse, CancellationToken ct)
+    /// <summary>What a linkage run found, as <c>key: value</c> lines: <c>link</c> and <c>demo</c> print the same.</summary>
+    internal static void PrintSummary(CliContext context, PersonLinkageSummary summary)
     {
-        new SqlModelRunner(warehouse).Run(StagingModels.Models, StagingModels.Tests);
-        var summary = new PersonLinker(warehouse, progress: context.Progress).Link(ct);
-        Marts.BuildAll(warehouse);
         context.Result("accounts", summary.Accounts);
         context.Result("unique_workers", summary.WorkerPersons);
         context.Result("unique_clients", summary.ClientPersons);
@@ -54,7 +54,6 @@ public static class LinkCommand
         context.Result("all_pairs", summary.AllPairs.ToString("F0", CultureInfo.InvariantCulture));
         context.Result("link_seconds", summary.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture));
         if (summary.Accounts == 0) context.Error.WriteLine("No registrations loaded: ingest registrations exports first.");
-        return summary;
     }
 
     private static void PrintQuality(CliContext context, Warehouse warehouse, string truth)

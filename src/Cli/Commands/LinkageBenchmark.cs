@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using MarketStats.Core.Storage;
 using MarketStats.Linkage;
+using MarketStats.Linkage.Baseline;
+using MarketStats.Models;
+using MarketStats.Pipeline;
 using MarketStats.Synthetic;
 
 namespace MarketStats.Cli.Commands;
@@ -17,9 +20,9 @@ internal static class LinkageBenchmark
         var generateSeconds = timer.Elapsed.TotalSeconds;
         context.Progress?.Report($"generated {files.Registrations:N0} registrations in {generateSeconds:F1} s");
 
-        using var warehouse = Warehouse.OpenForWrite(Path.Combine(work, "linkage.duckdb"));
-        warehouse.Execute($"copy raw_registrations from '{files.RegistrationsCsv}' (header)");
-        new SqlModelRunner(warehouse).Run(StagingModels.Models, StagingModels.Tests);
+        using var warehouse = PipelineSteps.OpenWarehouse(Path.Combine(work, "linkage.duckdb"));
+        warehouse.Execute($"copy raw_registrations from {SqlText.Literal(files.RegistrationsCsv)} (header)");
+        Staging.Build(warehouse);
 
         timer.Restart();
         var exact = new ExactLinker(warehouse).Link();
@@ -29,7 +32,7 @@ internal static class LinkageBenchmark
         System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true); // hand the generator's garbage back first
         ProcessMemory.ResetPeakRss();
-        var linked = new PersonLinker(warehouse, progress: context.Progress).Link(ct);
+        var linked = new PipelineSteps(context.Clock, context.Progress).Link(warehouse, ct);
         var peakRss = ProcessMemory.PeakRssBytes();
         var quality = LinkageEvaluation.Evaluate(warehouse, files.TruthCsv);
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using MarketStats.Core.Storage;
+using MarketStats.Pipeline;
 using MarketStats.Reports;
 using MarketStats.Reports.Survey;
 
@@ -53,12 +54,12 @@ public static class ReportCommand
         // The marts are rebuilt from the landed data on every run, so the database must exist and be writable.
         if (!File.Exists(dbPath))
             throw new WarehouseUnavailableException($"No database at {dbPath}: run 'marketstats ingest' or 'marketstats demo' first.");
-        using var warehouse = Warehouse.OpenForWrite(dbPath);
-        context.Progress?.Report("building marts");
-        var rebuilt = SurveyReport.BuildMarts(warehouse, trace, rebuildMarts);
-        context.Progress?.Report($"writing the FY{fiscalYear} survey");
+        using var warehouse = PipelineSteps.OpenWarehouse(dbPath);
+        var steps = new PipelineSteps(context.Clock, context.Progress, trace);
+        // Built here rather than inside PublishSurvey only to print whether they were rebuilt.
+        var rebuilt = steps.BuildMarts(warehouse, MartScope.Reports, rebuildMarts);
         trace?.WriteLine("-- marts built; reading aggregates, writing charts and workbook");
-        var output = new SurveyReport(context.Clock).Write(warehouse, fiscalYear, outDir, lang);
+        var output = steps.PublishSurvey(warehouse, fiscalYear, outDir, lang);
         trace?.WriteLine("-- done");
         context.Result("fiscal_year", fiscalYear);
         context.Result("marts", rebuilt ? "rebuilt" : "current");

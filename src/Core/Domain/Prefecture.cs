@@ -10,6 +10,9 @@ public sealed record Prefecture(string Code, string NameJa, string NameEn, strin
     /// <summary>All 47, in JIS order; read from <c>data/prefectures.csv</c> (embedded at build time).</summary>
     public static IReadOnlyList<Prefecture> All => AllInstance.Value;
 
+    /// <summary>The region this prefecture belongs to (its code, R1 … R9, is made in <see cref="Domain.Region"/>).</summary>
+    public Region Region => Region.Of(this);
+
     public static Prefecture ByCode(string code) => All.First(p => p.Code == code);
 
     public static bool IsCode(string? code) => code is { Length: 2 } && All.Any(p => p.Code == code);

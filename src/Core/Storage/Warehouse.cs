@@ -3,7 +3,7 @@ using DuckDB.NET.Data;
 
 namespace MarketStats.Core.Storage;
 
-/// <summary>The association's embedded DuckDB database: opening it, its schema, and its one-writer rule.</summary>
+/// <summary>The association's embedded DuckDB database: opening it, its memory bounds, and its one-writer rule.</summary>
 public sealed class Warehouse : IDisposable
 {
     public string Path { get; }
@@ -15,13 +15,13 @@ public sealed class Warehouse : IDisposable
         Connection = connection;
     }
 
-    /// <summary>Opens (creating if needed) the database for writing and brings its schema up to date.</summary>
+    /// <summary>Opens (creating if needed) the database for writing. Each stage creates the tables it owns (ingest the
+    /// landing tables, linkage its own, the models theirs).</summary>
     public static Warehouse OpenForWrite(string path)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         var warehouse = new Warehouse(path, Open($"Data Source={path}", path));
         warehouse.BoundMemory();
-        SqlScripts.ExecuteScript(warehouse.Connection, SqlScripts.Core("schema.sql"));
         return warehouse;
     }
 

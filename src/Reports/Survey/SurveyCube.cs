@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using MarketStats.Core.Storage;
+using MarketStats.Reports.Disclosure;
 
 namespace MarketStats.Reports.Survey;
 
@@ -58,15 +59,15 @@ public sealed class SurveyCube
             {
                 list.Add(new CubeCell
                 {
-                    Row = SurveyReader.StringOrNull(reader, rowColumn),
-                    Column = SurveyReader.StringOrNull(reader, columnColumn),
-                    PaidJpy = SurveyReader.LongOrZero(reader, "paid_jpy"),
-                    FeeJpy = SurveyReader.LongOrZero(reader, "fee_jpy"),
-                    LinesPaid = SurveyReader.LongOrZero(reader, "lines_paid"),
-                    JobsPaid = SurveyReader.LongOrZero(reader, "jobs_paid"),
-                    ActiveClients = SurveyReader.LongOrZero(reader, "active_clients"),
-                    ActiveWorkers = SurveyReader.LongOrZero(reader, "active_workers"),
-                    Sdc = SurveyReader.Disclosure(reader),
+                    Row = MartReader.StringOrNull(reader, rowColumn),
+                    Column = MartReader.StringOrNull(reader, columnColumn),
+                    PaidJpy = MartReader.LongOrZero(reader, "paid_jpy"),
+                    FeeJpy = MartReader.LongOrZero(reader, "fee_jpy"),
+                    LinesPaid = MartReader.LongOrZero(reader, "lines_paid"),
+                    JobsPaid = MartReader.LongOrZero(reader, "jobs_paid"),
+                    ActiveClients = MartReader.LongOrZero(reader, "active_clients"),
+                    ActiveWorkers = MartReader.LongOrZero(reader, "active_workers"),
+                    Sdc = MartReader.Disclosure(reader),
                 });
             }
         }
@@ -104,37 +105,5 @@ public sealed class SurveyCube
         Add((null, null), cells.Where(c => c.Row is not null && c.Column is null));
         Add((null, null), cells.Where(c => c.Row is null && c.Column is not null));
         return lines;
-    }
-}
-
-/// <summary>Column readers shared by the survey's marts.</summary>
-public static class SurveyReader
-{
-    public static DisclosureInput Disclosure(DbDataReader reader) =>
-        new(LongOrZero(reader, "sdc_persons"), LongOrZero(reader, "sdc_platforms"), DoubleOrNull(reader, "sdc_top_platform_share"));
-
-    public static long LongOrZero(DbDataReader reader, string column)
-    {
-        var i = Ordinal(reader, column);
-        return i < 0 || reader.IsDBNull(i) ? 0 : Convert.ToInt64(reader.GetValue(i), CultureInfo.InvariantCulture);
-    }
-
-    public static double? DoubleOrNull(DbDataReader reader, string column)
-    {
-        var i = Ordinal(reader, column);
-        return i < 0 || reader.IsDBNull(i) ? null : Convert.ToDouble(reader.GetValue(i), CultureInfo.InvariantCulture);
-    }
-
-    public static string? StringOrNull(DbDataReader reader, string column)
-    {
-        var i = Ordinal(reader, column);
-        return i < 0 || reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture);
-    }
-
-    private static int Ordinal(DbDataReader reader, string column)
-    {
-        for (var i = 0; i < reader.FieldCount; i++)
-            if (string.Equals(reader.GetName(i), column, StringComparison.OrdinalIgnoreCase)) return i;
-        return -1;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MarketStats.Core.Domain;
 using MarketStats.Core.Storage;
+using MarketStats.Reports.Disclosure;
 
 namespace MarketStats.Reports.Survey;
 
@@ -23,8 +24,6 @@ public sealed record PlatformCoverage(string PlatformId, DateOnly From, DateOnly
 /// <summary>One current (not superseded) export file from the ingest manifest.</summary>
 public sealed record SourceFile(string PlatformId, string RecordKind, string ExportPeriod, int Revision, string SourceName, long Rows, string Sha256);
 
-/// <summary>What the linker did: accounts placed in persons, and the links it made by rule.</summary>
-public sealed record LinkageSummary(long Accounts, long Persons, IReadOnlyList<(string Rule, long Links)> LinksByRule);
 
 /// <summary>Everything the survey workbook and charts show for one fiscal year, read from the marts (aggregates only).</summary>
 public sealed class SurveyData
@@ -45,7 +44,7 @@ public sealed class SurveyData
     public required SurveyCube Workers { get; init; }
     public required IReadOnlyList<PlatformCoverage> Coverage { get; init; }
     public required IReadOnlyList<SourceFile> Files { get; init; }
-    public required LinkageSummary Linkage { get; init; }
+    public required LinkageFigures Linkage { get; init; }
 
     public SurveyCube Categories => CategoryByYear.Single(c => c.FiscalYear == FiscalYear);
 
@@ -74,7 +73,7 @@ public sealed class SurveyData
 
     public const string TokyoCode = "13";
 
-    /// <summary>Reads the survey year from marts built by <see cref="SurveyReport.BuildMarts"/>.</summary>
+    /// <summary>Reads the survey year from the marts (built beforehand by the pipeline).</summary>
     public static SurveyData Read(Warehouse warehouse, int fiscalYear, DateOnly today)
     {
         var all = MarketSizeData.Read(warehouse);
@@ -135,7 +134,7 @@ public sealed class SurveyData
         return list;
     }
 
-    private static LinkageSummary ReadLinkage(Warehouse warehouse)
+    private static LinkageFigures ReadLinkage(Warehouse warehouse)
     {
         var accounts = warehouse.Scalar<long>("select count(*) from int_account_persons");
         var persons = warehouse.Scalar<long>("select count(distinct (kind, person_id)) from int_account_persons");
@@ -148,6 +147,6 @@ public sealed class SurveyData
             using var reader = warehouse.Query("select split_part(rule, ';', 1) as decision, count(*) from int_account_links group by decision order by decision");
             while (reader.Read()) rules.Add((reader.GetString(0), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture)));
         }
-        return new LinkageSummary(accounts, persons, rules);
+        return new LinkageFigures(accounts, persons, rules);
     }
 }

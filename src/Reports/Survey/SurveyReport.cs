@@ -7,10 +7,6 @@ public sealed class SurveyReport(TimeProvider clock)
 {
     public static string WorkbookFileName(int fiscalYear) => $"survey-FY{fiscalYear}.xlsx";
 
-    /// <summary>Rebuilds staging, reference tables and every report mart unless they are current; needs a writable warehouse.</summary>
-    /// <returns>True when the marts were rebuilt.</returns>
-    public static bool BuildMarts(Warehouse warehouse, TextWriter? trace = null, bool force = false) => MarketSizeReport.BuildMarts(warehouse, trace, force);
-
     /// <summary>Reads the marts (built beforehand) and writes the survey workbook and its charts into <paramref name="outDir"/>.</summary>
     public SurveyOutput Write(Warehouse warehouse, int fiscalYear, string outDir, string lang = "ja")
     {

@@ -1,5 +1,6 @@
 using ClosedXML.Excel;
 using MarketStats.Core.Domain;
+using MarketStats.Reports.Disclosure;
 
 namespace MarketStats.Reports.Survey;
 

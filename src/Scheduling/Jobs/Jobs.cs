@@ -27,7 +27,7 @@ public sealed class IngestJob(JobRunner runner, ScheduledWork work) : IJob
 public sealed class LinkJob(JobRunner runner, ScheduledWork work) : IJob
 {
     public ValueTask Execute(IJobExecutionContext context, CancellationToken ct = default) =>
-        runner.Run(context, JobNames.Link, usesDatabase: true, _ => Task.FromResult(work.Link()), ct);
+        runner.Run(context, JobNames.Link, usesDatabase: true, c => Task.FromResult(work.Link(c)), ct);
 }
 
 [DisallowConcurrentExecution]

@@ -2,7 +2,7 @@ using DuckDB.NET.Data;
 using FsCheck;
 using FsCheck.Fluent;
 using MarketStats.Core.Domain;
-using MarketStats.Core.Storage;
+using MarketStats.Models;
 
 namespace MarketStats.Tests.Core;
 
@@ -33,7 +33,7 @@ public sealed class FiscalYearTests
     {
         using var connection = new DuckDBConnection("Data Source=:memory:");
         connection.Open();
-        SqlScripts.ExecuteScript(connection, SqlScripts.Core("schema.sql"));
+        using (var macros = connection.CreateCommand()) { macros.CommandText = Staging.Macros; macros.ExecuteNonQuery(); }
         Prop.ForAll(Gen.Choose(0, 365 * 60).ToArbitrary(), days =>
         {
             var date = new DateOnly(2000, 1, 1).AddDays(days);

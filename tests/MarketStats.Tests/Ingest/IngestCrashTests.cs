@@ -1,6 +1,7 @@
 using MarketStats.Cli;
 using MarketStats.Core.Storage;
 using MarketStats.Ingest;
+using MarketStats.Pipeline;
 using MarketStats.Synthetic;
 using MarketStats.Tests.Support;
 
@@ -43,7 +44,7 @@ public sealed class IngestCrashTests : IDisposable
         child.Kill(entireProcessTree: true);
         await child.WaitForExitAsync();
 
-        using (var warehouse = Warehouse.OpenForWrite(db))
+        using (var warehouse = PipelineSteps.OpenWarehouse(db))
         {
             var rows = warehouse.Scalar<long>("select count(*) from raw_transactions");
             var files = warehouse.Scalar<long>("select count(*) from ingest_files");

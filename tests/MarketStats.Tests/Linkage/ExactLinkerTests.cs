@@ -1,5 +1,7 @@
 using MarketStats.Core.Storage;
-using MarketStats.Linkage;
+using MarketStats.Linkage.Baseline;
+using MarketStats.Models;
+using MarketStats.Pipeline;
 using MarketStats.Tests.Support;
 
 namespace MarketStats.Tests.Linkage;
@@ -14,14 +16,14 @@ public sealed class ExactLinkerTests : IDisposable
     /// <summary>Registers accounts straight into the landing table (ingest is tested elsewhere).</summary>
     private Warehouse WithAccounts(params (string Platform, string Account, string Kind, string? Email, string? Phone)[] accounts)
     {
-        var warehouse = Warehouse.OpenForWrite(temp["w.duckdb"]);
+        var warehouse = PipelineSteps.OpenWarehouse(temp["w.duckdb"]);
         var line = 2;
         foreach (var a in accounts)
             warehouse.Execute(
                 "insert into raw_registrations (file_id, source_line, platform_id, account_id, kind, client_type, prefecture, registered_on, email_hmac, phone_hmac) " +
                 "values (1, $1, $2, $3, $4, $5, '13', date '2024-04-01', $6, $7)",
                 line++, a.Platform, a.Account, a.Kind, a.Kind == "client" ? "corporation" : null, a.Email, a.Phone);
-        new SqlModelRunner(warehouse).Run(StagingModels.Models, []);
+        Staging.Build(warehouse);
         return warehouse;
     }
 
@@ -36,7 +38,7 @@ public sealed class ExactLinkerTests : IDisposable
             ("P04", "e", "client", Hash('a'), null));       // same e-mail, but a client: a separate organisation
 
         var summary = new ExactLinker(w).Link();
-        var persons = LinkageTables.PersonOfAccount(w);
+        var persons = LinkedPersons.PersonOfAccount(w);
 
         Assert.Equal(persons[("P01", "a", "worker")], persons[("P02", "b", "worker")]);
         Assert.Equal(persons[("P01", "a", "worker")], persons[("P03", "c", "worker")]);
@@ -53,9 +55,9 @@ public sealed class ExactLinkerTests : IDisposable
     {
         using var w = WithAccounts(("P01", "a", "worker", Hash('a'), null), ("P02", "b", "worker", Hash('a'), null), ("P02", "c", "worker", null, null));
         new ExactLinker(w).Link();
-        var first = LinkageTables.PersonOfAccount(w);
+        var first = LinkedPersons.PersonOfAccount(w);
         new ExactLinker(w).Link();
-        Assert.Equal(first, LinkageTables.PersonOfAccount(w));
+        Assert.Equal(first, LinkedPersons.PersonOfAccount(w));
         Assert.Equal(3, w.Scalar<long>("select count(*) from int_account_persons"));
     }
 }

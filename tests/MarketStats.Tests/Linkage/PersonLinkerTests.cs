@@ -1,7 +1,8 @@
 using MarketStats.Core.Storage;
 using MarketStats.Ingest;
 using MarketStats.Linkage;
-using MarketStats.Reports;
+using MarketStats.Models;
+using MarketStats.Pipeline;
 using MarketStats.Synthetic;
 using MarketStats.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
@@ -19,9 +20,8 @@ public sealed class PersonLinkerTests : IDisposable
     private (Warehouse Warehouse, string Truth) GeneratedMarket(long transactions = 20_000, int seed = 11)
     {
         var generated = new MarketGenerator(Clock).Generate(new GeneratorOptions(temp["inbox"], Seed: seed, Transactions: transactions));
-        var warehouse = Warehouse.OpenForWrite(temp["m.duckdb"]);
-        new Ingestor(warehouse, Clock).IngestInbox(temp["inbox"], temp["q"]);
-        new SqlModelRunner(warehouse).Run(StagingModels.Models, StagingModels.Tests);
+        var warehouse = PipelineSteps.OpenWarehouse(temp["m.duckdb"]);
+        new PipelineSteps(Clock).Ingest(warehouse, temp["inbox"], temp["q"], CancellationToken.None);
         return (warehouse, generated.TruthPath);
     }
 
@@ -34,7 +34,7 @@ public sealed class PersonLinkerTests : IDisposable
 
         // Pairwise counts from the ground truth, computed here in C# (not by LinkageEvaluation's SQL).
         var truth = File.ReadLines(truthPath).Skip(1).Select(l => l.Split(',')).ToDictionary(f => (f[0], f[1], f[2]), f => f[3]);
-        var found = LinkageTables.PersonOfAccount(w);
+        var found = LinkedPersons.PersonOfAccount(w);
         static long Pairs(IEnumerable<int> sizes) => sizes.Sum(n => (long)n * (n - 1) / 2);
         var truePairs = Pairs(truth.GroupBy(t => (t.Key.Item3, t.Value)).Select(g => g.Count()));
         var foundPairs = Pairs(found.GroupBy(f => (f.Key.Item3, f.Value)).Select(g => g.Count()));
@@ -59,9 +59,9 @@ public sealed class PersonLinkerTests : IDisposable
         var (w, _) = GeneratedMarket(transactions: 3_000);
         using var _ = w;
         new PersonLinker(w).Link();
-        var first = LinkageTables.PersonOfAccount(w);
+        var first = LinkedPersons.PersonOfAccount(w);
         var rerun = new PersonLinker(w).Link();
-        Assert.Equal(first, LinkageTables.PersonOfAccount(w));
+        Assert.Equal(first, LinkedPersons.PersonOfAccount(w));
         Assert.Equal(0, rerun.NewPersonIds);
 
         // Next month: a new account of a known person (same e-mail hash as an existing one) and a stranger.
@@ -75,7 +75,7 @@ public sealed class PersonLinkerTests : IDisposable
             """);
         var hasEmail = w.Scalar<long>($"select count(*) from raw_registrations where platform_id = '{platform}' and account_id = '{account}' and email_hmac is not null") == 1;
         var next = new PersonLinker(w).Link();
-        var after = LinkageTables.PersonOfAccount(w);
+        var after = LinkedPersons.PersonOfAccount(w);
 
         Assert.All(first, kv => Assert.Equal(kv.Value, after[kv.Key]));
         Assert.Equal(first.Values.Max() + 1, after[("PNEW", "late-2", "worker")]);
@@ -115,7 +115,7 @@ public sealed class PersonLinkerTests : IDisposable
             select 999, 2, 'PZZ', 'twin-2', 'worker', prefecture, registered_on, identity_clk from raw_registrations where platform_id = '{platform}' and account_id = '{account}' and kind = 'worker';
             """);
         var summary = new PersonLinker(w).Link();
-        var persons = LinkageTables.PersonOfAccount(w);
+        var persons = LinkedPersons.PersonOfAccount(w);
         Assert.NotEqual(persons[(platform, account, "worker")], persons[(platform, "twin-1", "worker")]);
         Assert.True(summary.MergesRefused >= 1);
     }

@@ -1,5 +1,6 @@
 using MarketStats.Core.Domain;
 using MarketStats.Core.Storage;
+using MarketStats.Pipeline;
 
 namespace MarketStats.Tests.Reports;
 
@@ -21,7 +22,7 @@ public sealed class TempWarehouse : IDisposable
 
     public TempWarehouse()
     {
-        Warehouse = Warehouse.OpenForWrite(Path.Combine(Directory, "warehouse.duckdb"));
+        Warehouse = PipelineSteps.OpenWarehouse(Path.Combine(Directory, "warehouse.duckdb"));
     }
 
     public string OutDir => Path.Combine(Directory, "out");

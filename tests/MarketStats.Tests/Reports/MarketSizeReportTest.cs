@@ -1,4 +1,5 @@
 using ClosedXML.Excel;
+using MarketStats.Models;
 using MarketStats.Core.Contract;
 using MarketStats.Reports;
 using Xunit;
@@ -14,7 +15,7 @@ public sealed class MarketSizeReportTest
         var db = new TempWarehouse();
         db.Insert(lines ?? MarketSizeFixture.Lines);
         db.InsertPersons(MarketSizeFixture.Persons);
-        MarketSizeReport.BuildMarts(db.Warehouse);
+        Marts.Build(db.Warehouse, Marts.Reports);
         return db;
     }
 
@@ -75,7 +76,7 @@ public sealed class MarketSizeReportTest
     {
         using var db = new TempWarehouse();
         db.Insert(MarketSizeFixture.Lines);
-        MarketSizeReport.BuildMarts(db.Warehouse);
+        Marts.Build(db.Warehouse, Marts.Reports);
 
         var paid2024 = MarketSizeFixture.Lines.Where(l => l.PaidOn is { } p && MarketStats.Core.Domain.FiscalYear.Of(p) == 2024).ToList();
         Assert.Equal(paid2024.Select(l => (l.Platform, l.WorkerAccount)).Distinct().Count(),
@@ -164,7 +165,7 @@ public sealed class MarketSizeReportTest
     public void Write_EmptyDatabase_SaysThereIsNoData()
     {
         using var db = new TempWarehouse();
-        MarketSizeReport.BuildMarts(db.Warehouse);
+        Marts.Build(db.Warehouse, Marts.Reports);
         var output = new MarketSizeReport().Write(db.Warehouse, db.OutDir);
         var labels = ReportLabels.Japanese;
 

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using MarketStats.Models;
 using MarketStats.Reports.Survey;
 
 namespace MarketStats.Tests.Reports.Survey;
@@ -20,7 +21,7 @@ public sealed class SurveyCellCountTests
             var lines = SurveyFixture.Lines(count: 60 + seed % 90, seed: seed);
             using var db = new TempWarehouse();
             SurveyFixture.Load(db, lines);
-            SurveyReport.BuildMarts(db.Warehouse);
+            Marts.Build(db.Warehouse, Marts.Reports);
             var data = SurveyData.Read(db.Warehouse, SurveyFixture.FiscalYear, AfterTheYear);
 
             AssertCube(data.Categories, lines, l => [(l.Category, l.Form)]);

@@ -1,5 +1,6 @@
 using MarketStats.Core.Domain;
 using MarketStats.Reports.Survey;
+using MarketStats.Reports.Disclosure;
 
 namespace MarketStats.Tests.Reports.Survey;
 

@@ -1,8 +1,10 @@
 using ClosedXML.Excel;
+using MarketStats.Models;
 using MarketStats.Core.Domain;
 using MarketStats.Reports;
 using MarketStats.Reports.Survey;
 using Microsoft.Extensions.Time.Testing;
+using MarketStats.Reports.Disclosure;
 
 namespace MarketStats.Tests.Reports.Survey;
 
@@ -15,7 +17,7 @@ public sealed class SurveyReportTests
     {
         var db = new TempWarehouse();
         SurveyFixture.Load(db, lines ?? SurveyFixture.Lines(), coveredFiscalYear);
-        SurveyReport.BuildMarts(db.Warehouse);
+        Marts.Build(db.Warehouse, Marts.Reports);
         return db;
     }
 

@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using MarketStats.Ingest;
 
-namespace MarketStats.Scheduling.Pulling;
+namespace MarketStats.Ingest.Pulling;
 
 /// <summary>What one pull did, by file name.</summary>
 public sealed record PullSummary(string Platform, IReadOnlyList<string> Landed, IReadOnlyList<string> Skipped, IReadOnlyList<string> Quarantined, IReadOnlyList<string> Failed)
@@ -23,13 +22,13 @@ public sealed record PullSummary(string Platform, IReadOnlyList<string> Landed, 
 /// If-Modified-Since and downloads nothing that has not changed. Transient failures (5xx, 408, 429, dropped or
 /// truncated connections, a server slower than the timeout) are retried with exponential backoff.
 /// </remarks>
-public sealed class SourcePuller(ScheduleConfig config, HttpClient http, TimeProvider clock)
+public sealed class SourcePuller(PullFolders folders, HttpPullSettings settings, HttpClient http, TimeProvider clock)
 {
     private const string PartialSuffix = ".part";
 
-    public async Task<PullSummary> PullAsync(SourceConfig source, CancellationToken ct)
+    public async Task<PullSummary> PullAsync(PullSource source, CancellationToken ct)
     {
-        var landing = Path.Combine(config.LandingPath, source.Platform);
+        var landing = Path.Combine(folders.Landing, source.Platform);
         Directory.CreateDirectory(landing);
         // A run killed mid-download leaves a .part behind: it was never verified, so it is only ever deleted.
         foreach (var stale in Directory.GetFiles(landing, "*" + PartialSuffix)) File.Delete(stale);
@@ -42,9 +41,9 @@ public sealed class SourcePuller(ScheduleConfig config, HttpClient http, TimePro
 
     // ---------------------------------------------------------------- drop folder
 
-    private async Task PullDropFolder(SourceConfig source, string landing, PullState state, Collector result, CancellationToken ct)
+    private async Task PullDropFolder(PullSource source, string landing, PullState state, Collector result, CancellationToken ct)
     {
-        var drop = config.PathOf(source.DropFolder!);
+        var drop = source.DropFolder!;
         if (!Directory.Exists(drop)) throw new PullException($"The drop folder {drop} of platform {source.Platform} does not exist.");
         foreach (var file in Directory.GetFiles(drop).Where(Ingestor.IsCandidate).Order(StringComparer.Ordinal))
         {
@@ -76,11 +75,11 @@ public sealed class SourcePuller(ScheduleConfig config, HttpClient http, TimePro
 
     // ---------------------------------------------------------------- HTTPS manifest
 
-    private async Task PullManifest(SourceConfig source, string landing, PullState state, Collector result, CancellationToken ct)
+    private async Task PullManifest(PullSource source, string landing, PullState state, Collector result, CancellationToken ct)
     {
-        var manifestUrl = new Uri(source.ManifestUrl!);
+        var manifestUrl = source.ManifestUrl!;
         if (!SourceUrls.IsAllowed(manifestUrl)) throw new PullException($"Refusing {manifestUrl}: sources must use https (plain http only for loopback test servers).");
-        var token = source.Credential?.Resolve(source.Platform);
+        var token = source.BearerToken?.Invoke();
 
         var manifestResponse = await WithRetries($"the manifest of platform {source.Platform}", async attemptCt =>
         {
@@ -191,8 +190,8 @@ public sealed class SourcePuller(ScheduleConfig config, HttpClient http, TimePro
     /// <summary>Runs one attempt at a time, each with its own timeout, retrying transient failures with exponential backoff.</summary>
     private async Task<T> WithRetries<T>(string what, Func<CancellationToken, Task<T>> attempt, CancellationToken ct)
     {
-        var timeout = TimeSpan.FromSeconds(config.Http.TimeoutSeconds);
-        var backoff = TimeSpan.FromSeconds(config.Http.InitialBackoffSeconds);
+        var timeout = TimeSpan.FromSeconds(settings.TimeoutSeconds);
+        var backoff = TimeSpan.FromSeconds(settings.InitialBackoffSeconds);
         for (var n = 1; ; n++)
         {
             using var timeoutSource = new CancellationTokenSource(timeout, clock);
@@ -204,7 +203,7 @@ public sealed class SourcePuller(ScheduleConfig config, HttpClient http, TimePro
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                failure = $"no complete answer within {config.Http.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s";
+                failure = $"no complete answer within {settings.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s";
             }
             catch (HttpRequestException e)
             {
@@ -214,7 +213,7 @@ public sealed class SourcePuller(ScheduleConfig config, HttpClient http, TimePro
             {
                 failure = e.Message;
             }
-            if (n >= config.Http.MaxAttempts)
+            if (n >= settings.MaxAttempts)
                 throw new PullException($"Could not fetch {what} after {n.ToString(CultureInfo.InvariantCulture)} attempt(s): {failure}");
             await Task.Delay(backoff, clock, ct);
             backoff *= 2;
@@ -245,7 +244,7 @@ public sealed class SourcePuller(ScheduleConfig config, HttpClient http, TimePro
     /// <summary>Moves a verified file into INBOX/&lt;platform&gt;/: under a hidden name first, then one rename inside the inbox folder.</summary>
     private void Promote(string part, string platform, string name)
     {
-        var inbox = Path.Combine(config.InboxPath, platform);
+        var inbox = Path.Combine(folders.Inbox, platform);
         Directory.CreateDirectory(inbox);
         var incoming = Path.Combine(inbox, "." + name + ".incoming");
         File.Move(part, incoming, overwrite: true);
@@ -254,7 +253,7 @@ public sealed class SourcePuller(ScheduleConfig config, HttpClient http, TimePro
 
     private string QuarantineDownload(string part, string platform, string name, Uri url, string problem)
     {
-        var folder = Path.Combine(config.QuarantinePath, platform);
+        var folder = Path.Combine(folders.Quarantine, platform);
         Directory.CreateDirectory(folder);
         var destination = Path.Combine(folder, name);
         for (var n = 1; File.Exists(destination); n++)

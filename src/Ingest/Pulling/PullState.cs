@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace MarketStats.Scheduling.Pulling;
+namespace MarketStats.Ingest.Pulling;
 
 /// <summary>What has already landed from one source: per file its SHA-256 and the server's validators for conditional requests.</summary>
 /// <remarks>Kept in LANDING/&lt;platform&gt;/.pull-state.json, written through a temporary file and a rename so a crash never leaves it half-written.</remarks>

@@ -1,11 +1,11 @@
 using MarketStats.Core.Storage;
 
-namespace MarketStats.Reports;
+namespace MarketStats.Models;
 
 /// <summary>Marts built, tested and fingerprinted together.</summary>
 public sealed record MartGroup(string Name, IReadOnlyList<SqlModel> Models, IReadOnlyList<DataTest> Tests);
 
-/// <summary>Builds the marts: staging once, then, for each group that is not current, reference tables, its models and data tests in one transaction.</summary>
+/// <summary>Builds the marts: staging once, then, for each group that is not current, its models and data tests in one transaction.</summary>
 public static class Marts
 {
     /// <summary>What the published reports read: the market size and the yearly survey.</summary>
@@ -22,8 +22,8 @@ public static class Marts
     public static bool Build(Warehouse warehouse, MartGroup group, TextWriter? trace = null, bool force = false) =>
         Build(warehouse, [group], trace, force);
 
-    /// <summary>Every group, for the commands that build everything (link, the build-marts job).</summary>
-    public static void BuildAll(Warehouse warehouse, TextWriter? trace = null, bool force = false) =>
+    /// <summary>Every group, for the steps that build everything (link, the build-marts job).</summary>
+    public static bool BuildAll(Warehouse warehouse, TextWriter? trace = null, bool force = false) =>
         Build(warehouse, [Reports, Linkage], trace, force);
 
     /// <summary>Staging once, then each group that is not current, each in its own transaction.</summary>
@@ -39,8 +39,8 @@ public static class Marts
         }
         if (stale.Count == 0) return false;
 
+        Staging.Build(warehouse, trace);
         var runner = new SqlModelRunner(warehouse, trace);
-        runner.Run(StagingModels.Models, StagingModels.Tests);
         // Marts are read with explicit ORDER BY: let DuckDB materialise them in any order (faster, less memory).
         warehouse.Execute("set preserve_insertion_order = false");
         warehouse.SetMemoryLimit(Warehouse.MartBuildMemoryLimit);
@@ -53,7 +53,6 @@ public static class Marts
                 warehouse.Execute("begin transaction");
                 try
                 {
-                    MartModels.LoadReferenceTables(warehouse);
                     runner.Run(group.Models, group.Tests);
                     MartFreshness.Record(warehouse, group, fingerprint);
                     warehouse.Execute("commit");

@@ -7,13 +7,16 @@ numbered as (
     select
         row_number() over (order by kind, platform_id, account_id) - 1 as account_index,
         platform_id, account_id, kind, prefecture,
-        -- workers' optional profile as small codes (-1 when not given); 'unknown' gender says nothing either
-        coalesce(list_position(['10s', '20s', '30s', '40s', '50s', '60s', '70s+'], age_band) - 1, -1) as age_band_code,
-        coalesce(list_position(['female', 'male', 'other'], gender) - 1, -1) as gender_code,
+        -- workers' optional profile as small codes: the contract's order (ref_codes); -1 when not given, and
+        -- 'unknown' gender says nothing either
+        coalesce(age_bands.ordinal, -1) as age_band_code,
+        coalesce(genders.ordinal, -1) as gender_code,
         case when email_hmac is null then 0 else cast(hash(email_hmac) >> 1 as bigint) + 1 end as email_id,
         case when phone_hmac is null then 0 else cast(hash(phone_hmac) >> 1 as bigint) + 1 end as phone_id,
         case when corporate_number_hmac is null then 0 else cast(hash(corporate_number_hmac) >> 1 as bigint) + 1 end as corporate_number_id,
         identity_clk
     from accounts
+    left join ref_codes as age_bands on age_bands.list = 'age_band' and age_bands.code = accounts.age_band
+    left join ref_codes as genders on genders.list = 'gender' and genders.code = accounts.gender and genders.code <> 'unknown'
 )
 select * from numbered

@@ -3,7 +3,7 @@ using System.Text;
 using MarketStats.Core.Domain;
 using MarketStats.Core.Storage;
 
-namespace MarketStats.Reports;
+namespace MarketStats.Models;
 
 /// <summary>
 /// Whether a group of marts already reflects the warehouse's inputs, so a report can skip rebuilding them.
@@ -38,7 +38,8 @@ public static class MartFreshness
             for (var i = 0; i < reader.FieldCount; i++)
                 inputs.Append(Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)).Append('|');
         }
-        foreach (var model in StagingModels.Models.Concat(group.Models)) inputs.Append(model.Name).Append(model.Sql);
+        inputs.Append(Staging.Macros);
+        foreach (var model in Staging.Models.Concat(group.Models)) inputs.Append(model.Name).Append(model.Sql);
         foreach (var p in Prefecture.All) inputs.Append(p.ToString());
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(inputs.ToString())));
     }

@@ -1,35 +1,33 @@
-using System.Globalization;
-using System.Text;
-using MarketStats.Core.Contract;
-using MarketStats.Core.Domain;
 using MarketStats.Core.Storage;
 
-namespace MarketStats.Reports;
+namespace MarketStats.Models;
 
-/// <summary>The report layer's models: intermediates over staging and linkage, then the marts reports read.</summary>
+/// <summary>The intermediate and mart models over staging and linkage, in build order, with their data tests: what reports read.</summary>
 public static class MartModels
 {
+    private static readonly System.Reflection.Assembly Owner = typeof(MartModels).Assembly;
+
     public static readonly SqlModel[] Models =
     [
         // The survey's cross tabs (category x form, prefecture x side, region x region), margins included. Distinct
         // persons and jobs are counted through cell bitmasks (see int_survey_cells), not count(distinct) per margin.
-        SqlModel.Table(typeof(MartModels).Assembly, "intermediate/int_survey_cells.sql"),
-        SqlModel.Table(typeof(MartModels).Assembly, "intermediate/int_survey_line_cells.sql"),
-        SqlModel.View(typeof(MartModels).Assembly, "intermediate/int_survey_paid_lines.sql"),
+        SqlModel.Table(Owner, "intermediate/int_survey_cells.sql"),
+        SqlModel.Table(Owner, "intermediate/int_survey_line_cells.sql"),
+        SqlModel.View(Owner, "intermediate/int_survey_paid_lines.sql"),
         // Temporary: read only by the models below; writing them to the file would cost more than computing them.
-        SqlModel.TempTable(typeof(MartModels).Assembly, "intermediate/int_survey_cell_money.sql"),
-        SqlModel.TempTable(typeof(MartModels).Assembly, "intermediate/int_survey_account_cells.sql"),
-        SqlModel.TempTable(typeof(MartModels).Assembly, "intermediate/int_survey_cell_counts.sql"),
-        SqlModel.TempTable(typeof(MartModels).Assembly, "intermediate/int_survey_cross_tabs.sql"),
-        SqlModel.TempTable(typeof(MartModels).Assembly, "intermediate/int_market_size_cube.sql"),
-        SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_market_size.sql"),
-        SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_market_size_total.sql"),
+        SqlModel.TempTable(Owner, "intermediate/int_survey_cell_money.sql"),
+        SqlModel.TempTable(Owner, "intermediate/int_survey_account_cells.sql"),
+        SqlModel.TempTable(Owner, "intermediate/int_survey_cell_counts.sql"),
+        SqlModel.TempTable(Owner, "intermediate/int_survey_cross_tabs.sql"),
+        SqlModel.TempTable(Owner, "intermediate/int_market_size_cube.sql"),
+        SqlModel.Table(Owner, "marts/mart_market_size.sql"),
+        SqlModel.Table(Owner, "marts/mart_market_size_total.sql"),
         // The yearly survey: one mart per report.
-        SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_survey_category.sql"),
-        SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_survey_prefecture.sql"),
-        SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_survey_region_flow.sql"),
-        SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_survey_workers.sql"),
-        SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_survey_coverage.sql"),
+        SqlModel.Table(Owner, "marts/mart_survey_category.sql"),
+        SqlModel.Table(Owner, "marts/mart_survey_prefecture.sql"),
+        SqlModel.Table(Owner, "marts/mart_survey_region_flow.sql"),
+        SqlModel.Table(Owner, "marts/mart_survey_workers.sql"),
+        SqlModel.Table(Owner, "marts/mart_survey_coverage.sql"),
     ];
 
     /// <summary>
@@ -39,7 +37,7 @@ public static class MartModels
     /// </summary>
     public static readonly SqlModel[] LinkageModels =
     [
-        SqlModel.Table(typeof(MartModels).Assembly, "marts/mart_registered_persons.sql"),
+        SqlModel.Table(Owner, "marts/mart_registered_persons.sql"),
     ];
 
     public static readonly DataTest[] LinkageTests =
@@ -47,37 +45,6 @@ public static class MartModels
         DataTest.Unique("mart_registered_persons", "fiscal_year, kind, slice, platform_id, prefecture"),
         DataTest.Holds("mart_registered_persons", "unique_active_persons <= unique_registered_persons and unique_registered_persons <= registered_accounts"),
     ];
-
-    /// <summary>
-    /// Writes <c>ref_prefectures</c> (code, names, region, 2020 population) from <c>data/prefectures.csv</c>, the one
-    /// source both C# and SQL read. Region codes are the regions' order of first appearance in JIS order (R1 Hokkaido … R9 Okinawa).
-    /// Writes <c>ref_codes</c> (list, code, ordinal) from the export contract's code lists, in the contract's order.
-    /// </summary>
-    public static void LoadReferenceTables(Warehouse warehouse)
-    {
-        var codes = new StringBuilder();
-        foreach (var (list, members) in ExportContract.V1.CodeLists)
-            for (var i = 0; i < members.Length; i++)
-                codes.Append(codes.Length > 0 ? ",\n" : "").Append(CultureInfo.InvariantCulture, $"({SqlText.Literal(list)}, {SqlText.Literal(members[i])}, {i})");
-        warehouse.Execute(
-            "create or replace table ref_codes (list varchar, code varchar, ordinal integer, primary key (list, code));\n"
-            + "insert into ref_codes values\n" + codes);
-
-        var regions = Prefecture.All.Select(p => p.RegionEn).Distinct().ToList();
-        var values = new StringBuilder();
-        foreach (var p in Prefecture.All)
-        {
-            if (values.Length > 0) values.Append(",\n");
-            values.Append(CultureInfo.InvariantCulture,
-                $"({SqlText.Literal(p.Code)}, {SqlText.Literal(p.NameJa)}, {SqlText.Literal(p.NameEn)}, {SqlText.Literal(RegionCode(regions.IndexOf(p.RegionEn)))}, {SqlText.Literal(p.RegionJa)}, {SqlText.Literal(p.RegionEn)}, {p.Population2020})");
-        }
-        warehouse.Execute(
-            "create or replace table ref_prefectures (code varchar primary key, name_ja varchar, name_en varchar, region_code varchar, region_ja varchar, region_en varchar, population_2020 bigint);\n"
-            + "insert into ref_prefectures values\n" + values);
-    }
-
-    /// <summary>R1 … R9, in the order regions appear in JIS prefecture order; the survey's flow matrix uses this order.</summary>
-    public static string RegionCode(int regionIndex) => "R" + (regionIndex + 1).ToString(CultureInfo.InvariantCulture);
 
     private const string MarketSizeMeasuresHold =
         "jobs_posted >= 0 and posted_jpy >= 0 and lines_contracted >= 0 and contracted_jpy >= 0"
@@ -91,9 +58,6 @@ public static class MartModels
 
     public static readonly DataTest[] Tests =
     [
-        DataTest.Unique("ref_prefectures", "code"),
-        DataTest.Holds("(select count(*) as n, sum(population_2020) as total from ref_prefectures)", "n = 47 and total = 126146099"),
-        DataTest.Unique("ref_codes", "list, code"),
         DataTest.Unique("int_survey_cells", "family, row_code, column_code"),
         DataTest.Unique("int_survey_line_cells", "category, form, client_prefecture, worker_prefecture"),
         // Every paid line reaches the survey's tables: none lost to an unexpected code (the cross tabs' cells join
@@ -145,9 +109,6 @@ public static class MartModels
             join mart_survey_workers as w on w.fiscal_year = t.fiscal_year and w.age_band is null and w.gender is null
             where c.active_clients <> t.active_clients or c.active_workers <> t.active_workers or w.active_workers <> t.active_workers
             """),
-        // A person mapped twice would fan out the join and double the money.
-        DataTest.Unique("int_account_persons", "platform_id, account_id, kind"),
-        DataTest.Unique("person_registry", "platform_id, account_id, kind"),
         DataTest.Unique("mart_market_size", "fiscal_year, form"),
         DataTest.NotNull("mart_market_size", "fiscal_year"),
         DataTest.Holds("mart_market_size", MarketSizeMeasuresHold),

@@ -1,8 +1,9 @@
 using FsCheck;
 using FsCheck.Fluent;
+using MarketStats.Reports.Disclosure;
 using MarketStats.Reports.Survey;
 
-namespace MarketStats.Tests.Reports.Survey;
+namespace MarketStats.Tests.Reports.Disclosure;
 
 public sealed class DisclosureControlTests
 {

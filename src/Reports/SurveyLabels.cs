@@ -1,7 +1,11 @@
 using System.Globalization;
 using MarketStats.Core.Domain;
+using MarketStats.Reports.Disclosure;
 
-namespace MarketStats.Reports.Survey;
+namespace MarketStats.Reports;
+
+/// <summary>What the linker did: accounts placed in persons, and the links it made by rule.</summary>
+public sealed record LinkageFigures(long Accounts, long Persons, IReadOnlyList<(string Rule, long Links)> LinksByRule);
 
 /// <summary>Every word of the yearly survey workbook and charts, in Japanese and English (reached through <see cref="ReportLabels.Survey"/>).</summary>
 public sealed class SurveyLabels
@@ -86,7 +90,7 @@ public sealed class SurveyLabels
     public required string FilesSection { get; init; }
     public required IReadOnlyList<string> FilesHeaders { get; init; }
     public required string LinkageSection { get; init; }
-    public required Func<LinkageSummary, string> LinkageMethod { get; init; }
+    public required Func<LinkageFigures, string> LinkageMethod { get; init; }
     public required string DisclosureSection { get; init; }
     public required string DisclosureRule { get; init; }
     public required string SuppressedSection { get; init; }
@@ -128,18 +132,12 @@ public sealed class SurveyLabels
         return p.NameJa.Length > 2 && p.NameJa[^1] is '都' or '府' or '県' ? p.NameJa[..^1] : p.NameJa;
     }
 
-    /// <summary>Region codes R1…R9 (see <see cref="MartModels.RegionCode"/>) to names; 'unknown' and null (all) too.</summary>
-    public string RegionLabel(string? code)
-    {
-        if (code is null) return AllRows;
-        var regions = Prefecture.All.Select(p => IsJapanese ? p.RegionJa : p.RegionEn).Distinct().ToList();
-        return code.Length >= 2 && code[0] == 'R' && int.TryParse(code.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= regions.Count
-            ? regions[n - 1] : Unknown;
-    }
+    /// <summary>Region codes (see <see cref="Region"/>) to names; 'unknown' and null (all) too.</summary>
+    public string RegionLabel(string? code) =>
+        code is null ? AllRows : Region.ByCode(code) is { } region ? (IsJapanese ? region.NameJa : region.NameEn) : Unknown;
 
     /// <summary>The region codes in order (R1 Hokkaido … R9 Okinawa).</summary>
-    public static IReadOnlyList<string> RegionCodes =>
-        [.. Prefecture.All.Select(p => p.RegionEn).Distinct().Select((_, i) => MartModels.RegionCode(i))];
+    public static IReadOnlyList<string> RegionCodes => [.. Region.All.Select(r => r.Code)];
 
     /// <summary>"85%": the dominance threshold as the rule text prints it.</summary>
     private static readonly string MaxShareText = (DisclosureControl.MaxTopPlatformShare * 100).ToString("0", CultureInfo.InvariantCulture) + "%";

@@ -1,15 +1,6 @@
 -- The warehouse's landing layer: what ingest writes. Everything downstream (staging, linkage, marts) is derived
 -- from these tables and can be rebuilt; these are the only tables that hold delivered data.
 
--- Japan's fiscal year (April to March). Twin of MarketStats.Core.Domain.FiscalYear.Of; a test holds them equal.
-create or replace macro fiscal_year(d) as case when month(d) >= 4 then year(d) else year(d) - 1 end;
-
--- The person an account stands for: the linker's person id, or, for an account the linker has not placed (never
--- registered), a negative 63-bit hash of the account, apart from the linker's ids (two such accounts would have to
--- collide in 63 bits to be miscounted). Read by the survey's account cells and the registered-persons mart.
-create or replace macro account_person_key(person_id, platform_id, account_id) as
-    coalesce(person_id, -1 - cast(hash(platform_id, account_id) >> 1 as bigint));
-
 create sequence if not exists ingest_file_id_seq start 1;
 
 -- One row per accepted export file. Key: file_id; content_sha256 is unique (the same content loads once).
@@ -81,34 +72,4 @@ create table if not exists raw_registrations (
     phone_hmac              varchar,
     corporate_number_hmac   varchar,
     identity_clk            varchar
-);
-
--- Linkage output (rebuilt by each linkage run). Created here, empty, so that marts can be built before any linkage:
--- an account without a person then counts as its own person.
--- One row per registered account. Key: (platform_id, account_id, kind).
-create table if not exists int_account_persons (
-    platform_id  varchar not null,
-    account_id   varchar not null,
-    kind         varchar not null,
-    person_id    bigint not null
-);
-
--- The audit trail: one row per link the linker made, with the rule and its score.
-create table if not exists int_account_links (
-    kind          varchar not null,
-    platform_id_a varchar not null,
-    account_id_a  varchar not null,
-    platform_id_b varchar not null,
-    account_id_b  varchar not null,
-    rule          varchar not null,
-    score         double not null
-);
-
--- Stable person ids, kept across linkage runs (never rebuilt): an account keeps the person id it was first given
--- unless its cluster merges with an older one. One row per account ever linked. Key: (platform_id, account_id, kind).
-create table if not exists person_registry (
-    platform_id  varchar not null,
-    account_id   varchar not null,
-    kind         varchar not null,
-    person_id    bigint not null
 );

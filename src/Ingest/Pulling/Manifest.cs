@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace MarketStats.Scheduling.Pulling;
+namespace MarketStats.Ingest.Pulling;
 
 /// <summary>A source's manifest: the export files it offers, each with its size and SHA-256 (hex).</summary>
 /// <remarks>Example: <c>{"files":[{"name":"transactions-FY2024.csv","size":1234,"sha256":"9f…","etag":"\"v3\""}]}</c>.

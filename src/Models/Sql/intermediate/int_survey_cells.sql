@@ -13,12 +13,12 @@ forms as (select code, ordinal from ref_codes where list = 'form'),
 -- JIS codes 01-47 give the order; a missing or unknown code stays visible as 'unknown' rather than vanishing
 prefectures as (
     select code, cast(code as integer) - 1 as ordinal from ref_prefectures
-    union all select 'unknown', 47
+    union all select 'unknown', (select count(*) from ref_prefectures)
 ),
--- R1-R9 in JIS order (see MartModels.RegionCode)
+-- R1-R9 (see Core.Domain.Region)
 regions as (
-    select distinct region_code as code, cast(substr(region_code, 2) as integer) - 1 as ordinal from ref_prefectures
-    union all select 'unknown', 9
+    select code, ordinal from ref_regions
+    union all select 'unknown', (select count(*) from ref_regions)
 ),
 
 finest as (

@@ -1,4 +1,4 @@
-namespace MarketStats.Reports.Survey;
+namespace MarketStats.Reports.Disclosure;
 
 /// <summary>Why a published cell is blank.</summary>
 public enum Suppression

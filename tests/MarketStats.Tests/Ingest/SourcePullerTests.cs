@@ -1,6 +1,6 @@
 using System.Text;
 using MarketStats.Scheduling;
-using MarketStats.Scheduling.Pulling;
+using MarketStats.Ingest.Pulling;
 using MarketStats.Tests.Support;
 using static MarketStats.Tests.Support.ExportServer;
 
@@ -35,7 +35,7 @@ public sealed class SourcePullerTests : IDisposable
     }
 
     private async Task<PullSummary> Pull(ScheduleConfig config) =>
-        await new SourcePuller(config, http, TimeProvider.System).PullAsync(config.Source("P01"), CancellationToken.None);
+        await new SourcePuller(config.PullFolders, config.Http, http, TimeProvider.System).PullAsync(config.PullSource("P01"), CancellationToken.None);
 
     private string[] Inbox() => Directory.Exists(temp["inbox/P01"]) ? Directory.GetFiles(temp["inbox/P01"]).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray() : [];
 

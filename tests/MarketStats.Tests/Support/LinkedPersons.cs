@@ -3,7 +3,7 @@ using MarketStats.Core.Storage;
 namespace MarketStats.Tests.Support;
 
 /// <summary>Reads the linker's output for assertions.</summary>
-public static class LinkageTables
+public static class LinkedPersons
 {
     /// <summary>Each account's person id, from <c>int_account_persons</c>.</summary>
     public static Dictionary<(string Platform, string Account, string Kind), long> PersonOfAccount(Warehouse warehouse)

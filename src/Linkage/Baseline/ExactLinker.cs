@@ -2,25 +2,27 @@ using System.Data.Common;
 using DuckDB.NET.Data;
 using MarketStats.Core.Storage;
 
-namespace MarketStats.Linkage;
+namespace MarketStats.Linkage.Baseline;
 
 /// <summary>What one linkage run found.</summary>
-public sealed record LinkageSummary(long Accounts, long Links, long Persons, long WorkerPersons, long ClientPersons);
+internal sealed record LinkageSummary(long Accounts, long Links, long Persons, long WorkerPersons, long ClientPersons);
 
-/// <summary>Links accounts registered on several platforms when they share an exact keyed hash (e-mail, phone or corporate number).</summary>
+/// <summary>The linkage benchmark's baseline, never the pipeline's linker (that is <see cref="PersonLinker"/>): links accounts
+/// registered on several platforms only when they share an exact keyed hash (e-mail, phone or corporate number).</summary>
 /// <remarks>
 /// Workers and clients are linked separately: the same e-mail on a worker and a client account is one human acting in
 /// two roles, and the survey counts persons and organisations apart. Accounts sharing any keyed hash are merged by
-/// union-find (transitively); fuzzy linkage on Bloom-filter encodings comes in a later stage.
+/// union-find (transitively); no fuzzy linkage on Bloom-filter encodings.
 /// Writes <c>int_account_links</c> (the audit trail: which rule joined which two accounts) and
 /// <c>int_account_persons</c> (one row per account with its person id).
 /// </remarks>
-public sealed class ExactLinker(Warehouse warehouse)
+internal sealed class ExactLinker(Warehouse warehouse)
 {
     public static readonly string[] KeyedHashColumns = ["email_hmac", "phone_hmac", "corporate_number_hmac"];
 
     public LinkageSummary Link()
     {
+        LinkageTables.EnsureSchema(warehouse);
         var accounts = new List<(string Platform, string Account, string Kind)>();
         var index = new Dictionary<(string, string, string), int>();
         using (var reader = warehouse.Query(
@@ -89,40 +91,5 @@ public sealed class ExactLinker(Warehouse warehouse)
 
         var workers = personIds.Where((_, i) => accounts[i].Kind == "worker").Distinct().LongCount();
         return new LinkageSummary(accounts.Count, links.Count, personOfRoot.Count, workers, personOfRoot.Count - workers);
-    }
-}
-
-/// <summary>Union-find with path halving and union by size.</summary>
-internal sealed class DisjointSets
-{
-    private readonly int[] parent;
-    private readonly int[] size;
-
-    public DisjointSets(int count)
-    {
-        parent = new int[count];
-        size = new int[count];
-        for (var i = 0; i < count; i++) { parent[i] = i; size[i] = 1; }
-    }
-
-    public int Find(int x)
-    {
-        while (parent[x] != x)
-        {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        return x;
-    }
-
-    public int Size(int root) => size[root];
-
-    public void Union(int a, int b)
-    {
-        var (ra, rb) = (Find(a), Find(b));
-        if (ra == rb) return;
-        if (size[ra] < size[rb]) (ra, rb) = (rb, ra);
-        parent[rb] = ra;
-        size[ra] += size[rb];
     }
 }

@@ -1,0 +1,97 @@
+using MarketStats.Core.Storage;
+using MarketStats.Ingest;
+using MarketStats.Ingest.Pulling;
+using MarketStats.Linkage;
+using MarketStats.Models;
+using MarketStats.Reports;
+using MarketStats.Reports.Survey;
+
+namespace MarketStats.Pipeline;
+
+/// <summary>Which marts a step builds: the report marts only (what a publication reads), or every group.</summary>
+public enum MartScope
+{
+    Reports,
+    All,
+}
+
+/// <summary>What one publication wrote: the market-size workbook, and the survey of the latest ended fiscal year when it has paid data.</summary>
+public sealed record Publication(ReportOutput MarketSize, int? SurveyFiscalYear, SurveyOutput? Survey)
+{
+    public IReadOnlyList<string> Files =>
+        [.. Survey is { } s ? [s.WorkbookPath, .. s.ChartPaths] : Array.Empty<string>(), MarketSize.WorkbookPath, .. MarketSize.ChartPaths];
+}
+
+/// <summary>
+/// The pipeline's steps, each written once: pull → ingest (landing, then staging) → link → build marts → publish.
+/// The CLI commands, the scheduler's jobs, <c>demo</c> and the benchmarks all call these; they only parse their
+/// inputs, take the database (<see cref="OpenWarehouse"/>) and report the outcome, so the unattended path and the
+/// commands cannot drift apart.
+/// </summary>
+public sealed class PipelineSteps(TimeProvider clock, IProgress<string>? progress = null, TextWriter? trace = null)
+{
+    /// <summary>Opens the database for writing (DuckDB's one-writer lock) with every stage's own tables in place, so
+    /// that any step may run first: the landing tables (ingest's) and the linkage tables (empty until a link).</summary>
+    public static Warehouse OpenWarehouse(string path)
+    {
+        var warehouse = Warehouse.OpenForWrite(path);
+        try
+        {
+            Landing.EnsureSchema(warehouse);
+            LinkageTables.EnsureSchema(warehouse);
+            return warehouse;
+        }
+        catch
+        {
+            warehouse.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Brings one platform's new exports into the inbox, verified, or quarantines them whole.</summary>
+    public Task<PullSummary> Pull(SourcePuller puller, PullSource source, CancellationToken ct) => puller.PullAsync(source, ct);
+
+    /// <summary>Validates and loads every export in <paramref name="inbox"/> (each whole or quarantined whole), then builds staging over what landed.</summary>
+    public IngestSummary Ingest(Warehouse warehouse, string inbox, string quarantine, CancellationToken ct)
+    {
+        var summary = new Ingestor(warehouse, clock, progress).IngestInbox(inbox, quarantine, ct);
+        Staging.Build(warehouse, trace);
+        return summary;
+    }
+
+    /// <summary>Links accounts into persons with the production linker (exact keyed hashes and scored CLK similarity,
+    /// stable person ids); builds staging first, so it also runs before the first ingest.</summary>
+    public PersonLinkageSummary Link(Warehouse warehouse, CancellationToken ct)
+    {
+        Staging.Build(warehouse, trace);
+        return new PersonLinker(warehouse, progress: progress).Link(ct);
+    }
+
+    /// <summary>Rebuilds the marts of <paramref name="scope"/> unless they already reflect the data, the linkage and the models.</summary>
+    /// <returns>True when some marts were rebuilt.</returns>
+    public bool BuildMarts(Warehouse warehouse, MartScope scope, bool force = false)
+    {
+        progress?.Report("building marts");
+        return scope == MartScope.All ? Marts.BuildAll(warehouse, trace, force) : Marts.Build(warehouse, Marts.Reports, trace, force);
+    }
+
+    /// <summary>The yearly survey of <paramref name="fiscalYear"/>: report marts (if stale), then the workbook and charts.</summary>
+    public SurveyOutput PublishSurvey(Warehouse warehouse, int fiscalYear, string outDir, string lang, bool forceMarts = false)
+    {
+        BuildMarts(warehouse, MartScope.Reports, forceMarts);
+        progress?.Report($"writing the FY{fiscalYear} survey");
+        return new SurveyReport(clock).Write(warehouse, fiscalYear, outDir, lang);
+    }
+
+    /// <summary>The publication: the survey of the latest fiscal year that has ended (when it has paid data) and the
+    /// market-size workbook, with their charts, into <paramref name="folder"/>.</summary>
+    public Publication Publish(Warehouse warehouse, string folder, string lang)
+    {
+        BuildMarts(warehouse, MartScope.Reports);
+        var surveyYear = SurveyReport.LatestCompleteFiscalYear(warehouse, DateOnly.FromDateTime(clock.GetLocalNow().DateTime));
+        progress?.Report("writing the publication");
+        var survey = surveyYear is { } year ? new SurveyReport(clock).Write(warehouse, year, folder, lang) : null;
+        var marketSize = new MarketSizeReport().Write(warehouse, folder, lang);
+        return new Publication(marketSize, surveyYear, survey);
+    }
+}
