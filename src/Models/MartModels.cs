@@ -54,7 +54,7 @@ public static class MartModels
 
     private const string SurveyCellHolds =
         "paid_jpy >= 0 and lines_paid > 0 and active_clients between 1 and lines_paid and active_workers between 1 and lines_paid"
-        + " and sdc_platforms >= 1 and sdc_top_platform_share > 0 and sdc_top_platform_share <= 1";
+        + " and sdc_platforms >= 1 and sdc_top_platform_share > 0 and sdc_top_platform_share <= sdc_top_two_platforms_share and sdc_top_two_platforms_share <= 1";
 
     public static readonly DataTest[] Tests =
     [
@@ -85,7 +85,7 @@ public static class MartModels
         DataTest.Unique("mart_survey_region_flow", "fiscal_year, client_region, worker_region"),
         DataTest.Holds("mart_survey_region_flow", SurveyCellHolds),
         DataTest.Unique("mart_survey_workers", "fiscal_year, age_band, gender"),
-        DataTest.Holds("mart_survey_workers", "active_workers > 0 and sdc_top_platform_share > 0 and sdc_top_platform_share <= 1"),
+        DataTest.Holds("mart_survey_workers", "active_workers > 0 and sdc_top_platform_share > 0 and sdc_top_platform_share <= sdc_top_two_platforms_share and sdc_top_two_platforms_share <= 1"),
         DataTest.Unique("mart_survey_coverage", "platform_id, fiscal_year"),
         DataTest.Holds("mart_survey_coverage", "covered_days between 1 and fiscal_year_days"),
         // Every paid yen lands in each survey table's grand total, and that equals the market-size headline.

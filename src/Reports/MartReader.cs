@@ -9,7 +9,8 @@ public static class MartReader
 {
     /// <summary>A cell's disclosure-control inputs, from the <c>sdc_*</c> columns every published mart carries.</summary>
     public static DisclosureInput Disclosure(DbDataReader reader) =>
-        new(LongOrZero(reader, "sdc_persons"), LongOrZero(reader, "sdc_platforms"), DoubleOrNull(reader, "sdc_top_platform_share"));
+        new(LongOrZero(reader, "sdc_persons"), LongOrZero(reader, "sdc_platforms"), DoubleOrNull(reader, "sdc_top_platform_share"),
+            DoubleOrNull(reader, "sdc_top_two_platforms_share"));
 
     public static long LongOrZero(DbDataReader reader, string column)
     {

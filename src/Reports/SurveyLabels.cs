@@ -89,6 +89,7 @@ public sealed class SurveyLabels
     public required string CoveragePartial { get; init; }
     public required string FilesSection { get; init; }
     public required IReadOnlyList<string> FilesHeaders { get; init; }
+    public required string FilesManifestNote { get; init; }
     public required string LinkageSection { get; init; }
     public required Func<LinkageFigures, string> LinkageMethod { get; init; }
     public required string DisclosureSection { get; init; }
@@ -140,7 +141,8 @@ public sealed class SurveyLabels
     public static IReadOnlyList<string> RegionCodes => [.. Region.All.Select(r => r.Code)];
 
     /// <summary>"85%": the dominance threshold as the rule text prints it.</summary>
-    private static readonly string MaxShareText = (DisclosureControl.MaxTopPlatformShare * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
+    /// <summary>The survey's policy, whose parameters the rule texts print.</summary>
+    private static DisclosurePolicy Policy => DisclosurePolicy.Survey;
 
     public static readonly SurveyLabels Japanese = new()
     {
@@ -230,21 +232,22 @@ public sealed class SurveyLabels
         CoverageHeaders = ["プラットフォーム（会員コード）", "期間の開始", "期間の終了", "対象日数", "年度の日数", "状態"],
         CoverageComplete = "全期間",
         CoveragePartial = "部分的",
-        FilesSection = "取り込んだファイル（現行版）",
-        FilesHeaders = ["プラットフォーム", "種類", "報告期間", "版", "ファイル名", "行数", "SHA-256"],
+        FilesSection = "取り込んだファイル（現行版、全会員の合計）",
+        FilesHeaders = ["種類", "ファイル数", "プラットフォーム数"],
+        FilesManifestNote = "会員ごとの件数（取引行数・登録数）は公表しません。ファイルごとの記録（プラットフォーム、報告期間、版、SHA-256）は協会内部の台帳に保管しています。",
         LinkageSection = "名寄せの方法",
         LinkageMethod = l => FormattableString.Invariant($"複数プラットフォームに登録した同一人物・企業は、協会の秘密鍵によるハッシュ値（メールアドレス・電話番号・法人番号）の一致と、氏名・カナ・生年月日・郵便番号のブルームフィルタ符号の類似度（Fellegi–Sunter 型の重み付け）で名寄せし、1人として数えます（名寄せ済みアカウント {l.Accounts:N0}、人・企業 {l.Persons:N0}）。名寄せされないアカウントは1アカウント＝1人と数えるため、人数はやや過大になりえます。")
             + (l.LinksByRule.Count > 0 ? " 規則別のリンク数：" + string.Join("、", l.LinksByRule.Select(r => FormattableString.Invariant($"{r.Rule} {r.Links:N0}"))) + "。" : ""),
         DisclosureSection = "秘匿処理（統計的開示制御）",
-        DisclosureRule = $"公表するセルから個人やプラットフォームが特定されないよう、次のセルを「x」として秘匿します。(1) 人数が{DisclosureControl.MinPersons}未満のセル（金額のセルは発注者数と受注者数の少ない方）。(2) {DisclosureControl.MinPlatforms}未満のプラットフォームしか寄与しないセル。(3) 1つのプラットフォームが{MaxShareText}を超えて占めるセル。(4) 二次秘匿：合計が公表される行・列で秘匿セルが1つだけなら、合計から逆算できないよう、同じ行・列の最も小さい公表セル（なければ合計）も秘匿します。活動がまったくないセルは0として公表します。",
+        DisclosureRule = $"公表するセルから個人やプラットフォームが特定されないよう、次のセルを「x」として秘匿します。(1) 人数が{Policy.MinPersons}未満のセル（金額のセルは発注者数と受注者数の少ない方）。(2) {Policy.MinPlatforms}未満のプラットフォームしか寄与しないセル。(3) 上位{Policy.DominanceTopPlatforms}つのプラットフォームが合わせて{Policy.DominanceMaxShareText}を超えて占めるセル（2位の会員が自社の値を差し引いて1位の値を知ることを防ぎます）。(4) 二次秘匿：合計が公表される行・列で秘匿セルが1つだけなら、合計から逆算できないよう、同じ行・列の最も小さい公表セル（なければ合計）も秘匿します。活動がまったくないセルは0として公表します。",
         SuppressedSection = "秘匿したセル",
         SuppressedHeaders = ["シート", "行", "列", "理由"],
         NothingSuppressed = "秘匿したセルはありません。",
         Reasons = new Dictionary<Suppression, string>
         {
-            [Suppression.FewPersons] = $"人数が{DisclosureControl.MinPersons}未満",
-            [Suppression.FewPlatforms] = $"プラットフォームが{DisclosureControl.MinPlatforms}未満",
-            [Suppression.DominantPlatform] = $"1プラットフォームが{MaxShareText}超",
+            [Suppression.FewPersons] = $"人数が{Policy.MinPersons}未満",
+            [Suppression.FewPlatforms] = $"プラットフォームが{Policy.MinPlatforms}未満",
+            [Suppression.DominantPlatform] = $"上位{Policy.DominanceTopPlatforms}プラットフォームで{Policy.DominanceMaxShareText}超",
             [Suppression.Complementary] = "二次秘匿（逆算防止）",
         },
         CategoryChartTitle = "カテゴリ別 支払金額の構成比（年度別）",
@@ -346,21 +349,22 @@ public sealed class SurveyLabels
         CoverageHeaders = ["Platform (member code)", "From", "To", "Days covered", "Days in year", "Status"],
         CoverageComplete = "whole year",
         CoveragePartial = "partial",
-        FilesSection = "Files loaded (current revisions)",
-        FilesHeaders = ["Platform", "Kind", "Export period", "Revision", "File name", "Rows", "SHA-256"],
+        FilesSection = "Files loaded (current revisions, all members together)",
+        FilesHeaders = ["Kind", "Files", "Platforms"],
+        FilesManifestNote = "No member's own volume (contract lines, sign-ups) is published. The per-file record (platform, export period, revision, SHA-256) is kept in the association's internal ledger.",
         LinkageSection = "Linkage method",
         LinkageMethod = l => FormattableString.Invariant($"The same person or company registered on several platforms is linked by keyed hashes under the association's secret key (e-mail, phone, corporate number) and by the similarity of Bloom-filter encodings of name, kana, birth date and postcode (Fellegi–Sunter weights), and counted once ({l.Accounts:N0} accounts placed in {l.Persons:N0} persons and companies). An account not linked counts as one person, so unique counts can be slightly high.")
             + (l.LinksByRule.Count > 0 ? " Links by rule: " + string.Join(", ", l.LinksByRule.Select(r => FormattableString.Invariant($"{r.Rule} {r.Links:N0}"))) + "." : ""),
         DisclosureSection = "Statistical disclosure control",
-        DisclosureRule = $"So that no published cell singles out a person or a platform, these cells are shown as 'x': (1) fewer than {DisclosureControl.MinPersons} persons (for money cells, the smaller of clients and workers); (2) fewer than {DisclosureControl.MinPlatforms} contributing platforms; (3) one platform holding more than {MaxShareText} of the cell; (4) secondary suppression: where a row or column with a published total has exactly one suppressed cell, its smallest other published cell (or else the total) is suppressed too, so the first cannot be recomputed. Cells with no activity at all are published as zero.",
+        DisclosureRule = $"So that no published cell singles out a person or a platform, these cells are shown as 'x': (1) fewer than {Policy.MinPersons} persons (for money cells, the smaller of clients and workers); (2) fewer than {Policy.MinPlatforms} contributing platforms; (3) the {Policy.DominanceTopPlatforms} largest platforms together holding more than {Policy.DominanceMaxShareText} of the cell (so the second-largest member cannot subtract its own value and read the leader's); (4) secondary suppression: where a row or column with a published total has exactly one suppressed cell, its smallest other published cell (or else the total) is suppressed too, so the first cannot be recomputed. Cells with no activity at all are published as zero.",
         SuppressedSection = "Cells suppressed",
         SuppressedHeaders = ["Sheet", "Row", "Column", "Reason"],
         NothingSuppressed = "No cell was suppressed.",
         Reasons = new Dictionary<Suppression, string>
         {
-            [Suppression.FewPersons] = $"fewer than {DisclosureControl.MinPersons} persons",
-            [Suppression.FewPlatforms] = $"fewer than {DisclosureControl.MinPlatforms} platforms",
-            [Suppression.DominantPlatform] = $"one platform over {MaxShareText}",
+            [Suppression.FewPersons] = $"fewer than {Policy.MinPersons} persons",
+            [Suppression.FewPlatforms] = $"fewer than {Policy.MinPlatforms} platforms",
+            [Suppression.DominantPlatform] = $"top {Policy.DominanceTopPlatforms} platforms over {Policy.DominanceMaxShareText}",
             [Suppression.Complementary] = "secondary (prevents recomputation)",
         },
         CategoryChartTitle = "Share of paid value by category and fiscal year",

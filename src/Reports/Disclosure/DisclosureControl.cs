@@ -5,11 +5,11 @@ public enum Suppression
 {
     /// <summary>Published.</summary>
     None,
-    /// <summary>Fewer than <see cref="DisclosureControl.MinPersons"/> distinct persons behind the cell.</summary>
+    /// <summary>Fewer than the policy's <see cref="DisclosurePolicy.MinPersons"/> distinct persons behind the cell.</summary>
     FewPersons,
-    /// <summary>Fewer than <see cref="DisclosureControl.MinPlatforms"/> platforms behind the cell.</summary>
+    /// <summary>Fewer than the policy's <see cref="DisclosurePolicy.MinPlatforms"/> platforms behind the cell.</summary>
     FewPlatforms,
-    /// <summary>One platform holds more than <see cref="DisclosureControl.MaxTopPlatformShare"/> of the cell.</summary>
+    /// <summary>The largest platforms (the policy's n) hold more than its share k of the cell.</summary>
     DominantPlatform,
     /// <summary>Secondary: published, it would let a suppressed cell be recomputed from a published total.</summary>
     Complementary,
@@ -19,7 +19,8 @@ public enum Suppression
 /// <param name="Persons">Distinct persons behind the cell; for money cells the smaller of clients and workers.</param>
 /// <param name="Platforms">Platforms contributing to the cell.</param>
 /// <param name="TopPlatformShare">The largest platform's share of the cell (0–1); null when the cell is empty.</param>
-public readonly record struct DisclosureInput(long Persons, long Platforms, double? TopPlatformShare)
+/// <param name="TopTwoPlatformsShare">The two largest platforms' share together (0–1); null when the cell is empty.</param>
+public readonly record struct DisclosureInput(long Persons, long Platforms, double? TopPlatformShare, double? TopTwoPlatformsShare)
 {
     /// <summary>No activity at all: a true zero, which reveals nothing about anyone.</summary>
     public bool IsEmpty => Persons == 0 && Platforms == 0;
@@ -29,25 +30,27 @@ public readonly record struct DisclosureInput(long Persons, long Platforms, doub
 /// The survey's statistical disclosure control, in one place: no published cell may single out a person or a platform.
 /// </summary>
 /// <remarks>
-/// Primary rule: a cell is suppressed when fewer than 3 distinct persons, or fewer than 3 platforms, stand behind it,
-/// or when one platform holds more than 85% of it (a member could otherwise read a competitor's figure by subtracting
-/// its own). An empty cell (no activity) is published as a true zero. Secondary rule: where a line of cells has a
+/// Primary rule (parameters from <see cref="DisclosurePolicy"/>; the survey's: 3 persons, 3 platforms, (2, 85%)): a
+/// cell is suppressed when too few distinct persons or platforms stand behind it, or when its largest platforms hold
+/// too much of it. With n = 2 the rule protects the leader against the second-largest member, who could otherwise
+/// subtract its own value from the cell and read the leader's. An empty cell (no activity) is published as a true zero. Secondary rule: where a line of cells has a
 /// published total and exactly one of its cells is suppressed, the smallest other published non-zero cell of that line
 /// is suppressed too (or, if there is none, the total), repeated until no line has a lone suppression. This protects
 /// simple row and column margins; it does not solve the general linear-programming attack on linked tables.
 /// </remarks>
 public static class DisclosureControl
 {
-    public const int MinPersons = 3;
-    public const int MinPlatforms = 3;
-    public const double MaxTopPlatformShare = 0.85;
-
-    public static Suppression Primary(DisclosureInput cell) =>
-        cell.IsEmpty ? Suppression.None
-        : cell.Persons < MinPersons ? Suppression.FewPersons
-        : cell.Platforms < MinPlatforms ? Suppression.FewPlatforms
-        : cell.TopPlatformShare > MaxTopPlatformShare ? Suppression.DominantPlatform
-        : Suppression.None;
+    /// <summary>The primary rule of <paramref name="policy"/> (the survey's when omitted).</summary>
+    public static Suppression Primary(DisclosureInput cell, DisclosurePolicy? policy = null)
+    {
+        policy ??= DisclosurePolicy.Survey;
+        var dominantShare = policy.DominanceTopPlatforms == 1 ? cell.TopPlatformShare : cell.TopTwoPlatformsShare;
+        return cell.IsEmpty ? Suppression.None
+            : cell.Persons < policy.MinPersons ? Suppression.FewPersons
+            : cell.Platforms < policy.MinPlatforms ? Suppression.FewPlatforms
+            : dominantShare > policy.DominanceMaxShare ? Suppression.DominantPlatform
+            : Suppression.None;
+    }
 
     /// <summary>
     /// Adds complementary suppressions in place so that no line with a published total has exactly one suppressed member.

@@ -22,7 +22,7 @@ public sealed record PlatformCoverage(string PlatformId, DateOnly From, DateOnly
 }
 
 /// <summary>One current (not superseded) export file from the ingest manifest.</summary>
-public sealed record SourceFile(string PlatformId, string RecordKind, string ExportPeriod, int Revision, string SourceName, long Rows, string Sha256);
+public sealed record Deliveries(string RecordKind, long Files, long Platforms);
 
 
 /// <summary>Everything the survey workbook and charts show for one fiscal year, read from the marts (aggregates only).</summary>
@@ -43,7 +43,9 @@ public sealed class SurveyData
     /// <summary>Age band × gender of active workers for the survey year.</summary>
     public required SurveyCube Workers { get; init; }
     public required IReadOnlyList<PlatformCoverage> Coverage { get; init; }
-    public required IReadOnlyList<SourceFile> Files { get; init; }
+    /// <summary>Files loaded per record kind, counted over all members: never per member (a registrations file's rows are
+    /// that member's sign-ups). The per-file manifest (platform, period, revision, SHA-256) stays in <c>ingest_files</c>.</summary>
+    public required IReadOnlyList<Deliveries> Files { get; init; }
     public required LinkageFigures Linkage { get; init; }
 
     public SurveyCube Categories => CategoryByYear.Single(c => c.FiscalYear == FiscalYear);
@@ -121,16 +123,13 @@ public sealed class SurveyData
         return list;
     }
 
-    private static List<SourceFile> ReadFiles(Warehouse warehouse)
+    private static List<Deliveries> ReadFiles(Warehouse warehouse)
     {
-        var list = new List<SourceFile>();
+        var list = new List<Deliveries>();
         using var reader = warehouse.Query(
-            """
-            select platform_id, record_kind, export_period, export_revision, source_name, row_count, content_sha256
-            from ingest_files where superseded_by is null order by platform_id, record_kind, period_start, source_name
-            """);
+            "select record_kind, count(*), count(distinct platform_id) from ingest_files where superseded_by is null group by all order by all");
         while (reader.Read())
-            list.Add(new SourceFile(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetString(4), reader.GetInt64(5), reader.GetString(6)));
+            list.Add(new Deliveries(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
         return list;
     }
 

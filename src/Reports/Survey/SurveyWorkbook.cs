@@ -292,10 +292,12 @@ public static class SurveyWorkbook
         row += coverage.Count + 2;
 
         row = Section(sheet, row, s.FilesSection);
-        var files = data.Files.Select(f => new object?[] { f.PlatformId, f.RecordKind, f.ExportPeriod, f.Revision, f.SourceName, f.Rows, f.Sha256 }).ToList();
-        if (files.Count == 0) files.Add([s.NotApplicable, "", "", null, "", null, ""]);
-        WriteTable(sheet, row, 1, "Files", s.FilesHeaders, files, [null, null, null, "0", null, labels.CountFormat, null], labels);
-        row += files.Count + 2;
+        var files = data.Files.Select(f => new object?[] { f.RecordKind, f.Files, f.Platforms }).ToList();
+        if (files.Count == 0) files.Add([s.NotApplicable, null, null]);
+        WriteTable(sheet, row, 1, "Files", s.FilesHeaders, files, [null, labels.CountFormat, labels.CountFormat], labels);
+        row += files.Count + 1;
+        sheet.Cell(row, 1).Value = s.FilesManifestNote;
+        row += 2;
 
         row = Section(sheet, row, s.LinkageSection);
         row = Paragraph(sheet, row, s.LinkageMethod(data.Linkage));

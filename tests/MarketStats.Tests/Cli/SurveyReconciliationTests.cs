@@ -69,11 +69,24 @@ public sealed class SurveyReconciliationTests : IDisposable
         }
         Assert.True(compared >= 6, $"only {compared} categories published");
 
-        // Every file delivered is listed with the hash of its bytes.
-        var listed = workbook.Worksheet(s.SourcesSheet).Table("Files").DataRange.Rows().Select(r => r.Cell(7).GetString()).ToHashSet();
+        // Files are counted per kind over all members, and nothing in the workbook is one member's own: no file name, no
+        // file hash, and on the sources sheet no number equal to one delivered file's row count (a member's sign-ups or lines).
         var delivered = Directory.GetFiles(temp["demo/inbox"], "*", SearchOption.AllDirectories);
-        Assert.Equal(delivered.Length, listed.Count);
-        Assert.All(delivered, f => Assert.Contains(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))), listed));
+        var counted = workbook.Worksheet(s.SourcesSheet).Table("Files").DataRange.Rows().Sum(r => r.Cell(2).GetValue<long>());
+        Assert.Equal(delivered.Length, counted);
+        var texts = workbook.Worksheets.SelectMany(sheet => sheet.CellsUsed()).Select(c => c.GetString()).ToList();
+        foreach (var file in delivered)
+        {
+            var (name, hash) = (Path.GetFileName(file), Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file))));
+            Assert.DoesNotContain(texts, t => t.Contains(name, StringComparison.Ordinal) || t.Contains(hash, StringComparison.Ordinal));
+        }
+        var rowCounts = delivered.Select(f => (double)(Lines(f).Count() - 1)).ToHashSet();
+        // (the Files table's totals over all members are exempt: 82 registration files once met a file of 82 rows)
+        var sources = workbook.Worksheet(s.SourcesSheet);
+        var fileTotals = sources.Table("Files").DataRange;
+        var leaks = sources.CellsUsed().Where(c => c.DataType == XLDataType.Number && rowCounts.Contains(c.GetDouble()) && !fileTotals.Contains(c))
+            .Select(c => $"{c.Address}={c.GetDouble()} (row: {string.Join(" | ", c.WorksheetRow().CellsUsed().Select(r => r.GetString()))})").ToList();
+        Assert.True(leaks.Count == 0, "per-file row counts on the sources sheet: " + string.Join("; ", leaks));
 
         // The same database, a year nobody reported: the command says so (exit 1) and still writes a workbook that says so.
         var (emptyCode, emptyOutput, _) = await CliRunner.Run("report", "survey", "--fiscal-year", "2030", "--db", temp["demo/demo.duckdb"], "--out", temp["empty"], "--lang", "en");
@@ -99,6 +112,14 @@ public sealed class SurveyReconciliationTests : IDisposable
             .ToDictionary(f => (f[0], f[1], f[2]), f => f[3]);
     }
 
+    /// <summary>A delivered export's lines (gzip or not; CP932 only differs in bytes that are not line breaks).</summary>
+    private static IEnumerable<string> Lines(string path)
+    {
+        using Stream raw = File.OpenRead(path);
+        using var text = new StreamReader(path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(raw, CompressionMode.Decompress) : raw);
+        while (text.ReadLine() is { } line) yield return line;
+    }
+
     private static Dictionary<int, YearFigures> FromRawExports(string inbox, Dictionary<(string, string, string), string> persons)
     {
         var years = new Dictionary<int, YearFigures>();
@@ -111,11 +132,11 @@ public sealed class SurveyReconciliationTests : IDisposable
 
         foreach (var path in Directory.GetFiles(inbox, "transactions_*", SearchOption.AllDirectories))
         {
-            using Stream raw = File.OpenRead(path);
-            using var text = new StreamReader(path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(raw, CompressionMode.Decompress) : raw);
-            var header = text.ReadLine()!.TrimStart('\uFEFF').Split(',');
+            using var text = Lines(path).GetEnumerator();
+            text.MoveNext();
+            var header = text.Current.TrimStart('\uFEFF').Split(',');
             var col = header.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i);
-            while (text.ReadLine() is { Length: > 0 } line)
+            while (text.MoveNext() && text.Current is { Length: > 0 } line)
             {
                 var f = line.Split(',');
                 string F(string name) => f[col[name]];

@@ -8,7 +8,7 @@ with lines as not materialized (select * from stg_transactions),
 -- paid measures are the category-mix table's form margins (all categories), defined in int_survey_cross_tabs
 paid as (
     select fiscal_year, column_code as form, lines_paid, paid_jpy, fee_jpy, active_clients, active_workers,
-           paying_platforms, top_platform_paid_share
+           paying_platforms, top_platform_paid_share, top_two_platforms_paid_share
     from int_survey_cross_tabs
     where family = 'category_form' and row_code is null
 ),
@@ -55,7 +55,8 @@ final as (
         paid.top_platform_paid_share,
         least(coalesce(paid.active_clients, 0), coalesce(paid.active_workers, 0)) as sdc_persons,
         coalesce(paid.paying_platforms, 0) as sdc_platforms,
-        paid.top_platform_paid_share as sdc_top_platform_share
+        paid.top_platform_paid_share as sdc_top_platform_share,
+        paid.top_two_platforms_paid_share as sdc_top_two_platforms_share
     from keys
     left join posted on posted.fiscal_year = keys.fiscal_year and posted.form is not distinct from keys.form
     left join contracted on contracted.fiscal_year = keys.fiscal_year and contracted.form is not distinct from keys.form

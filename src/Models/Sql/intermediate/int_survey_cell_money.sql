@@ -51,6 +51,8 @@ select fiscal_year, family, row_code, column_code,
        cast(sum(fee_jpy) as bigint) as fee_jpy,
        cast(sum(lines_paid) as bigint) as lines_paid,
        count(*) as paying_platforms,
-       max(paid_jpy) / nullif(sum(paid_jpy), 0) as top_platform_paid_share
+       max(paid_jpy) / nullif(sum(paid_jpy), 0) as top_platform_paid_share,
+       -- the two largest platforms together: what the second-largest member knows once it subtracts its own value
+       list_sum(max(paid_jpy, 2)) / nullif(sum(paid_jpy), 0) as top_two_platforms_paid_share
 from by_platform_cell
 group by fiscal_year, family, row_code, column_code

@@ -12,10 +12,11 @@ final as (
         money.fiscal_year, money.family, money.row_code, money.column_code,
         money.paid_jpy, money.fee_jpy, money.lines_paid,
         counts.jobs_paid, counts.active_clients, counts.active_workers,
-        money.paying_platforms, money.top_platform_paid_share,
+        money.paying_platforms, money.top_platform_paid_share, money.top_two_platforms_paid_share,
         least(counts.active_clients, counts.active_workers) as sdc_persons,
         money.paying_platforms as sdc_platforms,
-        money.top_platform_paid_share as sdc_top_platform_share
+        money.top_platform_paid_share as sdc_top_platform_share,
+        money.top_two_platforms_paid_share as sdc_top_two_platforms_share
     from money
     join counts
         on  counts.fiscal_year = money.fiscal_year and counts.family = money.family

@@ -55,7 +55,8 @@ platform_workers as (
 platform_concentration as (
     select fiscal_year, age_band, gender,
            count(*) as paying_platforms,
-           max(platform_workers) as top_platform_workers
+           max(platform_workers) as top_platform_workers,
+           list_sum(max(platform_workers, 2)) as top_two_platforms_workers
     from platform_workers
     group by fiscal_year, age_band, gender
 ),
@@ -68,7 +69,9 @@ final as (
         platform_concentration.top_platform_workers / cells.active_workers as top_platform_worker_share,
         cells.active_workers as sdc_persons,
         platform_concentration.paying_platforms as sdc_platforms,
-        platform_concentration.top_platform_workers / cells.active_workers as sdc_top_platform_share
+        platform_concentration.top_platform_workers / cells.active_workers as sdc_top_platform_share,
+        -- a person on both of the two largest platforms counts on each: capped at the whole cell
+        least(1.0, platform_concentration.top_two_platforms_workers / cells.active_workers) as sdc_top_two_platforms_share
     from cells
     join platform_concentration
         on  platform_concentration.fiscal_year = cells.fiscal_year

@@ -8,14 +8,31 @@ namespace MarketStats.Tests.Reports.Disclosure;
 public sealed class DisclosureControlTests
 {
     [Theory]
-    [InlineData(0, 0, null, Suppression.None)]                  // no activity: a true zero reveals no one
-    [InlineData(2, 5, 0.3, Suppression.FewPersons)]             // two persons: each could read the other's figure
-    [InlineData(3, 2, 0.5, Suppression.FewPlatforms)]           // two platforms: each could read the other's
-    [InlineData(3, 3, 0.86, Suppression.DominantPlatform)]      // one platform is nearly the whole cell
-    [InlineData(3, 3, 0.85, Suppression.None)]                  // exactly at the threshold is still published
-    [InlineData(1, 1, 1.0, Suppression.FewPersons)]             // persons are checked first: the reason names the strongest risk
-    public void Primary_AppliesThresholdsInOrder(long persons, long platforms, double? topShare, Suppression expected) =>
-        Assert.Equal(expected, DisclosureControl.Primary(new DisclosureInput(persons, platforms, topShare)));
+    [InlineData(0, 0, null, null, Suppression.None)]                 // no activity: a true zero reveals no one
+    [InlineData(2, 5, 0.3, 0.5, Suppression.FewPersons)]             // two persons: each could read the other's figure
+    [InlineData(3, 2, 0.5, 1.0, Suppression.FewPlatforms)]           // two platforms: each could read the other's
+    [InlineData(3, 3, 0.86, 0.9, Suppression.DominantPlatform)]      // one platform is nearly the whole cell
+    [InlineData(3, 3, 0.5, 0.86, Suppression.DominantPlatform)]      // (2, 85): the runner-up minus its own value reads the leader's
+    [InlineData(3, 3, 0.45, 0.85, Suppression.None)]                 // exactly at the threshold is still published
+    [InlineData(1, 1, 1.0, 1.0, Suppression.FewPersons)]             // persons are checked first: the reason names the strongest risk
+    public void Primary_AppliesThresholdsInOrder(long persons, long platforms, double? topShare, double? topTwoShare, Suppression expected) =>
+        Assert.Equal(expected, DisclosureControl.Primary(new DisclosureInput(persons, platforms, topShare, topTwoShare)));
+
+    [Fact]
+    public void Policies_come_from_the_policy_file_and_extracts_need_ten_contributors()
+    {
+        Assert.Equal((3, 3, 2, 0.85), (DisclosurePolicy.Survey.MinPersons, DisclosurePolicy.Survey.MinPlatforms,
+            DisclosurePolicy.Survey.DominanceTopPlatforms, DisclosurePolicy.Survey.DominanceMaxShare));
+        Assert.Equal(10, DisclosurePolicy.Extract.MinPersons);
+        // The same cell: published in the survey, suppressed in an extract.
+        var cell = new DisclosureInput(6, 4, 0.4, 0.7);
+        Assert.Equal(Suppression.None, DisclosureControl.Primary(cell, DisclosurePolicy.Survey));
+        Assert.Equal(Suppression.FewPersons, DisclosureControl.Primary(cell, DisclosurePolicy.Extract));
+        // (1, k) looks at the leader alone and would publish what (2, k) protects.
+        var runnerUpRisk = new DisclosureInput(50, 5, 0.5, 0.9);
+        Assert.Equal(Suppression.None, DisclosureControl.Primary(runnerUpRisk, DisclosurePolicy.Survey with { DominanceTopPlatforms = 1 }));
+        Assert.Equal(Suppression.DominantPlatform, DisclosureControl.Primary(runnerUpRisk, DisclosurePolicy.Survey));
+    }
 
     [Fact]
     public void ApplySecondary_LoneSuppressedCell_HidesTheSmallestOtherPublishedCell()
@@ -90,7 +107,7 @@ public sealed class DisclosureControlTests
     public void SurveyCube_AdditiveLines_RowsColumnsAndGrandTotal()
     {
         // a 2 × 2 table with all margins: 2 row lines, 2 column lines, and the grand total over each margin
-        CubeCell Cell(string? r, string? c) => new() { Row = r, Column = c, PaidJpy = 10, Sdc = new DisclosureInput(10, 10, 0.1) };
+        CubeCell Cell(string? r, string? c) => new() { Row = r, Column = c, PaidJpy = 10, Sdc = new DisclosureInput(10, 10, 0.1, 0.2) };
         var cube = SurveyCube.From(2025, [Cell("a", "x"), Cell("a", "y"), Cell("b", "x"), Cell("b", "y"), Cell("a", null), Cell("b", null), Cell(null, "x"), Cell(null, "y"), Cell(null, null)], c => c.PaidJpy);
         var index = cube.Cells.Select((c, i) => (c, i)).ToDictionary(p => (p.c.Row, p.c.Column), p => p.i);
         var lines = SurveyCube.AdditiveLines(cube.Cells, index);

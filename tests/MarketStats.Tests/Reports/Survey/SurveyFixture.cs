@@ -102,9 +102,9 @@ public static class SurveyFixture
     public static string Gender(int worker) => worker % 3 == 0 ? "male" : "female";
 
     /// <summary>The disclosure-rule inputs and figures of one cell, computed straight from the lines.</summary>
-    public sealed record Expected(long PaidJpy, long Clients, long Workers, long Platforms, double TopPlatformShare)
+    public sealed record Expected(long PaidJpy, long Clients, long Workers, long Platforms, double TopPlatformShare, double TopTwoPlatformsShare)
     {
-        public DisclosureInput Sdc => new(Math.Min(Clients, Workers), Platforms, TopPlatformShare);
+        public DisclosureInput Sdc => new(Math.Min(Clients, Workers), Platforms, TopPlatformShare, TopTwoPlatformsShare);
     }
 
     public static Expected? Cell(IEnumerable<SurveyLine> lines)
@@ -112,12 +112,14 @@ public static class SurveyFixture
         var list = lines.ToList();
         if (list.Count == 0) return null;
         var paid = list.Sum(l => l.PaidJpy);
+        var byPlatform = list.GroupBy(l => l.Platform).Select(g => g.Sum(l => l.PaidJpy)).OrderDescending().ToList();
         return new Expected(
             paid,
             list.Select(l => l.Client).Distinct().Count(),
             list.Select(l => l.Worker).Distinct().Count(),
             list.Select(l => l.Platform).Distinct().Count(),
-            list.GroupBy(l => l.Platform).Max(g => g.Sum(l => l.PaidJpy)) / (double)paid);
+            byPlatform[0] / (double)paid,
+            byPlatform.Take(2).Sum() / (double)paid);
     }
 
     public static string RegionCode(string prefecture)

@@ -43,6 +43,7 @@ public sealed class SurveyReportTests
             Assert.Equal(expected.Sdc.Persons, cell.Sdc.Persons);
             Assert.Equal(expected.Sdc.Platforms, cell.Sdc.Platforms);
             Assert.Equal(expected.TopPlatformShare, cell.Sdc.TopPlatformShare!.Value, 12);
+            Assert.Equal(expected.TopTwoPlatformsShare, cell.Sdc.TopTwoPlatformsShare!.Value, 12);
         }
     }
 
