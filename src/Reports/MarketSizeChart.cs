@@ -23,7 +23,7 @@ public static class MarketSizeChart
     /// <summary>Writes <c>{baseName}.png</c> and <c>{baseName}.svg</c> into <paramref name="outDir"/>; returns both paths, PNG first.</summary>
     public static IReadOnlyList<string> Write(MarketSizeData data, ReportLabels labels, string outDir, string baseName)
     {
-        ChartStyle.EnsureFontInstalled();
+        ChartStyle.EnsureFontLoaded();
         var plot = Build(data, labels);
         var png = Path.Combine(outDir, baseName + ".png");
         var svg = Path.Combine(outDir, baseName + ".svg");

@@ -23,7 +23,7 @@ public static class SurveyCharts
 
     public static SurveyChartFiles Write(SurveyData data, ReportLabels labels, string outDir)
     {
-        ChartStyle.EnsureFontInstalled();
+        ChartStyle.EnsureFontLoaded();
         var written = new List<string>();
         var marketSize = MarketSizeChart.Write(PublishedMarketSize(data), labels, outDir, MarketSizeName);
         written.AddRange(marketSize);
