@@ -1,3 +1,4 @@
+using MarketStats.Core.IO;
 using ScottPlot;
 
 namespace MarketStats.Reports;
@@ -49,5 +50,15 @@ public static class ChartStyle
         plot.Axes.Bottom.TickLabelStyle.FontSize = bottomTickFontSize;
         plot.Axes.Left.TickLabelStyle.FontSize = leftTickFontSize;
         return plot;
+    }
+
+    /// <summary>Writes <c>{baseName}.png</c> and <c>{baseName}.svg</c> into <paramref name="outDir"/>, each whole or not at all; returns both paths, PNG first.</summary>
+    public static IReadOnlyList<string> Save(Plot plot, string outDir, string baseName, int width, int height)
+    {
+        var png = Path.Combine(outDir, baseName + ".png");
+        var svg = Path.Combine(outDir, baseName + ".svg");
+        AtomicFile.Write(png, temporary => plot.SavePng(temporary, width, height));
+        AtomicFile.Write(svg, temporary => plot.SaveSvg(temporary, width, height));
+        return [png, svg];
     }
 }

@@ -24,12 +24,7 @@ public static class MarketSizeChart
     public static IReadOnlyList<string> Write(MarketSizeData data, ReportLabels labels, string outDir, string baseName)
     {
         ChartStyle.EnsureFontLoaded();
-        var plot = Build(data, labels);
-        var png = Path.Combine(outDir, baseName + ".png");
-        var svg = Path.Combine(outDir, baseName + ".svg");
-        plot.SavePng(png, WidthPx, HeightPx);
-        plot.SaveSvg(svg, WidthPx, HeightPx);
-        return [png, svg];
+        return ChartStyle.Save(Build(data, labels), outDir, baseName, WidthPx, HeightPx);
     }
 
     public static Plot Build(MarketSizeData data, ReportLabels labels)

@@ -2,6 +2,7 @@ using ClosedXML.Excel;
 using MarketStats.Core.Domain;
 using MarketStats.Reports;
 using MarketStats.Reports.Survey;
+using MarketStats.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MarketStats.Tests.Reports.Survey;
@@ -100,7 +101,7 @@ public sealed class SurveyReportTests
         var s = labels.Survey;
 
         Assert.Equal(YearStatus.Complete, output.Status);
-        using var workbook = new XLWorkbook(output.WorkbookPath);
+        using var workbook = Workbooks.Open(output.WorkbookPath);
         Assert.Equal([s.SummarySheet, labels.MarketSizeSheet, s.CategorySheet, s.RegionSheet, s.FlowSheet, s.WorkersSheet, s.SourcesSheet],
             workbook.Worksheets.Select(w => w.Name));
 
@@ -128,6 +129,19 @@ public sealed class SurveyReportTests
         Assert.Equal(SurveyWorkbook.HeaderRow, workbook.Worksheet(s.RegionSheet).SheetView.SplitRow);
         Assert.True(workbook.Worksheet(s.RegionSheet).Table(SurveyWorkbook.RegionTable).ShowAutoFilter);
         Assert.Equal(8, output.ChartPaths.Count);
+
+        // Each chart sits beside its sheet's table at 80%, the same bytes as the PNG published beside the workbook.
+        var pictures = Workbooks.Pictures(output.WorkbookPath);
+        Assert.Equal([labels.MarketSizeSheet, s.CategorySheet, s.RegionSheet, s.FlowSheet], pictures.Select(p => p.Sheet));
+        string[] charts = [SurveyCharts.MarketSizeName, SurveyCharts.CategoryMixName, SurveyCharts.TileMapName, SurveyCharts.FlowMatrixName];
+        foreach (var (picture, chart) in pictures.Zip(charts))
+        {
+            var png = File.ReadAllBytes(output.ChartPaths.Single(p => Path.GetFileName(p) == chart + ".png"));
+            Assert.Equal(png, picture.Png);
+            var (width, height) = WorkbookPictures.PngSize(output.ChartPaths.Single(p => Path.GetFileName(p) == chart + ".png"));
+            Assert.Equal(((int)Math.Round(width * 0.8), (int)Math.Round(height * 0.8)), (picture.WidthPx, picture.HeightPx));
+            Assert.Equal(SurveyWorkbook.HeaderRow, picture.Row);
+        }
     }
 
     [Fact]
@@ -136,7 +150,7 @@ public sealed class SurveyReportTests
         using var db = Built();
         var output = new SurveyReport(ClockAt(new DateOnly(2025, 10, 1))).Write(db.Warehouse, SurveyFixture.FiscalYear, db.OutDir);
         Assert.Equal(YearStatus.Partial, output.Status);
-        using var workbook = new XLWorkbook(output.WorkbookPath);
+        using var workbook = Workbooks.Open(output.WorkbookPath);
         var status = workbook.Worksheet(ReportLabels.Japanese.Survey.SummarySheet).Cell(SurveyWorkbook.StatusRow, 1).GetString();
         Assert.StartsWith(ReportLabels.Japanese.Survey.StatusPartial(SurveyFixture.FiscalYear, new DateOnly(2025, 10, 1)), status);
     }
@@ -158,7 +172,7 @@ public sealed class SurveyReportTests
         var s = ReportLabels.English.Survey;
 
         Assert.Equal(YearStatus.Empty, output.Status);
-        using var workbook = new XLWorkbook(output.WorkbookPath);
+        using var workbook = Workbooks.Open(output.WorkbookPath);
         var summary = workbook.Worksheet(s.SummarySheet);
         Assert.Equal(s.StatusEmpty(2030), summary.Cell(SurveyWorkbook.StatusRow, 1).GetString());
         Assert.All(summary.Table(SurveyWorkbook.SummaryTable).DataRange.Rows(), r => Assert.Equal(s.NotApplicable, r.Cell(2).GetString()));
