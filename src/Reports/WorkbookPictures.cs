@@ -22,10 +22,11 @@ public static class WorkbookPictures
     public static (int Width, int Height) PngSize(string path)
     {
         Span<byte> header = stackalloc byte[24];
+        int read;
         using (var stream = File.OpenRead(path))
-            stream.ReadExactly(header);
+            read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
         ReadOnlySpan<byte> signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
-        if (!header[..8].SequenceEqual(signature) || !header[12..16].SequenceEqual("IHDR"u8))
+        if (read < header.Length || !header[..8].SequenceEqual(signature) || !header[12..16].SequenceEqual("IHDR"u8))
             throw new InvalidDataException($"{path} is not a PNG file.");
         return (BinaryPrimitives.ReadInt32BigEndian(header[16..20]), BinaryPrimitives.ReadInt32BigEndian(header[20..24]));
     }

@@ -145,6 +145,27 @@ public sealed class SurveyReportTests
     }
 
     [Fact]
+    public void Write_FailingAfterTheSave_LeavesThePreviousWorkbookIntactAndNoTemporaryFile()
+    {
+        using var db = Built();
+        var output = new SurveyReport(ClockAt(AfterTheYear)).Write(db.Warehouse, SurveyFixture.FiscalYear, db.OutDir);
+        var previous = File.ReadAllBytes(output.WorkbookPath);
+        var notPng = Path.Combine(db.OutDir, "broken.png");
+        File.WriteAllText(notPng, "not a picture");
+        var before = Directory.GetFiles(db.OutDir).Order().ToList();
+
+        // The real writer: ClosedXML saves the whole workbook, then putting in a chart that is not a PNG fails.
+        var data = SurveyData.Read(db.Warehouse, SurveyFixture.FiscalYear, AfterTheYear);
+        var charts = new SurveyChartFiles(notPng, notPng, notPng, notPng, [notPng]);
+        Assert.Throws<InvalidDataException>(() => SurveyWorkbook.Write(data, ReportLabels.Japanese, output.WorkbookPath, charts));
+
+        Assert.Equal(previous, File.ReadAllBytes(output.WorkbookPath));
+        Assert.Equal(before, Directory.GetFiles(db.OutDir).Order()); // no half-written temporary left behind
+        using var workbook = Workbooks.Open(output.WorkbookPath);     // still the good one, and it opens
+        Assert.Equal(4, Workbooks.Pictures(output.WorkbookPath).Count);
+    }
+
+    [Fact]
     public void Write_YearNotOver_SaysPartial()
     {
         using var db = Built();
