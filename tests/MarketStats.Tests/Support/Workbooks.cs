@@ -45,6 +45,11 @@ public static class Workbooks
             var part = (WorksheetPart)workbookPart.GetPartById(sheet.Id!.Value!);
             if (part.DrawingsPart is not { } drawings) continue;
             Assert.Single(part.Worksheet.Elements<Drawing>()); // the sheet refers to its drawing, or Excel shows nothing
+            // Excel refuses (and "repairs" away) what breaks the schema, such as <drawing> after <tableParts>.
+            var validator = new DocumentFormat.OpenXml.Validation.OpenXmlValidator();
+            var errors = validator.Validate(part).Concat(validator.Validate(drawings))
+                .Select(e => $"{e.Part?.Uri} {e.Path?.XPath}: {e.Description}").ToList();
+            Assert.True(errors.Count == 0, string.Join("\n", errors));
             foreach (var anchor in drawings.WorksheetDrawing.Elements<Xdr.OneCellAnchor>())
             {
                 var blip = anchor.Descendants<DocumentFormat.OpenXml.Drawing.Blip>().Single();
