@@ -23,13 +23,8 @@ public static class MarketSizeChart
     /// <summary>Writes <c>{baseName}.png</c> and <c>{baseName}.svg</c> into <paramref name="outDir"/>; returns both paths, PNG first.</summary>
     public static IReadOnlyList<string> Write(MarketSizeData data, ReportLabels labels, string outDir, string baseName)
     {
-        ChartStyle.EnsureFontInstalled();
-        var plot = Build(data, labels);
-        var png = Path.Combine(outDir, baseName + ".png");
-        var svg = Path.Combine(outDir, baseName + ".svg");
-        plot.SavePng(png, WidthPx, HeightPx);
-        plot.SaveSvg(svg, WidthPx, HeightPx);
-        return [png, svg];
+        ChartStyle.EnsureFontLoaded();
+        return ChartStyle.Save(Build(data, labels), outDir, baseName, WidthPx, HeightPx);
     }
 
     public static Plot Build(MarketSizeData data, ReportLabels labels)

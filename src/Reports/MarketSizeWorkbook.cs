@@ -1,4 +1,5 @@
 using ClosedXML.Excel;
+using MarketStats.Core.IO;
 
 namespace MarketStats.Reports;
 
@@ -18,13 +19,18 @@ public static class MarketSizeWorkbook
     {
         using var workbook = new XLWorkbook();
         var sheet = workbook.AddWorksheet(labels.MarketSizeSheet);
-        WriteMarketSizeSheet(sheet, data, labels, chartPngPath);
+        var pictures = new List<WorkbookPicture>();
+        WriteMarketSizeSheet(sheet, data, labels, chartPngPath, pictures);
         WriteDefinitionsSheet(workbook.AddWorksheet(labels.DefinitionsSheet), labels);
         sheet.SetTabActive();
-        workbook.SaveAs(path);
+        AtomicFile.Write(path, temporary =>
+        {
+            workbook.SaveAs(temporary);
+            WorkbookPictures.Insert(temporary, pictures);
+        });
     }
 
-    private static void WriteMarketSizeSheet(IXLWorksheet sheet, MarketSizeData data, ReportLabels labels, string? chartPngPath)
+    private static void WriteMarketSizeSheet(IXLWorksheet sheet, MarketSizeData data, ReportLabels labels, string? chartPngPath, List<WorkbookPicture> pictures)
     {
         sheet.Cell(TitleRow, 1).SetValue(labels.MarketSizeTitle).Style.Font.SetBold().Font.SetFontSize(14);
         sheet.Cell(HeadlineNoteRow, 1).SetValue(labels.HeadlineNote);
@@ -45,8 +51,9 @@ public static class MarketSizeWorkbook
         if (chartPngPath is not null)
         {
             var anchor = sheet.Cell(HeaderRow, ColumnWidths.Length + 2);
-            var picture = sheet.AddPicture(chartPngPath).MoveTo(anchor);
-            chartArea = CoveredRange(sheet, anchor, picture.Width, picture.Height);
+            pictures.Add(new WorkbookPicture(sheet.Name, chartPngPath, anchor.Address.RowNumber, anchor.Address.ColumnNumber));
+            var (width, height) = WorkbookPictures.PngSize(chartPngPath);
+            chartArea = CoveredRange(sheet, anchor, width, height);
         }
         var tableArea = sheet.Range(1, 1, Math.Max(HeaderRow, sheet.LastRowUsed()?.RowNumber() ?? HeaderRow), ColumnWidths.Length);
         SetUpPrinting(sheet, tableArea, chartArea);

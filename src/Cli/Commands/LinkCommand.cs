@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using MarketStats.Core.IO;
 using MarketStats.Core.Storage;
 using MarketStats.Linkage;
 using MarketStats.Pipeline;
@@ -32,7 +33,8 @@ public static class LinkCommand
             {
                 var full = Path.GetFullPath(exportPath);
                 Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-                warehouse.Execute($"copy (select platform_id, account_id, kind, person_id from int_account_persons order by kind, platform_id, account_id) to {SqlText.Literal(full)} (header, delimiter ',')");
+                AtomicFile.Write(full, temporary => warehouse.Execute(
+                    $"copy (select platform_id, account_id, kind, person_id from int_account_persons order by kind, platform_id, account_id) to {SqlText.Literal(temporary)} (format csv, header, delimiter ',')"));
                 context.Result("clusters", full);
             }
             if (truth is not null) PrintQuality(context, warehouse, truth);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using MarketStats.Core.Contract;
 using MarketStats.Core.Domain;
+using MarketStats.Core.IO;
 using MarketStats.Core.Text;
 
 namespace MarketStats.Core.Privacy;
@@ -183,10 +184,10 @@ public sealed partial class RegistrationAnonymiser(AssociationKey key)
         var prefix = string.Join(",", envelope.Select(c => values[c])) + ",";
         var registeredOn = Array.IndexOf(RecordColumns, "registered_on");
         long written = 0;
-        // Written beside, then renamed: an inbox must never see half a file (ingest ignores .tmp).
-        var temporary = path + ".tmp";
-        using (var writer = new StreamWriter(temporary, false, new UTF8Encoding(false)) { NewLine = "\n" })
+        // Whole or not at all: an inbox must never see half a file.
+        AtomicFile.Write(path, temporary =>
         {
+            using var writer = new StreamWriter(temporary, false, new UTF8Encoding(false)) { NewLine = "\n" };
             writer.WriteLine(string.Join(",", envelope.Concat(RecordColumns)));
             foreach (var line in File.ReadLines(spool))
             {
@@ -195,8 +196,7 @@ public sealed partial class RegistrationAnonymiser(AssociationKey key)
                 writer.WriteLine(prefix + line);
                 written++;
             }
-        }
-        File.Move(temporary, path, overwrite: true);
+        });
         return written;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MarketStats.Core.IO;
 
 namespace MarketStats.Ingest.Pulling;
 
@@ -22,8 +23,7 @@ public sealed class PullState
     {
         Directory.CreateDirectory(landingFolder);
         var path = PathFor(landingFolder);
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(path + ".tmp", path, overwrite: true);
+        AtomicFile.Write(path, temporary => File.WriteAllText(temporary, JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true })));
     }
 }
 

@@ -23,19 +23,15 @@ public static class SurveyCharts
 
     public static SurveyChartFiles Write(SurveyData data, ReportLabels labels, string outDir)
     {
-        ChartStyle.EnsureFontInstalled();
+        ChartStyle.EnsureFontLoaded();
         var written = new List<string>();
         var marketSize = MarketSizeChart.Write(PublishedMarketSize(data), labels, outDir, MarketSizeName);
         written.AddRange(marketSize);
         string Save(Plot plot, string name, int width, int height)
         {
-            var png = Path.Combine(outDir, name + ".png");
-            var svg = Path.Combine(outDir, name + ".svg");
-            plot.SavePng(png, width, height);
-            plot.SaveSvg(svg, width, height);
-            written.Add(png);
-            written.Add(svg);
-            return png;
+            var files = ChartStyle.Save(plot, outDir, name, width, height);
+            written.AddRange(files);
+            return files[0];
         }
         var category = Save(CategoryMix(data, labels), CategoryMixName, 800, 480);
         var tiles = Save(TileMap(data, labels), TileMapName, 720, 600);

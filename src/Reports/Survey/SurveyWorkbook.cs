@@ -1,4 +1,5 @@
 using ClosedXML.Excel;
+using MarketStats.Core.IO;
 using MarketStats.Core.Domain;
 using MarketStats.Reports.Disclosure;
 
@@ -35,18 +36,28 @@ public static class SurveyWorkbook
     public static void Write(SurveyData data, ReportLabels labels, string path, SurveyChartFiles? charts)
     {
         var log = new List<SuppressedCell>();
+        var pictures = new List<WorkbookPicture>();
         using var workbook = new XLWorkbook();
         var summary = workbook.AddWorksheet(labels.Survey.SummarySheet);
-        WriteMarketSize(workbook.AddWorksheet(labels.MarketSizeSheet), data, labels, charts?.MarketSize, log);
-        WriteCategories(workbook.AddWorksheet(labels.Survey.CategorySheet), data, labels, charts?.CategoryMix, log);
-        WriteRegions(workbook.AddWorksheet(labels.Survey.RegionSheet), data, labels, charts?.TileMap, log);
-        WriteFlows(workbook.AddWorksheet(labels.Survey.FlowSheet), data, labels, charts?.FlowMatrix, log);
+        WriteMarketSize(workbook.AddWorksheet(labels.MarketSizeSheet), data, labels, Chart(charts?.MarketSize), log);
+        WriteCategories(workbook.AddWorksheet(labels.Survey.CategorySheet), data, labels, Chart(charts?.CategoryMix), log);
+        WriteRegions(workbook.AddWorksheet(labels.Survey.RegionSheet), data, labels, Chart(charts?.TileMap), log);
+        WriteFlows(workbook.AddWorksheet(labels.Survey.FlowSheet), data, labels, Chart(charts?.FlowMatrix), log);
         WriteWorkers(workbook.AddWorksheet(labels.Survey.WorkersSheet), data, labels, log);
         WriteSummary(summary, data, labels);
         WriteSources(workbook.AddWorksheet(labels.Survey.SourcesSheet), data, labels, log);
         summary.SetTabActive();
-        workbook.SaveAs(path);
+        AtomicFile.Write(path, temporary =>
+        {
+            workbook.SaveAs(temporary);
+            WorkbookPictures.Insert(temporary, pictures);
+        });
+
+        PlacedChart? Chart(string? png) => png is null ? null : new PlacedChart(png, pictures);
     }
+
+    /// <summary>A chart to place beside a sheet's table, collected for <see cref="WorkbookPictures.Insert"/> after the save.</summary>
+    private sealed record PlacedChart(string Png, List<WorkbookPicture> Pictures);
 
     // ------------------------------------------------------------------ sheets
 
@@ -83,7 +94,7 @@ public static class SurveyWorkbook
         Finish(sheet, HeaderRow);
     }
 
-    private static void WriteMarketSize(IXLWorksheet sheet, SurveyData data, ReportLabels labels, string? chart, List<SuppressedCell> log)
+    private static void WriteMarketSize(IXLWorksheet sheet, SurveyData data, ReportLabels labels, PlacedChart? chart, List<SuppressedCell> log)
     {
         WriteHeading(sheet, labels.Survey.MarketSizeTitle, data, labels);
         var c = labels.Columns;
@@ -117,7 +128,7 @@ public static class SurveyWorkbook
         Finish(sheet, HeaderRow);
     }
 
-    private static void WriteCategories(IXLWorksheet sheet, SurveyData data, ReportLabels labels, string? chart, List<SuppressedCell> log)
+    private static void WriteCategories(IXLWorksheet sheet, SurveyData data, ReportLabels labels, PlacedChart? chart, List<SuppressedCell> log)
     {
         var s = labels.Survey;
         WriteHeading(sheet, s.CategoryTitle(data.FiscalYear), data, labels);
@@ -177,7 +188,7 @@ public static class SurveyWorkbook
         return Share(cell.PaidJpy, total.PaidJpy);
     }
 
-    private static void WriteRegions(IXLWorksheet sheet, SurveyData data, ReportLabels labels, string? chart, List<SuppressedCell> log)
+    private static void WriteRegions(IXLWorksheet sheet, SurveyData data, ReportLabels labels, PlacedChart? chart, List<SuppressedCell> log)
     {
         var s = labels.Survey;
         WriteHeading(sheet, s.RegionTitle(data.FiscalYear), data, labels);
@@ -213,7 +224,7 @@ public static class SurveyWorkbook
         Finish(sheet, HeaderRow);
     }
 
-    private static void WriteFlows(IXLWorksheet sheet, SurveyData data, ReportLabels labels, string? chart, List<SuppressedCell> log)
+    private static void WriteFlows(IXLWorksheet sheet, SurveyData data, ReportLabels labels, PlacedChart? chart, List<SuppressedCell> log)
     {
         var s = labels.Survey;
         WriteHeading(sheet, s.FlowTitle(data.FiscalYear), data, labels);
@@ -434,11 +445,8 @@ public static class SurveyWorkbook
         for (var c = 0; c < widths.Length; c++) sheet.Column(c + 1).Width = widths[c];
     }
 
-    private static void PlaceChart(IXLWorksheet sheet, string? png, int row, int column)
-    {
-        if (png is null) return;
-        sheet.AddPicture(png).MoveTo(sheet.Cell(row, column)).Scale(0.8);
-    }
+    private static void PlaceChart(IXLWorksheet sheet, PlacedChart? chart, int row, int column) =>
+        chart?.Pictures.Add(new WorkbookPicture(sheet.Name, chart.Png, row, column, Scale: 0.8));
 
     private static void Finish(IXLWorksheet sheet, int headerRow)
     {

@@ -40,7 +40,7 @@ public sealed class SurveyReconciliationTests : IDisposable
         var years = FromRawExports(temp["demo/inbox"], persons);
         var expected = years[year];
 
-        using var workbook = new XLWorkbook(results["survey_workbook"].Single());
+        using var workbook = Workbooks.Open(results["survey_workbook"].Single());
         var s = ReportLabels.Japanese.Survey;
         var summary = workbook.Worksheet(s.SummarySheet).Table(SurveyWorkbook.SummaryTable).DataRange.Rows().Select(r => r.Cell(2)).ToList();
         // Rows in the order of SurveyLabels.Headlines: paid, contracted, posted, fee, lines paid, jobs posted, clients, workers, YoY, outside Tokyo.

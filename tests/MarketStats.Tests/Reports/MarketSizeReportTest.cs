@@ -2,6 +2,7 @@ using ClosedXML.Excel;
 using MarketStats.Models;
 using MarketStats.Core.Contract;
 using MarketStats.Reports;
+using MarketStats.Tests.Support;
 using Xunit;
 
 namespace MarketStats.Tests.Reports;
@@ -91,7 +92,7 @@ public sealed class MarketSizeReportTest
         var labels = ReportLabels.Japanese;
         var lines = MarketSizeFixture.Lines;
 
-        using var workbook = new XLWorkbook(output.WorkbookPath);
+        using var workbook = Workbooks.Open(output.WorkbookPath);
         var sheet = workbook.Worksheet(labels.MarketSizeSheet);
         Assert.Equal(labels.Columns.InOrder, Enumerable.Range(1, 12).Select(c => sheet.Cell(MarketSizeWorkbook.HeaderRow, c).GetString()));
         var table = sheet.Table(MarketSizeWorkbook.TableName);
@@ -144,13 +145,26 @@ public sealed class MarketSizeReportTest
     }
 
     [Fact]
+    public void Write_WorkbookHoldsTheChartBesideTheTable_AtItsPixelSize()
+    {
+        using var db = BuiltFixture();
+        var output = new MarketSizeReport().Write(db.Warehouse, db.OutDir);
+
+        var picture = Assert.Single(Workbooks.Pictures(output.WorkbookPath));
+        Assert.Equal(ReportLabels.Japanese.MarketSizeSheet, picture.Sheet);
+        Assert.Equal((MarketSizeWorkbook.HeaderRow, 14), (picture.Row, picture.Column)); // one column right of the 12-column table
+        Assert.Equal((MarketSizeChart.WidthPx, MarketSizeChart.HeightPx), (picture.WidthPx, picture.HeightPx));
+        Assert.Equal(File.ReadAllBytes(output.ChartPaths[0]), picture.Png);
+    }
+
+    [Fact]
     public void Write_English_UsesEnglishLabelsAndFormats()
     {
         using var db = BuiltFixture();
         var output = new MarketSizeReport().Write(db.Warehouse, db.OutDir, lang: "en");
         var labels = ReportLabels.English;
 
-        using var workbook = new XLWorkbook(output.WorkbookPath);
+        using var workbook = Workbooks.Open(output.WorkbookPath);
         Assert.Equal([labels.MarketSizeSheet, labels.DefinitionsSheet], workbook.Worksheets.Select(s => s.Name));
         var sheet = workbook.Worksheet(labels.MarketSizeSheet);
         Assert.Equal(labels.MarketSizeTitle, sheet.Cell(MarketSizeWorkbook.TitleRow, 1).GetString());
@@ -169,7 +183,7 @@ public sealed class MarketSizeReportTest
         var output = new MarketSizeReport().Write(db.Warehouse, db.OutDir);
         var labels = ReportLabels.Japanese;
 
-        using var workbook = new XLWorkbook(output.WorkbookPath);
+        using var workbook = Workbooks.Open(output.WorkbookPath);
         var sheet = workbook.Worksheet(labels.MarketSizeSheet);
         Assert.Equal(labels.NoDataAtAll, sheet.Cell(MarketSizeWorkbook.HeaderRow, 1).GetString());
         Assert.Empty(sheet.Tables);
@@ -190,7 +204,7 @@ public sealed class MarketSizeReportTest
         var output = new MarketSizeReport().Write(db.Warehouse, db.OutDir);
         var labels = ReportLabels.Japanese;
 
-        using var workbook = new XLWorkbook(output.WorkbookPath);
+        using var workbook = Workbooks.Open(output.WorkbookPath);
         var rows = workbook.Worksheet(labels.MarketSizeSheet).Table(MarketSizeWorkbook.TableName).DataRange.Rows().ToList();
         var gap = Assert.Single(rows, r => r.Cell(1).GetValue<int>() == 2023);
         Assert.Equal(labels.NoDataForYear, gap.Cell(2).GetString());

@@ -5,17 +5,21 @@ using Npgsql;
 namespace MarketStats.Tests.Scheduling;
 
 /// <summary>Two real <c>schedule run</c> processes share one PostgreSQL job store: every fire runs exactly once.</summary>
-/// <remarks>Needs PostgreSQL: CI runs .ci/postgres.sh, which starts it and exports MARKETSTATS_TEST_POSTGRES. Without it this test fails; it never passes silently.</remarks>
-public sealed class ClusteredSchedulerTests : IDisposable
+/// <remarks>Needs PostgreSQL: <see cref="PostgresServer"/> starts a throwaway one (or uses MARKETSTATS_TEST_POSTGRES). Without it these tests fail; they never pass silently.</remarks>
+public sealed class ClusteredSchedulerTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
 {
-    public const string ConnectionVariable = "MARKETSTATS_TEST_POSTGRES";
+    /// <summary>The variable the tests' schedule configuration names for the cluster's connection string.</summary>
+    public const string ConnectionVariable = "MARKETSTATS_TEST_CLUSTER_POSTGRES";
     private readonly TempFolder temp = new();
     public void Dispose() => temp.Dispose();
 
-    private static string ConnectionString() =>
-        Environment.GetEnvironmentVariable(ConnectionVariable) is { Length: > 0 } value
-            ? value
-            : throw new Xunit.Sdk.XunitException($"PostgreSQL is needed for the clustering test and {ConnectionVariable} is not set: run 'source .ci/postgres.sh' first (it installs and starts PostgreSQL on 127.0.0.1).");
+    private string ConnectionString()
+    {
+        var connection = postgres.ConnectionString;
+        // The in-process scheduler reads the configured variable from this process's environment, as a node does.
+        Environment.SetEnvironmentVariable(ConnectionVariable, connection);
+        return connection;
+    }
 
     [Fact]
     public async Task Two_scheduler_processes_on_one_PostgreSQL_fire_each_slot_exactly_once()
@@ -26,7 +30,7 @@ public sealed class ClusteredSchedulerTests : IDisposable
             try { await probe.OpenAsync(); }
             catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
             {
-                Assert.Fail($"PostgreSQL at {ConnectionVariable} is not reachable ({e.Message}): run 'source .ci/postgres.sh' first.");
+                Assert.Fail($"PostgreSQL at {PostgresServer.ConnectionVariable} is not reachable ({e.Message}).");
             }
         }
         // A scheduler name of its own: runs of this test (and other schedules) in the same database never see each other's triggers.

@@ -21,13 +21,17 @@ public static class CliProcess
     }
 
     /// <summary>Sends SIGTERM, as a service manager does to stop a process (Process.Kill sends SIGKILL).</summary>
-    public static void Terminate(Process process)
+    public static void Terminate(Process process) => Signal(process, SigTerm);
+
+    /// <summary>Sends a signal to any child process (SIGINT: PostgreSQL's fast shutdown, say), unless it has exited.</summary>
+    public static void Signal(Process process, int signal)
     {
         if (process.HasExited) return; // it stopped on its own: the caller's exit-code check says why
-        if (kill(process.Id, SigTerm) != 0 && !process.HasExited) throw new InvalidOperationException($"kill -TERM {process.Id} failed");
+        if (kill(process.Id, signal) != 0 && !process.HasExited) throw new InvalidOperationException($"kill -{signal} {process.Id} failed");
     }
 
-    private const int SigTerm = 15;
+    public const int SigInt = 2;
+    public const int SigTerm = 15;
 
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);

@@ -3,6 +3,7 @@ using MarketStats.Models;
 using MarketStats.Core.Domain;
 using MarketStats.Reports;
 using MarketStats.Reports.Survey;
+using MarketStats.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 using MarketStats.Reports.Disclosure;
 
@@ -103,7 +104,7 @@ public sealed class SurveyReportTests
         var s = labels.Survey;
 
         Assert.Equal(YearStatus.Complete, output.Status);
-        using var workbook = new XLWorkbook(output.WorkbookPath);
+        using var workbook = Workbooks.Open(output.WorkbookPath);
         Assert.Equal([s.SummarySheet, labels.MarketSizeSheet, s.CategorySheet, s.RegionSheet, s.FlowSheet, s.WorkersSheet, s.SourcesSheet],
             workbook.Worksheets.Select(w => w.Name));
 
@@ -131,6 +132,40 @@ public sealed class SurveyReportTests
         Assert.Equal(SurveyWorkbook.HeaderRow, workbook.Worksheet(s.RegionSheet).SheetView.SplitRow);
         Assert.True(workbook.Worksheet(s.RegionSheet).Table(SurveyWorkbook.RegionTable).ShowAutoFilter);
         Assert.Equal(8, output.ChartPaths.Count);
+
+        // Each chart sits beside its sheet's table at 80%, the same bytes as the PNG published beside the workbook.
+        var pictures = Workbooks.Pictures(output.WorkbookPath);
+        Assert.Equal([labels.MarketSizeSheet, s.CategorySheet, s.RegionSheet, s.FlowSheet], pictures.Select(p => p.Sheet));
+        string[] charts = [SurveyCharts.MarketSizeName, SurveyCharts.CategoryMixName, SurveyCharts.TileMapName, SurveyCharts.FlowMatrixName];
+        foreach (var (picture, chart) in pictures.Zip(charts))
+        {
+            var png = File.ReadAllBytes(output.ChartPaths.Single(p => Path.GetFileName(p) == chart + ".png"));
+            Assert.Equal(png, picture.Png);
+            var (width, height) = WorkbookPictures.PngSize(output.ChartPaths.Single(p => Path.GetFileName(p) == chart + ".png"));
+            Assert.Equal(((int)Math.Round(width * 0.8), (int)Math.Round(height * 0.8)), (picture.WidthPx, picture.HeightPx));
+            Assert.Equal(SurveyWorkbook.HeaderRow, picture.Row);
+        }
+    }
+
+    [Fact]
+    public void Write_FailingAfterTheSave_LeavesThePreviousWorkbookIntactAndNoTemporaryFile()
+    {
+        using var db = Built();
+        var output = new SurveyReport(ClockAt(AfterTheYear)).Write(db.Warehouse, SurveyFixture.FiscalYear, db.OutDir);
+        var previous = File.ReadAllBytes(output.WorkbookPath);
+        var notPng = Path.Combine(db.OutDir, "broken.png");
+        File.WriteAllText(notPng, "not a picture");
+        var before = Directory.GetFiles(db.OutDir).Order().ToList();
+
+        // The real writer: ClosedXML saves the whole workbook, then putting in a chart that is not a PNG fails.
+        var data = SurveyData.Read(db.Warehouse, SurveyFixture.FiscalYear, AfterTheYear);
+        var charts = new SurveyChartFiles(notPng, notPng, notPng, notPng, [notPng]);
+        Assert.Throws<InvalidDataException>(() => SurveyWorkbook.Write(data, ReportLabels.Japanese, output.WorkbookPath, charts));
+
+        Assert.Equal(previous, File.ReadAllBytes(output.WorkbookPath));
+        Assert.Equal(before, Directory.GetFiles(db.OutDir).Order()); // no half-written temporary left behind
+        using var workbook = Workbooks.Open(output.WorkbookPath);     // still the good one, and it opens
+        Assert.Equal(4, Workbooks.Pictures(output.WorkbookPath).Count);
     }
 
     [Fact]
@@ -139,7 +174,7 @@ public sealed class SurveyReportTests
         using var db = Built();
         var output = new SurveyReport(ClockAt(new DateOnly(2025, 10, 1))).Write(db.Warehouse, SurveyFixture.FiscalYear, db.OutDir);
         Assert.Equal(YearStatus.Partial, output.Status);
-        using var workbook = new XLWorkbook(output.WorkbookPath);
+        using var workbook = Workbooks.Open(output.WorkbookPath);
         var status = workbook.Worksheet(ReportLabels.Japanese.Survey.SummarySheet).Cell(SurveyWorkbook.StatusRow, 1).GetString();
         Assert.StartsWith(ReportLabels.Japanese.Survey.StatusPartial(SurveyFixture.FiscalYear, new DateOnly(2025, 10, 1)), status);
     }
@@ -161,7 +196,7 @@ public sealed class SurveyReportTests
         var s = ReportLabels.English.Survey;
 
         Assert.Equal(YearStatus.Empty, output.Status);
-        using var workbook = new XLWorkbook(output.WorkbookPath);
+        using var workbook = Workbooks.Open(output.WorkbookPath);
         var summary = workbook.Worksheet(s.SummarySheet);
         Assert.Equal(s.StatusEmpty(2030), summary.Cell(SurveyWorkbook.StatusRow, 1).GetString());
         Assert.All(summary.Table(SurveyWorkbook.SummaryTable).DataRange.Rows(), r => Assert.Equal(s.NotApplicable, r.Cell(2).GetString()));
