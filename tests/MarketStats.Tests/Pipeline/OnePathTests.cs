@@ -74,8 +74,8 @@ public sealed class OnePathTests : IDisposable
     /// <summary>Numeric cells of two workbooks compared by sheet and address.</summary>
     private static (int Cells, List<string> Differing) CompareNumbers(string expectedPath, string actualPath)
     {
-        using var expected = new XLWorkbook(expectedPath);
-        using var actual = new XLWorkbook(actualPath);
+        using var expected = Workbooks.Open(expectedPath);
+        using var actual = Workbooks.Open(actualPath);
         Assert.Equal(expected.Worksheets.Select(s => s.Name), actual.Worksheets.Select(s => s.Name));
         var (cells, differing) = (0, new List<string>());
         foreach (var sheet in expected.Worksheets)
