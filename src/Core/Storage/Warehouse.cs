@@ -33,6 +33,28 @@ public sealed class Warehouse : IDisposable
         return new Warehouse(path, Open($"Data Source={path};ACCESS_MODE=READ_ONLY", path));
     }
 
+    /// <summary>
+    /// Opens the database for someone else's query (<c>marketstats sql</c>): read-only, memory bounded, then sealed so
+    /// that no statement can reach a file, another database or an extension (<c>enable_external_access = false</c>)
+    /// or change a setting again (<c>lock_configuration = true</c>). The switches come last: setup itself sets options.
+    /// </summary>
+    public static Warehouse OpenSandboxed(string path)
+    {
+        var warehouse = OpenReadOnly(path);
+        try
+        {
+            warehouse.SetMemoryLimit(DefaultMemoryLimit);
+            warehouse.Execute("set enable_external_access = false");
+            warehouse.Execute("set lock_configuration = true");
+            return warehouse;
+        }
+        catch
+        {
+            warehouse.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>DuckDB's memory ceiling; beyond it, work spills to a folder beside the database (MARKETSTATS_DUCKDB_MEMORY overrides).</summary>
     public const string DefaultMemoryLimit = "512MB";
 
