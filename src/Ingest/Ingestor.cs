@@ -28,6 +28,9 @@ public sealed record IngestSummary(IReadOnlyList<FileOutcome> Files)
 /// </remarks>
 public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<string>? progress = null)
 {
+    /// <summary>How far a compressed file may expand (a gzip bomb is refused, not loaded).</summary>
+    public DecompressionLimits Limits { get; init; } = DecompressionLimits.Default;
+
     /// <summary>File names the inbox ignores: partial downloads and hidden files.</summary>
     public static bool IsCandidate(string path)
     {
@@ -70,12 +73,12 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
         DeliveredFile delivered;
         try
         {
-            delivered = DeliveredFile.Open(path, ScratchDirectory, sha);
+            delivered = DeliveredFile.Open(path, ScratchDirectory, sha, Limits);
         }
         catch (UnreadableFileException e)
         {
             var check = new FileCheck(display, null, 0, null,
-                [new RuleViolation(RuleIds.Unreadable, null, 1, [new ValidationError(display, e.Line, null, null, RuleIds.Unreadable, e.Message)])]);
+                [new RuleViolation(e.Rule, null, 1, [new ValidationError(display, e.Line, null, null, e.Rule, e.Message)])]);
             return Reject(path, platformId, sha, check, quarantine);
         }
         using (delivered)

@@ -21,6 +21,7 @@ public sealed class Warehouse : IDisposable
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         var warehouse = new Warehouse(path, Open($"Data Source={path}", path));
         warehouse.BoundMemory();
+        warehouse.RemoveStaleSpillFiles();
         SqlScripts.ExecuteScript(warehouse.Connection, SqlScripts.Core("schema.sql"));
         return warehouse;
     }
@@ -71,6 +72,25 @@ public sealed class Warehouse : IDisposable
         SetMemoryLimit(DefaultMemoryLimit);
         var spill = System.IO.Path.GetFullPath(Path) + ".tmp";
         Execute($"set temp_directory = {SqlText.Literal(spill)}");
+    }
+
+    /// <summary>
+    /// Removes spill files a killed process left in the spill folder (DuckDB deletes its own only when it closes).
+    /// Safe here: this runs after the writer's lock is taken, so no other process has the database open, and a file
+    /// this process's DuckDB still uses (another connection to the same database) is listed by duckdb_temporary_files().
+    /// </summary>
+    private void RemoveStaleSpillFiles()
+    {
+        var spill = System.IO.Path.GetFullPath(Path) + ".tmp";
+        if (!Directory.Exists(spill)) return;
+        var inUse = new HashSet<string>(StringComparer.Ordinal);
+        using (var reader = Query("select path from duckdb_temporary_files()"))
+            while (reader.Read()) inUse.Add(System.IO.Path.GetFullPath(reader.GetString(0)));
+        foreach (var file in Directory.GetFiles(spill).Where(f => !inUse.Contains(System.IO.Path.GetFullPath(f))))
+        {
+            try { File.Delete(file); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* gone already or not ours to delete: the next writer tries again */ }
+        }
     }
 
     /// <summary>Sets DuckDB's memory ceiling to <paramref name="limit"/>, unless MARKETSTATS_DUCKDB_MEMORY names one.</summary>
