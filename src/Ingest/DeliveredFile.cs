@@ -48,10 +48,10 @@ public sealed class DeliveredFile : IDisposable
         ReadablePath = temporaryCopy ?? source;
     }
 
-    /// <summary>Only the content hash, for a cheap "have we seen this file?" check before any decoding.</summary>
+    /// <summary>Only the content hash, for a cheap "have we seen this file?" check before any decoding. Regular files only (<see cref="RegularFile"/>).</summary>
     public static string HashOf(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
+        using var stream = RegularFile.OpenRead(path, BufferSize, FileOptions.SequentialScan);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
@@ -65,7 +65,7 @@ public sealed class DeliveredFile : IDisposable
         var size = new FileInfo(path).Length;
         Span<byte> magic = stackalloc byte[4];
         int read;
-        using (var probe = File.OpenRead(path)) read = probe.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
+        using (var probe = RegularFile.OpenRead(path)) read = probe.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
         if (read >= 4 && magic.SequenceEqual("PAR1"u8))
             return new DeliveredFile(path, sha, size, FileFormat.Parquet, "binary", null);
 
@@ -103,7 +103,7 @@ public sealed class DeliveredFile : IDisposable
 
     private static Stream OpenText(string path, bool gzip, DecompressionLimits limits)
     {
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
+        var stream = RegularFile.OpenRead(path, BufferSize, FileOptions.SequentialScan);
         return gzip ? new CheckedGzipStream(stream.SafeFileHandle, limits, ownsFile: true) : stream;
     }
 

@@ -3,12 +3,16 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using MarketStats.Ingest;
+using MarketStats.Ingest.Validation;
 
 namespace MarketStats.Scheduling.Pulling;
 
 /// <summary>What one pull did, by file name.</summary>
 public sealed record PullSummary(string Platform, IReadOnlyList<string> Landed, IReadOnlyList<string> Skipped, IReadOnlyList<string> Quarantined, IReadOnlyList<string> Failed)
 {
+    /// <summary>Drop-folder entries not copied because they are not regular files (links, pipes, devices) or too large: "name: [rule] why".</summary>
+    public IReadOnlyList<string> Refused { get; init; } = [];
+    public bool AnyRefused => Refused.Count > 0;
     public bool AnyFailed => Failed.Count > 0;
     public bool AnyQuarantined => Quarantined.Count > 0;
 }
@@ -50,9 +54,31 @@ public sealed class SourcePuller(ScheduleConfig config, HttpClient http, TimePro
         {
             ct.ThrowIfCancellationRequested();
             var name = Path.GetFileName(file);
+            // Regular files only: a link to /etc/shadow or /dev/zero, a pipe or a device is refused, never followed.
+            if (RegularFile.WhyNot(file) is { } why)
+            {
+                result.Refused.Add($"{name}: [{RuleIds.NotRegular}] the file {why}; only regular files are copied");
+                continue;
+            }
             var before = new FileInfo(file);
+            if (before.Length > DecompressionLimits.Default.MaxBytes)
+            {
+                result.Refused.Add($"{name}: [{RuleIds.TooLarge}] the file holds {DecompressionLimits.Size(before.Length)}, more than {DecompressionLimits.Size(DecompressionLimits.Default.MaxBytes)}");
+                continue;
+            }
+            FileStream input;
+            try
+            {
+                input = RegularFile.OpenRead(file);
+            }
+            catch (UnreadableFileException e) // swapped for a link or pipe since the check
+            {
+                result.Refused.Add($"{name}: [{e.Rule}] {e.Message}");
+                continue;
+            }
             var part = Path.Combine(landing, name + PartialSuffix);
-            var (sha256, size) = await CopyHashing(File.OpenRead(file), part, ct);
+            // A file growing while copied is taken on a later run: never copy more than it held when looked at.
+            var (sha256, size) = await CopyHashing(input, part, ct, maxBytes: before.Length + 1);
             var after = new FileInfo(file);
             if (after.Length != before.Length || after.LastWriteTimeUtc != before.LastWriteTimeUtc)
             {
@@ -122,7 +148,8 @@ public sealed class SourcePuller(ScheduleConfig config, HttpClient http, TimePro
                     using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCt);
                     if (response.StatusCode == HttpStatusCode.NotModified) return (Hash: (string?)null, Size: 0L, Validators: Validators.Of(response));
                     ThrowUnlessSuccess(response, url);
-                    var (sha, size) = await CopyHashing(await response.Content.ReadAsStreamAsync(attemptCt), part, attemptCt);
+                    // Never more than the manifest's size (and a little): an endless body ends as a size mismatch.
+                    var (sha, size) = await CopyHashing(await response.Content.ReadAsStreamAsync(attemptCt), part, attemptCt, maxBytes: file.Size + 1);
                     return (Hash: (string?)sha, Size: size, Validators: Validators.Of(response));
                 }, ct);
                 if (download.Hash is null)
@@ -221,7 +248,7 @@ public sealed class SourcePuller(ScheduleConfig config, HttpClient http, TimePro
         }
     }
 
-    private static async Task<(string Sha256, long Size)> CopyHashing(Stream source, string destination, CancellationToken ct)
+    private static async Task<(string Sha256, long Size)> CopyHashing(Stream source, string destination, CancellationToken ct, long maxBytes)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long size = 0;
@@ -235,6 +262,7 @@ public sealed class SourcePuller(ScheduleConfig config, HttpClient http, TimePro
                 hash.AppendData(buffer, 0, read);
                 await output.WriteAsync(buffer.AsMemory(0, read), ct);
                 size += read;
+                if (size > maxBytes) break;
             }
             await output.FlushAsync(ct);
             output.Flush(flushToDisk: true); // the rename that follows must never publish bytes still in a cache
@@ -279,6 +307,7 @@ public sealed class SourcePuller(ScheduleConfig config, HttpClient http, TimePro
         public List<string> Skipped { get; } = [];
         public List<string> Quarantined { get; } = [];
         public List<string> Failed { get; } = [];
-        public PullSummary Summary() => new(platform, Landed, Skipped, Quarantined, Failed);
+        public List<string> Refused { get; } = [];
+        public PullSummary Summary() => new(platform, Landed, Skipped, Quarantined, Failed) { Refused = Refused };
     }
 }
