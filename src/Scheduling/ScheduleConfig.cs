@@ -93,6 +93,8 @@ public sealed class ScheduleConfig
             {
                 if (!Uri.TryCreate(source.ManifestUrl, UriKind.Absolute, out var url)) Fail($"platform {source.Platform}'s manifestUrl is not an absolute URL.");
                 else if (!SourceUrls.IsAllowed(url)) Fail($"platform {source.Platform}'s manifestUrl must use https (plain http is allowed only for loopback hosts, in tests).");
+                else if (SourceUrls.CredentialIn(url) is { } secret)
+                    Fail($"platform {source.Platform}'s manifestUrl carries a credential in its {secret}; a URL is printed and stored, so put the secret in an environment variable or file and name it in \"credential\" (it is sent as a bearer token).");
             }
             if (source.Credential is { } credential && (credential.EnvironmentVariable is null) == (credential.File is null))
                 Fail($"platform {source.Platform}'s credential names exactly one of environmentVariable or file.");
@@ -177,10 +179,46 @@ public sealed class ClusterConfig
             : throw new ScheduleConfigException($"The cluster's PostgreSQL connection string is read from the environment variable {ConnectionStringEnvironmentVariable}, which is not set.");
 }
 
-/// <summary>Which URLs a source may use: https, or plain http to a loopback host (test servers on 127.0.0.1).</summary>
-public static class SourceUrls
+/// <summary>
+/// Which URLs a source may use: https, or plain http to a loopback host (test servers on 127.0.0.1); and what in a URL
+/// is a credential, which a configuration may not hold (it names one instead) and no message or record may show.
+/// </summary>
+public static partial class SourceUrls
 {
     public static bool IsAllowed(Uri url) => url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback);
+
+    // Query parameter names that carry secrets: OAuth tokens, API keys, presigned-URL signatures (S3, GCS, Azure SAS).
+    private static readonly string[] SecretFragments = ["token", "key", "secret", "password", "passwd", "pwd", "auth", "signature", "credential", "session"];
+
+    public static bool IsSecretParameter(string name)
+    {
+        var lower = Uri.UnescapeDataString(name).ToLowerInvariant();
+        return lower is "sig" or "code" or "pass" || SecretFragments.Any(f => lower.Contains(f, StringComparison.Ordinal));
+    }
+
+    /// <summary>What credential <paramref name="url"/> carries ("user-info (a user name or password before the host)", "query parameter 'access_token'"), or null.</summary>
+    public static string? CredentialIn(Uri url)
+    {
+        if (url.UserInfo.Length > 0) return "user-info (a user name or password before the host)";
+        var secret = url.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2)[0]).Where(IsSecretParameter).ToList();
+        return secret.Count == 0 ? null : $"query parameter{(secret.Count > 1 ? "s" : "")} {string.Join(", ", secret.Select(n => $"'{n}'"))}";
+    }
+
+    /// <summary>Any text with the URLs in it made safe to print or store: user-info and secret parameters' values become ***.</summary>
+    public static string Redact(string text)
+    {
+        text = UserInfo().Replace(text, "${scheme}***@");
+        return QueryParameter().Replace(text, m => IsSecretParameter(m.Groups["name"].Value) ? $"{m.Groups["lead"].Value}{m.Groups["name"].Value}=***" : m.Value);
+    }
+
+    public static string Redact(Uri url) => Redact(url.ToString());
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s@]+@")]
+    private static partial System.Text.RegularExpressions.Regex UserInfo();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<lead>[?&;])(?<name>[^=&#\s?;]+)=(?<value>[^&#\s;]*)")]
+    private static partial System.Text.RegularExpressions.Regex QueryParameter();
 }
 
 /// <summary>The configuration is wrong (a usage problem: exit code 2).</summary>

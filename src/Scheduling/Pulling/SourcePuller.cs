@@ -105,7 +105,7 @@ public sealed class SourcePuller(ScheduleConfig config, HttpClient http, TimePro
     private async Task PullManifest(SourceConfig source, string landing, PullState state, Collector result, CancellationToken ct)
     {
         var manifestUrl = new Uri(source.ManifestUrl!);
-        if (!SourceUrls.IsAllowed(manifestUrl)) throw new PullException($"Refusing {manifestUrl}: sources must use https (plain http only for loopback test servers).");
+        if (!SourceUrls.IsAllowed(manifestUrl)) throw new PullException($"Refusing {SourceUrls.Redact(manifestUrl)}: sources must use https (plain http only for loopback test servers).");
         var token = source.Credential?.Resolve(source.Platform);
 
         var manifestResponse = await WithRetries($"the manifest of platform {source.Platform}", async attemptCt =>
@@ -136,7 +136,7 @@ public sealed class SourcePuller(ScheduleConfig config, HttpClient http, TimePro
             var url = new Uri(manifestUrl, file.Url ?? Uri.EscapeDataString(file.Name));
             if (!SourceUrls.IsAllowed(url))
             {
-                result.Failed.Add($"{file.Name}: the manifest points at {url}, which is not https");
+                result.Failed.Add($"{file.Name}: the manifest points at {SourceUrls.Redact(url)}, which is not https");
                 continue;
             }
             var part = Path.Combine(landing, file.Name + PartialSuffix);
@@ -210,7 +210,7 @@ public sealed class SourcePuller(ScheduleConfig config, HttpClient http, TimePro
     {
         if (response.IsSuccessStatusCode) return;
         var code = (int)response.StatusCode;
-        var message = $"{url} answered {code.ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}";
+        var message = $"{SourceUrls.Redact(url)} answered {code.ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}";
         if (code >= 500 || code is 408 or 429) throw new HttpRequestException(message, null, response.StatusCode); // transient: retried
         throw new PullException(message);
     }
@@ -235,11 +235,11 @@ public sealed class SourcePuller(ScheduleConfig config, HttpClient http, TimePro
             }
             catch (HttpRequestException e)
             {
-                failure = e.Message;
+                failure = SourceUrls.Redact(e.Message);
             }
             catch (IOException e) // a connection dropped mid-body: the download is incomplete
             {
-                failure = e.Message;
+                failure = SourceUrls.Redact(e.Message);
             }
             if (n >= config.Http.MaxAttempts)
                 throw new PullException($"Could not fetch {what} after {n.ToString(CultureInfo.InvariantCulture)} attempt(s): {failure}");
@@ -288,7 +288,7 @@ public sealed class SourcePuller(ScheduleConfig config, HttpClient http, TimePro
         for (var n = 1; File.Exists(destination); n++)
             destination = Path.Combine(folder, $"{Path.GetFileNameWithoutExtension(name)}.{n.ToString(CultureInfo.InvariantCulture)}{Path.GetExtension(name)}");
         File.WriteAllText(destination + ".errors.txt",
-            $"File: {name}\nFrom: {url}\nDownloaded at: {clock.GetUtcNow():yyyy-MM-dd'T'HH:mm:ss'Z'}\n" +
+            $"File: {name}\nFrom: {SourceUrls.Redact(url)}\nDownloaded at: {clock.GetUtcNow():yyyy-MM-dd'T'HH:mm:ss'Z'}\n" +
             $"The download does not match the manifest: {problem}. It was not put in the inbox; nothing from it was loaded.\n");
         File.Move(part, destination);
         return destination;
