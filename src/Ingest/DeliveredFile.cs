@@ -1,7 +1,7 @@
-using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using MarketStats.Core.Text;
+using MarketStats.Ingest.Validation;
 
 namespace MarketStats.Ingest;
 
@@ -48,29 +48,35 @@ public sealed class DeliveredFile : IDisposable
         ReadablePath = temporaryCopy ?? source;
     }
 
-    /// <summary>Only the content hash, for a cheap "have we seen this file?" check before any decoding.</summary>
+    /// <summary>Only the content hash, for a cheap "have we seen this file?" check before any decoding. Regular files only (<see cref="RegularFile"/>).</summary>
     public static string HashOf(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
+        using var stream = RegularFile.OpenRead(path, BufferSize, FileOptions.SequentialScan);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
     /// <summary>Sniffs, hashes and (if needed) transcodes a file. Throws <see cref="UnreadableFileException"/> when it is neither UTF-8 nor CP932.</summary>
     /// <param name="knownSha256">The content hash when the caller has just computed it, to avoid reading the file again.</param>
-    public static DeliveredFile Open(string path, string scratchDirectory, string? knownSha256 = null)
+    /// <param name="limits">How far a compressed file may expand; the defaults (or the environment's) when null.</param>
+    public static DeliveredFile Open(string path, string scratchDirectory, string? knownSha256 = null, DecompressionLimits? limits = null)
     {
+        limits ??= DecompressionLimits.Default;
         var sha = knownSha256 ?? HashOf(path);
         var size = new FileInfo(path).Length;
         Span<byte> magic = stackalloc byte[4];
         int read;
-        using (var probe = File.OpenRead(path)) read = probe.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
+        using (var probe = RegularFile.OpenRead(path)) read = probe.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
         if (read >= 4 && magic.SequenceEqual("PAR1"u8))
             return new DeliveredFile(path, sha, size, FileFormat.Parquet, "binary", null);
 
         var gzip = read >= 2 && magic[0] == 0x1f && magic[1] == 0x8b;
         var format = gzip ? FileFormat.CsvGzip : FileFormat.Csv;
+        if (!gzip && size > limits.MaxBytes)
+            throw new UnreadableFileException(null, $"the file holds {DecompressionLimits.Size(size)}, more than {DecompressionLimits.Size(limits.MaxBytes)}, the most a file may hold (limit: {DecompressionLimits.MaxBytesVariable})", RuleIds.TooLarge);
+        // A gzip file is decompressed and checked whole here (every member's CRC-32 and length, and the size limits)
+        // before DuckDB reads it, since DuckDB's reader ends quietly at a cut.
         Utf8ScanResult scan;
-        using (var text = OpenText(path, gzip)) scan = Utf8Scan.Of(text);
+        using (var text = OpenText(path, gzip, limits)) scan = Utf8Scan.Of(text);
         var (isUtf8, bom, badLine) = scan;
         if (isUtf8)
             return new DeliveredFile(path, sha, size, format, bom ? "utf-8-bom" : "utf-8", null);
@@ -79,7 +85,7 @@ public sealed class DeliveredFile : IDisposable
         var copy = Path.Combine(scratchDirectory, $"{sha[..16]}-{Guid.NewGuid():N}.utf8.csv");
         try
         {
-            TranscodeCp932(path, gzip, copy);
+            TranscodeCp932(path, gzip, limits, copy);
         }
         catch (DecoderFallbackException)
         {
@@ -87,21 +93,26 @@ public sealed class DeliveredFile : IDisposable
             throw new UnreadableFileException(badLine,
                 $"the file is neither UTF-8 (first invalid byte on line {badLine}) nor CP932/Shift_JIS");
         }
+        catch
+        {
+            File.Delete(copy);
+            throw;
+        }
         return new DeliveredFile(path, sha, size, format, "cp932", copy);
     }
 
-    private static Stream OpenText(string path, bool gzip)
+    private static Stream OpenText(string path, bool gzip, DecompressionLimits limits)
     {
-        Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
-        return gzip ? new GZipStream(stream, CompressionMode.Decompress) : stream;
+        var stream = RegularFile.OpenRead(path, BufferSize, FileOptions.SequentialScan);
+        return gzip ? new CheckedGzipStream(stream.SafeFileHandle, limits, ownsFile: true) : stream;
     }
 
-    private static void TranscodeCp932(string path, bool gzip, string destination)
+    private static void TranscodeCp932(string path, bool gzip, DecompressionLimits limits, string destination)
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
         // CP932 (Windows-31J), not strict Shift_JIS: they differ on characters such as ～ and ①.
         var cp932 = Encoding.GetEncoding(932, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
-        using var input = new StreamReader(OpenText(path, gzip), cp932, detectEncodingFromByteOrderMarks: false, BufferSize);
+        using var input = new StreamReader(OpenText(path, gzip, limits), cp932, detectEncodingFromByteOrderMarks: false, BufferSize);
         using var output = new StreamWriter(destination, append: false, new UTF8Encoding(false), BufferSize);
         var chars = new char[BufferSize];
         int n;
@@ -116,8 +127,10 @@ public sealed class DeliveredFile : IDisposable
     }
 }
 
-/// <summary>The file's bytes cannot be decoded as text in any accepted encoding.</summary>
-public sealed class UnreadableFileException(long line, string message) : Exception(message)
+/// <summary>The file cannot be read as an export: not decodable as text in an accepted encoding (<see cref="RuleIds.Unreadable"/>), a gzip that is not whole, or too large.</summary>
+/// <param name="line">The line at fault, or null for the file as a whole.</param>
+public sealed class UnreadableFileException(long? line, string message, string rule = RuleIds.Unreadable) : Exception(message)
 {
-    public long Line { get; } = line;
+    public long? Line { get; } = line;
+    public string Rule { get; } = rule;
 }

@@ -6,6 +6,9 @@ namespace MarketStats.Ingest;
 /// <summary>Validates files against the contract without loading them (the <c>validate</c> command), in a private in-memory DuckDB.</summary>
 public sealed class FileChecker(TimeProvider clock)
 {
+    /// <summary>How far a compressed file may expand (a gzip bomb is refused, not read).</summary>
+    public DecompressionLimits Limits { get; init; } = DecompressionLimits.Default;
+
     public FileCheck Check(string path, string? expectedPlatform = null)
     {
         var display = Path.GetFileName(path);
@@ -14,13 +17,13 @@ public sealed class FileChecker(TimeProvider clock)
         var scratch = Path.Combine(Path.GetTempPath(), "marketstats-validate");
         try
         {
-            using var delivered = DeliveredFile.Open(path, scratch);
+            using var delivered = DeliveredFile.Open(path, scratch, limits: Limits);
             return new FileValidator(connection, clock).Check(delivered, display, expectedPlatform);
         }
         catch (UnreadableFileException e)
         {
             return new FileCheck(display, null, 0, null,
-                [new RuleViolation(RuleIds.Unreadable, null, 1, [new ValidationError(display, e.Line, null, null, RuleIds.Unreadable, e.Message)])]);
+                [new RuleViolation(e.Rule, null, 1, [new ValidationError(display, e.Line, null, null, e.Rule, e.Message)])]);
         }
     }
 }

@@ -30,6 +30,9 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
 {
     private readonly Warehouse warehouse = Landing.EnsureSchema(warehouse);
 
+    /// <summary>How far a compressed file may expand (a gzip bomb is refused, not loaded).</summary>
+    public DecompressionLimits Limits { get; init; } = DecompressionLimits.Default;
+
     /// <summary>File names the inbox ignores: partial downloads and hidden files.</summary>
     public static bool IsCandidate(string path)
     {
@@ -60,7 +63,18 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
     public FileOutcome IngestFile(string path, string platformId, string quarantine)
     {
         var display = System.IO.Path.GetFileName(path);
-        var sha = DeliveredFile.HashOf(path);
+        // A link, pipe or device is refused where it lies: never followed, read, quarantined or echoed.
+        if (RegularFile.WhyNot(path) is { } why)
+            return Refuse(path, platformId, new UnreadableFileException(null, $"the file {why}; only regular files are read, so it was refused and left where it is", RuleIds.NotRegular));
+        string sha;
+        try
+        {
+            sha = DeliveredFile.HashOf(path);
+        }
+        catch (UnreadableFileException e) // swapped for a link or pipe since the check above
+        {
+            return Refuse(path, platformId, e);
+        }
         var known = warehouse.Scalar<int?>("select file_id from ingest_files where content_sha256 = $1", sha);
         if (known is { } knownId)
         {
@@ -72,12 +86,12 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
         DeliveredFile delivered;
         try
         {
-            delivered = DeliveredFile.Open(path, ScratchDirectory, sha);
+            delivered = DeliveredFile.Open(path, ScratchDirectory, sha, Limits);
         }
         catch (UnreadableFileException e)
         {
             var check = new FileCheck(display, null, 0, null,
-                [new RuleViolation(RuleIds.Unreadable, null, 1, [new ValidationError(display, e.Line, null, null, RuleIds.Unreadable, e.Message)])]);
+                [new RuleViolation(e.Rule, null, 1, [new ValidationError(display, e.Line, null, null, e.Rule, e.Message)])]);
             return Reject(path, platformId, sha, check, quarantine);
         }
         using (delivered)
@@ -189,6 +203,16 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
         }
         transaction.Commit();
         return fileId;
+    }
+
+    /// <summary>A file that is not read at all (not a regular file): reported, left in place, not recorded as content.</summary>
+    private FileOutcome Refuse(string path, string platformId, UnreadableFileException e)
+    {
+        var display = System.IO.Path.GetFileName(path);
+        var error = new ValidationError(display, null, null, null, e.Rule, e.Message);
+        var check = new FileCheck(display, null, 0, null, [new RuleViolation(e.Rule, null, 1, [error])]);
+        progress?.Report($"{platformId}/{display}: refused, {e.Message}");
+        return new FileOutcome(path, FileOutcomeKind.Rejected, platformId, null, 0, $"1 errors; first: {error}", null, check);
     }
 
     private FileOutcome Reject(string path, string platformId, string sha, FileCheck check, string quarantine)

@@ -94,6 +94,8 @@ public sealed class ScheduleConfig
             {
                 if (!Uri.TryCreate(source.ManifestUrl, UriKind.Absolute, out var url)) Fail($"platform {source.Platform}'s manifestUrl is not an absolute URL.");
                 else if (!SourceUrls.IsAllowed(url)) Fail($"platform {source.Platform}'s manifestUrl must use https (plain http is allowed only for loopback hosts, in tests).");
+                else if (SourceUrls.CredentialIn(url) is { } secret)
+                    Fail($"platform {source.Platform}'s manifestUrl carries a credential in its {secret}; a URL is printed and stored, so put the secret in an environment variable or file and name it in \"credential\" (it is sent as a bearer token).");
             }
             if (source.Credential is { } credential && (credential.EnvironmentVariable is null) == (credential.File is null))
                 Fail($"platform {source.Platform}'s credential names exactly one of environmentVariable or file.");

@@ -21,9 +21,11 @@ public sealed class ScheduledWork(ScheduleConfig config, SourcePuller puller, Ti
     {
         var summary = await steps.Pull(puller, config.PullSource(platform), ct);
         var touched = summary.Landed.Select(n => Path.Combine(config.InboxPath, platform, n)).Concat(summary.Quarantined).ToList();
-        var line = $"landed {summary.Landed.Count}, skipped {summary.Skipped.Count}, quarantined {summary.Quarantined.Count}, failed {summary.Failed.Count}";
+        var line = $"landed {summary.Landed.Count}, skipped {summary.Skipped.Count}, quarantined {summary.Quarantined.Count}, refused {summary.Refused.Count}, failed {summary.Failed.Count}";
         if (summary.AnyFailed) return new WorkOutcome(JobHistory.Failed, touched, line, string.Join("; ", summary.Failed));
-        if (summary.AnyQuarantined) return new WorkOutcome(JobHistory.ProblemFound, touched, line, $"quarantined: {string.Join(", ", summary.Quarantined)}");
+        if (summary.AnyQuarantined || summary.AnyRefused)
+            return new WorkOutcome(JobHistory.ProblemFound, touched, line,
+                string.Join("; ", summary.Quarantined.Select(q => "quarantined: " + q).Concat(summary.Refused.Select(r => "refused: " + r))));
         return new WorkOutcome(JobHistory.Succeeded, touched, line);
     }
 

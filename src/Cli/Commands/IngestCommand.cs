@@ -37,7 +37,10 @@ public static class IngestCommand
         if (summary.AnyRejected)
         {
             context.Result("quarantine", Path.GetFullPath(quarantine));
-            context.Error.WriteLine($"{summary.Count(FileOutcomeKind.Rejected)} file(s) were rejected and quarantined whole in {Path.GetFullPath(quarantine)}; each has an .errors.txt report beside it. Other files loaded.");
+            var left = summary.Files.Count(f => f.Kind == FileOutcomeKind.Rejected && f.QuarantinedTo is null);
+            context.Error.WriteLine(left == 0
+                ? $"{summary.Count(FileOutcomeKind.Rejected)} file(s) were rejected and quarantined whole in {Path.GetFullPath(quarantine)}; each has an .errors.txt report beside it. Other files loaded."
+                : $"{summary.Count(FileOutcomeKind.Rejected)} file(s) were rejected: {left} not being regular files (links, pipes, devices) were left in the inbox unread, the others quarantined whole in {Path.GetFullPath(quarantine)} with an .errors.txt report. Other files loaded.");
         }
         return summary;
     }

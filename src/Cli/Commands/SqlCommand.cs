@@ -15,7 +15,7 @@ public static class SqlCommand
 
     public static Command Build(CliContext context)
     {
-        var query = new Argument<string>("QUERY") { Description = "A SQL query (DuckDB dialect). The database is opened read-only, so it cannot change anything." };
+        var query = new Argument<string>("QUERY") { Description = "A SQL query (DuckDB dialect). The database is opened read-only, with no access to files, other databases or settings." };
         var db = CommonOptions.Database();
         var format = new Option<string>("--format")
         {
@@ -26,19 +26,10 @@ public static class SqlCommand
         var command = new Command("sql", "Run a read-only SQL query against the database and print its result.") { query, db, format };
         command.SetAction(parse =>
         {
-            using var warehouse = Warehouse.OpenReadOnly(parse.GetValue(db)!);
-            DbDataReader reader;
+            using var warehouse = Warehouse.OpenSandboxed(parse.GetValue(db)!);
             try
             {
-                reader = warehouse.Query(parse.GetValue(query)!);
-            }
-            catch (DuckDBException e)
-            {
-                context.Error.WriteLine("The query failed: " + e.Message.Split('\n')[0]);
-                return ExitCodes.ProblemFound;
-            }
-            using (reader)
-            {
+                using var reader = warehouse.Query(parse.GetValue(query)!);
                 switch (parse.GetValue(format))
                 {
                     case "csv": WriteCsv(reader, context.Out); break;
@@ -46,9 +37,23 @@ public static class SqlCommand
                     default: WriteTable(reader, context.Out, context.Error); break;
                 }
             }
+            catch (DuckDBException e) // also while reading rows: DuckDB streams, so an error can come after the first row
+            {
+                context.Error.WriteLine(Refusal(e.Message.Split('\n')[0]));
+                return ExitCodes.ProblemFound;
+            }
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>One sentence for a failed query; a statement the sandbox stopped says why, since DuckDB's own text does not.</summary>
+    internal static string Refusal(string duckDbMessage)
+    {
+        string[] sandbox = ["Permission Error", "read-only", "read only", "lock_configuration", "configuration has been locked", "external access", "file system operations are disabled"];
+        return sandbox.Any(s => duckDbMessage.Contains(s, StringComparison.OrdinalIgnoreCase))
+            ? $"The query was refused: sql is read-only and cannot write, read files, attach databases, load extensions or change settings ({duckDbMessage})."
+            : "The query failed: " + duckDbMessage;
     }
 
     /// <summary>Culture-free text for any DuckDB value (dates ISO, numbers invariant).</summary>

@@ -22,6 +22,7 @@ public sealed class Warehouse : IDisposable
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         var warehouse = new Warehouse(path, Open($"Data Source={path}", path));
         warehouse.BoundMemory();
+        warehouse.RemoveStaleSpillFiles();
         return warehouse;
     }
 
@@ -31,6 +32,28 @@ public sealed class Warehouse : IDisposable
         if (!File.Exists(path))
             throw new WarehouseUnavailableException($"No database at {path}: run 'marketstats ingest' or 'marketstats demo' first.");
         return new Warehouse(path, Open($"Data Source={path};ACCESS_MODE=READ_ONLY", path));
+    }
+
+    /// <summary>
+    /// Opens the database for someone else's query (<c>marketstats sql</c>): read-only, memory bounded, then sealed so
+    /// that no statement can reach a file, another database or an extension (<c>enable_external_access = false</c>)
+    /// or change a setting again (<c>lock_configuration = true</c>). The switches come last: setup itself sets options.
+    /// </summary>
+    public static Warehouse OpenSandboxed(string path)
+    {
+        var warehouse = OpenReadOnly(path);
+        try
+        {
+            warehouse.SetMemoryLimit(DefaultMemoryLimit);
+            warehouse.Execute("set enable_external_access = false");
+            warehouse.Execute("set lock_configuration = true");
+            return warehouse;
+        }
+        catch
+        {
+            warehouse.Dispose();
+            throw;
+        }
     }
 
     /// <summary>DuckDB's memory ceiling; beyond it, work spills to a folder beside the database (MARKETSTATS_DUCKDB_MEMORY overrides).</summary>
@@ -49,6 +72,25 @@ public sealed class Warehouse : IDisposable
         SetMemoryLimit(DefaultMemoryLimit);
         var spill = System.IO.Path.GetFullPath(Path) + ".tmp";
         Execute($"set temp_directory = {SqlText.Literal(spill)}");
+    }
+
+    /// <summary>
+    /// Removes spill files a killed process left in the spill folder (DuckDB deletes its own only when it closes).
+    /// Safe here: this runs after the writer's lock is taken, so no other process has the database open, and a file
+    /// this process's DuckDB still uses (another connection to the same database) is listed by duckdb_temporary_files().
+    /// </summary>
+    private void RemoveStaleSpillFiles()
+    {
+        var spill = System.IO.Path.GetFullPath(Path) + ".tmp";
+        if (!Directory.Exists(spill)) return;
+        var inUse = new HashSet<string>(StringComparer.Ordinal);
+        using (var reader = Query("select path from duckdb_temporary_files()"))
+            while (reader.Read()) inUse.Add(System.IO.Path.GetFullPath(reader.GetString(0)));
+        foreach (var file in Directory.GetFiles(spill).Where(f => !inUse.Contains(System.IO.Path.GetFullPath(f))))
+        {
+            try { File.Delete(file); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* gone already or not ours to delete: the next writer tries again */ }
+        }
     }
 
     /// <summary>Sets DuckDB's memory ceiling to <paramref name="limit"/>, unless MARKETSTATS_DUCKDB_MEMORY names one.</summary>

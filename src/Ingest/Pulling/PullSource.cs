@@ -16,9 +16,3 @@ public sealed class HttpPullSettings
     /// <summary>Doubled after each failed attempt.</summary>
     public double InitialBackoffSeconds { get; set; } = 5;
 }
-
-/// <summary>Which URLs a source may use: https, or plain http to a loopback host (test servers on 127.0.0.1).</summary>
-public static class SourceUrls
-{
-    public static bool IsAllowed(Uri url) => url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback);
-}

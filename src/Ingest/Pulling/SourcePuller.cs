@@ -2,12 +2,16 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using MarketStats.Ingest.Validation;
 
 namespace MarketStats.Ingest.Pulling;
 
 /// <summary>What one pull did, by file name.</summary>
 public sealed record PullSummary(string Platform, IReadOnlyList<string> Landed, IReadOnlyList<string> Skipped, IReadOnlyList<string> Quarantined, IReadOnlyList<string> Failed)
 {
+    /// <summary>Drop-folder entries not copied because they are not regular files (links, pipes, devices) or too large: "name: [rule] why".</summary>
+    public IReadOnlyList<string> Refused { get; init; } = [];
+    public bool AnyRefused => Refused.Count > 0;
     public bool AnyFailed => Failed.Count > 0;
     public bool AnyQuarantined => Quarantined.Count > 0;
 }
@@ -49,9 +53,31 @@ public sealed class SourcePuller(PullFolders folders, HttpPullSettings settings,
         {
             ct.ThrowIfCancellationRequested();
             var name = Path.GetFileName(file);
+            // Regular files only: a link to /etc/shadow or /dev/zero, a pipe or a device is refused, never followed.
+            if (RegularFile.WhyNot(file) is { } why)
+            {
+                result.Refused.Add($"{name}: [{RuleIds.NotRegular}] the file {why}; only regular files are copied");
+                continue;
+            }
             var before = new FileInfo(file);
+            if (before.Length > DecompressionLimits.Default.MaxBytes)
+            {
+                result.Refused.Add($"{name}: [{RuleIds.TooLarge}] the file holds {DecompressionLimits.Size(before.Length)}, more than {DecompressionLimits.Size(DecompressionLimits.Default.MaxBytes)}");
+                continue;
+            }
+            FileStream input;
+            try
+            {
+                input = RegularFile.OpenRead(file);
+            }
+            catch (UnreadableFileException e) // swapped for a link or pipe since the check
+            {
+                result.Refused.Add($"{name}: [{e.Rule}] {e.Message}");
+                continue;
+            }
             var part = Path.Combine(landing, name + PartialSuffix);
-            var (sha256, size) = await CopyHashing(File.OpenRead(file), part, ct);
+            // A file growing while copied is taken on a later run: never copy more than it held when looked at.
+            var (sha256, size) = await CopyHashing(input, part, ct, maxBytes: before.Length + 1);
             var after = new FileInfo(file);
             if (after.Length != before.Length || after.LastWriteTimeUtc != before.LastWriteTimeUtc)
             {
@@ -78,7 +104,7 @@ public sealed class SourcePuller(PullFolders folders, HttpPullSettings settings,
     private async Task PullManifest(PullSource source, string landing, PullState state, Collector result, CancellationToken ct)
     {
         var manifestUrl = source.ManifestUrl!;
-        if (!SourceUrls.IsAllowed(manifestUrl)) throw new PullException($"Refusing {manifestUrl}: sources must use https (plain http only for loopback test servers).");
+        if (!SourceUrls.IsAllowed(manifestUrl)) throw new PullException($"Refusing {SourceUrls.Redact(manifestUrl)}: sources must use https (plain http only for loopback test servers).");
         var token = source.BearerToken?.Invoke();
 
         var manifestResponse = await WithRetries($"the manifest of platform {source.Platform}", async attemptCt =>
@@ -109,7 +135,7 @@ public sealed class SourcePuller(PullFolders folders, HttpPullSettings settings,
             var url = new Uri(manifestUrl, file.Url ?? Uri.EscapeDataString(file.Name));
             if (!SourceUrls.IsAllowed(url))
             {
-                result.Failed.Add($"{file.Name}: the manifest points at {url}, which is not https");
+                result.Failed.Add($"{file.Name}: the manifest points at {SourceUrls.Redact(url)}, which is not https");
                 continue;
             }
             var part = Path.Combine(landing, file.Name + PartialSuffix);
@@ -121,7 +147,8 @@ public sealed class SourcePuller(PullFolders folders, HttpPullSettings settings,
                     using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCt);
                     if (response.StatusCode == HttpStatusCode.NotModified) return (Hash: (string?)null, Size: 0L, Validators: Validators.Of(response));
                     ThrowUnlessSuccess(response, url);
-                    var (sha, size) = await CopyHashing(await response.Content.ReadAsStreamAsync(attemptCt), part, attemptCt);
+                    // Never more than the manifest's size (and a little): an endless body ends as a size mismatch.
+                    var (sha, size) = await CopyHashing(await response.Content.ReadAsStreamAsync(attemptCt), part, attemptCt, maxBytes: file.Size + 1);
                     return (Hash: (string?)sha, Size: size, Validators: Validators.Of(response));
                 }, ct);
                 if (download.Hash is null)
@@ -182,7 +209,7 @@ public sealed class SourcePuller(PullFolders folders, HttpPullSettings settings,
     {
         if (response.IsSuccessStatusCode) return;
         var code = (int)response.StatusCode;
-        var message = $"{url} answered {code.ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}";
+        var message = $"{SourceUrls.Redact(url)} answered {code.ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}";
         if (code >= 500 || code is 408 or 429) throw new HttpRequestException(message, null, response.StatusCode); // transient: retried
         throw new PullException(message);
     }
@@ -207,11 +234,11 @@ public sealed class SourcePuller(PullFolders folders, HttpPullSettings settings,
             }
             catch (HttpRequestException e)
             {
-                failure = e.Message;
+                failure = SourceUrls.Redact(e.Message);
             }
             catch (IOException e) // a connection dropped mid-body: the download is incomplete
             {
-                failure = e.Message;
+                failure = SourceUrls.Redact(e.Message);
             }
             if (n >= settings.MaxAttempts)
                 throw new PullException($"Could not fetch {what} after {n.ToString(CultureInfo.InvariantCulture)} attempt(s): {failure}");
@@ -220,7 +247,7 @@ public sealed class SourcePuller(PullFolders folders, HttpPullSettings settings,
         }
     }
 
-    private static async Task<(string Sha256, long Size)> CopyHashing(Stream source, string destination, CancellationToken ct)
+    private static async Task<(string Sha256, long Size)> CopyHashing(Stream source, string destination, CancellationToken ct, long maxBytes)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long size = 0;
@@ -234,6 +261,7 @@ public sealed class SourcePuller(PullFolders folders, HttpPullSettings settings,
                 hash.AppendData(buffer, 0, read);
                 await output.WriteAsync(buffer.AsMemory(0, read), ct);
                 size += read;
+                if (size > maxBytes) break;
             }
             await output.FlushAsync(ct);
             output.Flush(flushToDisk: true); // the rename that follows must never publish bytes still in a cache
@@ -259,7 +287,7 @@ public sealed class SourcePuller(PullFolders folders, HttpPullSettings settings,
         for (var n = 1; File.Exists(destination); n++)
             destination = Path.Combine(folder, $"{Path.GetFileNameWithoutExtension(name)}.{n.ToString(CultureInfo.InvariantCulture)}{Path.GetExtension(name)}");
         File.WriteAllText(destination + ".errors.txt",
-            $"File: {name}\nFrom: {url}\nDownloaded at: {clock.GetUtcNow():yyyy-MM-dd'T'HH:mm:ss'Z'}\n" +
+            $"File: {name}\nFrom: {SourceUrls.Redact(url)}\nDownloaded at: {clock.GetUtcNow():yyyy-MM-dd'T'HH:mm:ss'Z'}\n" +
             $"The download does not match the manifest: {problem}. It was not put in the inbox; nothing from it was loaded.\n");
         File.Move(part, destination);
         return destination;
@@ -278,6 +306,7 @@ public sealed class SourcePuller(PullFolders folders, HttpPullSettings settings,
         public List<string> Skipped { get; } = [];
         public List<string> Quarantined { get; } = [];
         public List<string> Failed { get; } = [];
-        public PullSummary Summary() => new(platform, Landed, Skipped, Quarantined, Failed);
+        public List<string> Refused { get; } = [];
+        public PullSummary Summary() => new(platform, Landed, Skipped, Quarantined, Failed) { Refused = Refused };
     }
 }

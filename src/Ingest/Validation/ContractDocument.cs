@@ -14,6 +14,9 @@ public static class ContractDocument
     private static readonly (string Rule, string What)[] FileRules =
     [
         (RuleIds.Unreadable, "The bytes decode as UTF-8 (with or without BOM) or as CP932; otherwise the file is refused with the line of the first bad byte."),
+        (RuleIds.NotRegular, "A delivered file is a regular file: a symbolic link, named pipe, device or socket is refused by what it is (never followed or read), reported by name and left where it lies; a drop-folder pull does not copy it."),
+        (RuleIds.GzipIntegrity, "A gzip file is whole: every member (several in a row are allowed) ends with its final deflate block and a CRC-32 and length that match its data, and nothing follows the last member. A file cut off or corrupt is refused whole, never loaded in part."),
+        (RuleIds.TooLarge, $"A file holds at most {DecompressionLimits.Size(DecompressionLimits.DefaultMaxBytes)} of text, and a gzip file expands to at most {DecompressionLimits.DefaultMaxRatio} times its compressed size (checked beyond {DecompressionLimits.Size(DecompressionLimits.DefaultRatioFloorBytes)}); decompression stops at the limit and the file is refused. These are the association's defaults ({DecompressionLimits.MaxBytesVariable}, {DecompressionLimits.MaxRatioVariable})."),
         (RuleIds.CsvStructure, "Every CSV row has as many fields as the header (DuckDB's strict CSV reader); quotes are `\"`, escaped by doubling."),
         (RuleIds.UnknownKind, "The header holds `transaction_id` (transactions) or `account_id` (registrations)."),
         (RuleIds.MissingColumn, "Every required column is in the header."),

@@ -204,6 +204,9 @@ public static class ContractRules
 public static class RuleIds
 {
     public const string Unreadable = "file.encoding";
+    public const string GzipIntegrity = "file.gzip";
+    public const string TooLarge = "file.too_large";
+    public const string NotRegular = "file.not_regular";
     public const string CsvStructure = "file.csv_structure";
     public const string Empty = "file.empty";
     public const string UnknownKind = "contract.record_kind";

@@ -1,4 +1,5 @@
 using MarketStats.Core.Storage;
+using MarketStats.Ingest.Pulling;
 using Quartz;
 
 namespace MarketStats.Scheduling.Jobs;
@@ -66,6 +67,8 @@ public sealed class JobRunner(JobHistory history, TextWriter log, TimeProvider c
         {
             if (holdsLock) databaseLock.Release();
         }
+        // A URL in a message may carry a member's credential: never store or print one.
+        outcome = outcome with { Summary = SourceUrls.Redact(outcome.Summary), Error = outcome.Error is null ? null : SourceUrls.Redact(outcome.Error) };
         history.Finish(id, outcome.Status, outcome.Error, outcome.FilesTouched);
         context.Result = outcome;
         log.WriteLine($"run: {job} {outcome.Status}: {outcome.Summary}{(outcome.Error is null ? "" : " — " + outcome.Error)}");

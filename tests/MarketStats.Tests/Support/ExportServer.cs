@@ -22,6 +22,9 @@ public sealed class ExportServer : IDisposable
     public string BaseUrl { get; }
     public string ManifestUrl => BaseUrl + "manifest.json";
 
+    /// <summary>When set, served as the manifest instead of the one built from the offered files (to plant entries).</summary>
+    public string? ManifestJson { get; set; }
+
     public enum Misbehaviour { ServerError, TruncatedBody, SlowAnswer }
 
     public ExportServer()
@@ -89,7 +92,9 @@ public sealed class ExportServer : IDisposable
             byte[] body;
             lock (files)
             {
-                if (path == "manifest.json")
+                if (path == "manifest.json" && ManifestJson is not null)
+                    body = Encoding.UTF8.GetBytes(ManifestJson);
+                else if (path == "manifest.json")
                     body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
                     {
                         files = files.Keys.Order(StringComparer.Ordinal).Select(n => new { name = n, size = files[n].Length, sha256 = declaredSha[n] }),
