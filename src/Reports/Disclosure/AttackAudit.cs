@@ -148,7 +148,7 @@ internal static class AttackCore
             findings.Add(new(ix.Keys[p], v, min, max, reason));
             if (!wantCuts) continue;
             if (!upOk) cuts.Add(MakeCut(ix, hidden, group, rels, p, +1, v * policy.Margin + tol, scale));
-            if (!downOk) cuts.Add(MakeCut(ix, hidden, group, rels, p, -1, Math.Min(v * policy.Margin + tol, v), scale));
+            if (!downOk) cuts.Add(MakeCut(ix, hidden, group, rels, p, -1, Math.Min(v * policy.Margin + tol, v - zero), scale));
         }
     }
 
