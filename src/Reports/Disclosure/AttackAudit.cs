@@ -104,7 +104,10 @@ internal static class AttackCore
 
         using var lp = Solver.CreateSolver("GLOP") ?? throw new InvalidOperationException("OR-Tools GLOP is not available.");
         var y = new Dictionary<int, Variable>();
-        foreach (var k in group) y[k] = lp.MakeNumVar(0, double.PositiveInfinity, "");
+        // A finite cap (10^4 × the largest value) keeps GLOP away from unbounded rays, which it may report as infeasible;
+        // reaching the cap means unbounded, far beyond any margin.
+        const double cap = 1e4;
+        foreach (var k in group) y[k] = lp.MakeNumVar(0, cap, "");
         foreach (var r in rels)
         {
             var rhs = 0.0;
@@ -121,8 +124,8 @@ internal static class AttackCore
             objective.SetCoefficient(y[p], 1);
             objective.SetMaximization();
             var upStatus = lp.Solve();
-            var max = upStatus == Solver.ResultStatus.OPTIMAL ? y[p].SolutionValue() * scale
-                : upStatus == Solver.ResultStatus.UNBOUNDED ? double.PositiveInfinity : double.NaN;
+            var max = upStatus != Solver.ResultStatus.OPTIMAL ? double.NaN
+                : y[p].SolutionValue() >= cap / 2 ? double.PositiveInfinity : y[p].SolutionValue() * scale;
             objective.SetMinimization();
             var downStatus = lp.Solve();
             var min = downStatus == Solver.ResultStatus.OPTIMAL ? y[p].SolutionValue() * scale : double.NaN;

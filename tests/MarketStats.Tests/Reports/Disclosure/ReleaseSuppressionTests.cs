@@ -143,7 +143,7 @@ public sealed class ReleaseSuppressionTests
         List<AdditiveRelation> relations = [new("R", ["p", "q", "s"])];
         var weak = new Dictionary<string, Suppression> { ["R"] = Suppression.None, ["p"] = Suppression.FewPersons, ["q"] = Suppression.Complementary, ["s"] = Suppression.None };
         // q = 50,000 hidden: p ∈ [0, 1.05e6], 5% up where 10% is needed, a 5e-9 sliver of the total.
-        Assert.Contains("above 1.1e+06", Assert.Single(AttackAudit.Audit(cells, relations, weak, Policy)).Reason);
+        Assert.Contains("above 1.1E+06", Assert.Single(AttackAudit.Audit(cells, relations, weak, Policy)).Reason);
         var status = ReleaseSuppression.Solve(cells, relations, Policy);
         Assert.Empty(AttackAudit.Audit(cells, relations, status, Policy));
     }
