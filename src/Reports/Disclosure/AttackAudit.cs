@@ -53,7 +53,10 @@ internal static class AttackCore
     private static string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 
     /// <param name="only">When set, audit only the groups that touch these relations (the rest is known to pass).</param>
-    internal static Result Run(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, bool wantCuts, HashSet<int>? only)
+    /// <param name="memo">Results per linked group (its hidden cells), reused across the optimiser's rounds: a group's
+    /// attack depends only on which cells it hides, since everything around it is published at its true value.</param>
+    internal static Result Run(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, bool wantCuts, HashSet<int>? only,
+        Dictionary<string, Result>? memo = null)
     {
         if (!(policy.Margin >= 0)) throw new ArgumentException("The protection margin must be at least 0.", nameof(policy));
         var findings = new List<AuditFinding>();
@@ -88,7 +91,18 @@ internal static class AttackCore
             if (targets.Count == 0) continue;
             var rels = group.SelectMany(k => ix.RelationsOf[k]).Distinct().Order().ToList();
             if (only is not null && !rels.Any(only.Contains)) continue;
-            AuditGroup(ix, hidden, policy, wantCuts, group, targets, rels, findings, cuts);
+            var signature = memo is null ? "" : string.Join(",", group);
+            if (memo is not null && memo.TryGetValue(signature, out var known))
+            {
+                findings.AddRange(known.Findings);
+                cuts.AddRange(known.Cuts);
+                continue;
+            }
+            var result = new Result([], []);
+            AuditGroup(ix, hidden, policy, wantCuts, group, targets, rels, result.Findings, result.Cuts);
+            findings.AddRange(result.Findings);
+            cuts.AddRange(result.Cuts);
+            if (memo is not null) memo[signature] = result;
         }
         return new(findings, cuts);
     }

@@ -27,7 +27,7 @@ public static class ReleaseSuppression
 
     /// <summary>What <see cref="Solve"/> did: rounds, cuts, whether it proved least cost, and its time.</summary>
     public sealed record SolveReport(IReadOnlyDictionary<string, Suppression> Status, int Rounds, int Cuts, bool ProvedLeastCost,
-        bool UsedFallback, int Complements, TimeSpan Elapsed);
+        bool UsedFallback, int Complements, TimeSpan Elapsed, TimeSpan InMip, TimeSpan InAudit);
 
     /// <inheritdoc cref="Solve"/>
     public static SolveReport SolveWithReport(IReadOnlyList<ReleaseCell> cells, IReadOnlyList<AdditiveRelation> relations,
@@ -70,7 +70,9 @@ public static class ReleaseSuppression
 
         var parameters = new MPSolverParameters();
         parameters.SetDoubleParam(MPSolverParameters.DoubleParam.RELATIVE_MIP_GAP, 0);
+        var memo = new Dictionary<string, AttackCore.Result>(StringComparer.Ordinal);
         var rounds = 0;
+        TimeSpan inMip = default, inAudit = default;
         var cutCount = 0;
         var proved = false;
         var passed = false;
@@ -78,10 +80,14 @@ public static class ReleaseSuppression
         {
             rounds++;
             mip.SetTimeLimit((long)Math.Max(1000, (policy.TimeLimitSeconds - clock.Elapsed.TotalSeconds) * 1000));
+            var mipStart = clock.Elapsed;
             var status = mip.Solve(parameters);
+            inMip += clock.Elapsed - mipStart;
             if (status is not (Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE)) break;
             for (var k = 0; k < ix.CellCount; k++) hidden[k] = x[k] is { } v && v.SolutionValue() > 0.5;
-            var audit = AttackCore.Run(ix, hidden, policy, wantCuts: true, only: null);
+            var auditStart = clock.Elapsed;
+            var audit = AttackCore.Run(ix, hidden, policy, wantCuts: true, only: null, memo);
+            inAudit += clock.Elapsed - auditStart;
             if (audit.Findings.Count == 0) { passed = true; proved = status == Solver.ResultStatus.OPTIMAL; break; }
             if (audit.Cuts.Count < audit.Findings.Count || audit.Cuts.Any(c => c.Cover.Length == 0)) break;   // not repairable by hiding more
             foreach (var cut in audit.Cuts)
@@ -96,7 +102,8 @@ public static class ReleaseSuppression
 
         var fallback = !passed;
         if (fallback) Widen(ix, hidden, policy);
-        if (!proved) Prune(ix, hidden, policy, x.Select((v, k) => v is null || ix.Primary[k] != Suppression.None ? 0 : Cost(policy.Cost, ix.Value[k], maxValue)).ToArray());
+        // Pruning gets half the time limit again at most: it only makes the release less blank, never safer.
+        if (!proved) Prune(ix, hidden, policy, clock.Elapsed + TimeSpan.FromSeconds(policy.TimeLimitSeconds / 2), clock, x.Select((v, k) => v is null || ix.Primary[k] != Suppression.None ? 0 : Cost(policy.Cost, ix.Value[k], maxValue)).ToArray());
 
         // The guarantee: the statuses returned are the ones that pass the audit, checked once more as a whole.
         var final = AttackCore.Run(ix, hidden, policy, wantCuts: false, only: null);
@@ -104,7 +111,7 @@ public static class ReleaseSuppression
         var result = new Dictionary<string, Suppression>(StringComparer.Ordinal);
         for (var k = 0; k < ix.CellCount; k++)
             result[ix.Keys[k]] = ix.Primary[k] != Suppression.None ? ix.Primary[k] : hidden[k] ? Suppression.Complementary : Suppression.None;
-        return new SolveReport(result, rounds, cutCount, proved, fallback, result.Values.Count(s => s == Suppression.Complementary), clock.Elapsed);
+        return new SolveReport(result, rounds, cutCount, proved, fallback, result.Values.Count(s => s == Suppression.Complementary), clock.Elapsed, inMip, inAudit);
     }
 
     private static double Cost(SuppressionCost cost, double value, double maxValue) => cost switch
@@ -131,13 +138,14 @@ public static class ReleaseSuppression
     }
 
     /// <summary>Drops complements the audit does not need, dearest first (after the fallback or an unproved MIP).</summary>
-    private static void Prune(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, double[] cost)
+    private static void Prune(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, TimeSpan until, Stopwatch clock, double[] cost)
     {
         if (AttackCore.Run(ix, hidden, policy, wantCuts: false, only: null).Findings.Count > 0) return;
         var complements = Enumerable.Range(0, ix.CellCount).Where(k => hidden[k] && ix.Primary[k] == Suppression.None)
             .OrderByDescending(k => cost[k]).ThenBy(k => k).ToList();
         foreach (var k in complements)
         {
+            if (clock.Elapsed > until) return;
             hidden[k] = false;
             // Only the groups the cell touched can lose protection by publishing it.
             var touched = new HashSet<int>(ix.RelationsOf[k]);
