@@ -1,0 +1,246 @@
+using System.Globalization;
+using Google.OrTools.LinearSolver;
+
+namespace MarketStats.Reports.Disclosure;
+
+/// <summary>
+/// The attack audit of a release, as sdcTable's <c>attack()</c>: for every primary-suppressed cell, the smallest and
+/// largest value an attacker can prove from everything the recipient holds (this release's published cells, values
+/// published to them before, every additivity relation, every cell ≥ 0). A release with a finding must not be written.
+/// </summary>
+/// <remarks>
+/// One LP (GLOP) per linked group of suppressed cells, minimised and maximised for each primary cell in it. Values are
+/// scaled by the group's largest value; an interval edge passes only when it clears the margin by 1e-9 of that scale,
+/// so rounding can only make the audit stricter. Resolution: a margin narrower than about 1e-9 of the largest value
+/// linked to the cell (≈ 1,000 yen beside a 10^12 yen total) is not resolved and fails, unless the attacker's bound is 0.
+/// </remarks>
+public static class AttackAudit
+{
+    /// <summary>Audits a release's final statuses. Empty means it passes.</summary>
+    /// <param name="cells">Every cell of the release, with its true value and primary status.</param>
+    /// <param name="relations">Every additivity relation among them (and earlier releases' relations linking to them).</param>
+    /// <param name="status">Each cell's final status (any status other than None is blank in the release).</param>
+    /// <param name="policy">The protection margin.</param>
+    /// <param name="publishedBefore">What the same recipient already received; such a key is a constant to the attacker
+    /// even if it is blank now.</param>
+    public static IReadOnlyList<AuditFinding> Audit(IReadOnlyList<ReleaseCell> cells, IReadOnlyList<AdditiveRelation> relations,
+        IReadOnlyDictionary<string, Suppression> status, ProtectionPolicy policy, IReadOnlyList<PublishedValue>? publishedBefore = null)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        ArgumentNullException.ThrowIfNull(policy);
+        var ix = ReleaseIndex.Build(cells, relations, publishedBefore);
+        return AttackCore.Run(ix, ix.Hidden(status), policy, wantCuts: false, only: null).Findings;
+    }
+
+    /// <summary>Audits and throws <see cref="DisclosureAuditException"/> (naming each failing cell and why) on a finding.</summary>
+    public static void EnsurePasses(IReadOnlyList<ReleaseCell> cells, IReadOnlyList<AdditiveRelation> relations,
+        IReadOnlyDictionary<string, Suppression> status, ProtectionPolicy policy, IReadOnlyList<PublishedValue>? publishedBefore = null)
+    {
+        var findings = Audit(cells, relations, status, policy, publishedBefore);
+        if (findings.Count > 0) throw new DisclosureAuditException(findings);
+    }
+}
+
+/// <summary>The audit's engine, shared with the optimiser (which also wants the cuts that would repair each failure).</summary>
+internal static class AttackCore
+{
+    /// <summary>Σ Coefs·x ≥ 1 over suppression indicators (Fischetti–Salazar capacity cut, normalised), and
+    /// Σ x[Cover] ≥ 1: a repair must hide at least one of these published cells. An empty cover: cannot be repaired.</summary>
+    internal sealed record Cut(int Target, int[] Keys, double[] Coefs, int[] Cover);
+
+    internal sealed record Result(List<AuditFinding> Findings, List<Cut> Cuts);
+
+    private static string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+
+    /// <param name="only">When set, audit only the groups that touch these relations (the rest is known to pass).</param>
+    /// <param name="memo">Results per linked group (its hidden cells), reused across the optimiser's rounds: a group's
+    /// attack depends only on which cells it hides, since everything around it is published at its true value.</param>
+    internal static Result Run(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, bool wantCuts, HashSet<int>? only,
+        Dictionary<string, Result>? memo = null)
+    {
+        if (!(policy.Margin >= 0)) throw new ArgumentException("The protection margin must be at least 0.", nameof(policy));
+        var findings = new List<AuditFinding>();
+        var cuts = new List<Cut>();
+        bool IsVar(int k) => hidden[k] && !ix.Before[k];
+
+        for (var k = 0; k < ix.CellCount; k++)
+        {
+            if (!ix.IsTarget(k)) continue;
+            if (!hidden[k]) findings.Add(new(ix.Keys[k], ix.Value[k], ix.Value[k], ix.Value[k], "a primary cell is published"));
+            else if (ix.Before[k])
+                findings.Add(new(ix.Keys[k], ix.Value[k], ix.Constant[k], ix.Constant[k],
+                    $"the recipient already received it in an earlier release (as {F(ix.Constant[k])})"));
+        }
+
+        // Linked groups: suppressed cells that share a relation. Published cells are constants and cut the links.
+        var parent = Enumerable.Range(0, ix.Count).ToArray();
+        int Find(int a) { while (parent[a] != a) a = parent[a] = parent[parent[a]]; return a; }
+        foreach (var rel in ix.Relations)
+        {
+            var first = -1;
+            foreach (var (k, _) in rel)
+                if (IsVar(k)) { if (first < 0) first = k; else parent[Find(k)] = Find(first); }
+        }
+        var groups = new Dictionary<int, List<int>>();
+        for (var k = 0; k < ix.Count; k++)
+            if (IsVar(k)) { var root = Find(k); if (!groups.TryGetValue(root, out var g)) groups[root] = g = []; g.Add(k); }
+
+        foreach (var group in groups.Values)
+        {
+            var targets = group.Where(ix.IsTarget).ToList();
+            if (targets.Count == 0) continue;
+            var rels = group.SelectMany(k => ix.RelationsOf[k]).Distinct().Order().ToList();
+            if (only is not null && !rels.Any(only.Contains)) continue;
+            var signature = memo is null ? "" : string.Join(",", group);
+            if (memo is not null && memo.TryGetValue(signature, out var known))
+            {
+                findings.AddRange(known.Findings);
+                cuts.AddRange(known.Cuts);
+                continue;
+            }
+            var result = new Result([], []);
+            AuditGroup(ix, hidden, policy, wantCuts, group, targets, rels, result.Findings, result.Cuts);
+            findings.AddRange(result.Findings);
+            cuts.AddRange(result.Cuts);
+            if (memo is not null) memo[signature] = result;
+        }
+        return new(findings, cuts);
+    }
+
+    private static void AuditGroup(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, bool wantCuts, List<int> group,
+        List<int> targets, List<int> rels, List<AuditFinding> findings, List<Cut> cuts)
+    {
+        // Scale so the LP sees numbers ≤ 1: yen run to 10^13, counts to 10^4.
+        var scale = 1.0;
+        foreach (var r in rels) foreach (var (k, _) in ix.Relations[r]) scale = Math.Max(scale, Math.Abs(ix.Constant[k]));
+        var tol = 1e-9 * scale;
+        var zero = 1e-12 * scale;
+
+        using var lp = Solver.CreateSolver("GLOP") ?? throw new InvalidOperationException("OR-Tools GLOP is not available.");
+        var y = new Dictionary<int, Variable>();
+        // A finite cap (10^4 × the largest value) keeps GLOP away from unbounded rays, which it may report as infeasible;
+        // reaching the cap means unbounded, far beyond any margin.
+        const double cap = 1e4;
+        foreach (var k in group) y[k] = lp.MakeNumVar(0, cap, "");
+        foreach (var r in rels)
+        {
+            var rhs = 0.0;
+            foreach (var (k, c) in ix.Relations[r]) if (!y.ContainsKey(k)) rhs -= c * ix.Constant[k] / scale;
+            var ct = lp.MakeConstraint(rhs, rhs, "");
+            foreach (var (k, c) in ix.Relations[r]) if (y.TryGetValue(k, out var v)) ct.SetCoefficient(v, c);
+        }
+
+        foreach (var p in targets)
+        {
+            var v = ix.Value[p];
+            var objective = lp.Objective();
+            objective.Clear();
+            objective.SetCoefficient(y[p], 1);
+            objective.SetMaximization();
+            var upStatus = lp.Solve();
+            var max = upStatus != Solver.ResultStatus.OPTIMAL ? double.NaN
+                : y[p].SolutionValue() >= cap / 2 ? double.PositiveInfinity : y[p].SolutionValue() * scale;
+            objective.SetMinimization();
+            var downStatus = lp.Solve();
+            var min = downStatus == Solver.ResultStatus.OPTIMAL ? y[p].SolutionValue() * scale : double.NaN;
+            if (upStatus == Solver.ResultStatus.INFEASIBLE || downStatus == Solver.ResultStatus.INFEASIBLE)
+            {
+                findings.Add(new(ix.Keys[p], v, double.NaN, double.NaN,
+                    "the published values contradict the relations (an earlier release's figures were revised?): the attack cannot be bounded"));
+                continue;
+            }
+            if (double.IsNaN(max) || double.IsNaN(min))
+            {
+                findings.Add(new(ix.Keys[p], v, min, max, $"the attack LP could not be solved ({upStatus}/{downStatus}), so protection is not shown"));
+                continue;
+            }
+            var upOk = max > v * (1 + policy.Margin) + tol;
+            var downOk = min <= zero || min < v * (1 - policy.Margin) - tol;
+            if (upOk && downOk) continue;
+            var reason = max - min <= tol
+                ? $"an attacker recovers it exactly ({F(min)}) from the published values and relations"
+                : $"an attacker can prove it lies in [{F(min)}, {F(max)}], which does not reach "
+                  + string.Join(" and ", new[] { downOk ? null : $"below {F(v * (1 - policy.Margin))}", upOk ? null : $"above {F(v * (1 + policy.Margin))}" }.OfType<string>())
+                  + $" (±{policy.Margin:P0})";
+            findings.Add(new(ix.Keys[p], v, min, max, reason));
+            if (!wantCuts) continue;
+            if (!upOk) cuts.Add(MakeCut(ix, hidden, group, rels, p, +1, v * policy.Margin + tol, scale));
+            if (!downOk) cuts.Add(MakeCut(ix, hidden, group, rels, p, -1, Math.Min(v * policy.Margin + tol, v - zero), scale));
+        }
+    }
+
+    /// <summary>
+    /// The attacker's dual for one direction d of target p: min Σ_{k hidden} a_k·(Mᵀγ)_k − d·a_p subject to
+    /// (Mᵀγ)_k ≥ d·[k = p] for hidden k (γ free per relation; M: +1 total, −1 member; upward slack is unbounded).
+    /// Any such γ bounds the attacker's deviation for every pattern x by Σ_k cap_k(γ)·x_k, so requiring that bound to
+    /// reach the needed deviation is valid for every protecting pattern (Fischetti &amp; Salazar 2001).
+    /// </summary>
+    private static Cut MakeCut(ReleaseIndex ix, bool[] hidden, List<int> group, List<int> rels, int p, int d, double need, double scale)
+    {
+        // Cells that could be hidden and sit in the group's relations: the cut's support; the cover's candidates.
+        var around = rels.SelectMany(r => ix.Relations[r].Select(e => e.Key)).Distinct()
+            .Where(k => !hidden[k] && ix.IsSuppressible(k)).ToList();
+        using var dual = Solver.CreateSolver("GLOP") ?? throw new InvalidOperationException("OR-Tools GLOP is not available.");
+        var gamma = rels.ToDictionary(r => r, _ => dual.MakeNumVar(double.NegativeInfinity, double.PositiveInfinity, ""));
+        var objective = dual.Objective();
+        foreach (var k in group)
+        {
+            var ct = dual.MakeConstraint(k == p ? d : 0, double.PositiveInfinity, "");
+            foreach (var r in ix.RelationsOf[k])
+            {
+                var c = ix.Relations[r].First(e => e.Key == k).Coef;
+                ct.SetCoefficient(gamma[r], c);
+                objective.SetCoefficient(gamma[r], objective.GetCoefficient(gamma[r]) + ix.Value[k] / scale * c);
+            }
+        }
+        objective.SetMinimization();
+        if (dual.Solve() != Solver.ResultStatus.OPTIMAL)
+            return new Cut(p, [], [], [.. around]);   // no capacity cut; the cover over the neighbourhood is still valid
+
+        var t = new Dictionary<int, double>();
+        foreach (var r in rels)
+        {
+            var g = gamma[r].SolutionValue();
+            if (Math.Abs(g) < 1e-9) continue;
+            foreach (var (k, c) in ix.Relations[r]) t[k] = t.GetValueOrDefault(k) + g * c;
+        }
+        var keys = new List<int>();
+        var coefs = new List<double>();
+        var cover = new List<int>();
+        foreach (var (k, tk) in t)
+        {
+            var isHidden = hidden[k] && !ix.Before[k];
+            if (!isHidden && !ix.IsSuppressible(k)) continue;   // constants: never hidden
+            var rk = (k == p ? d : 0) - tk;
+            double cap = rk > 1e-9 ? need : rk < -1e-9 ? Math.Min(ix.Value[k] * -rk, need) : 0;
+            if (cap <= 0) continue;
+            keys.Add(k);
+            coefs.Add(cap / need);
+            if (!isHidden) cover.Add(k);
+        }
+        return new Cut(p, [.. keys], [.. coefs], [.. cover]);
+    }
+
+    /// <summary>Published cells that could be hidden in the relations touching p's linked group (the fallback's growth).</summary>
+    internal static List<int> Neighbourhood(ReleaseIndex ix, bool[] hidden, int p)
+    {
+        var seen = new HashSet<int> { p };
+        var queue = new Queue<int>([p]);
+        var seenRel = new HashSet<int>();
+        var around = new HashSet<int>();
+        while (queue.Count > 0)
+        {
+            var k = queue.Dequeue();
+            foreach (var r in ix.RelationsOf[k])
+            {
+                if (!seenRel.Add(r)) continue;
+                foreach (var (j, _) in ix.Relations[r])
+                {
+                    if (hidden[j] && !ix.Before[j]) { if (seen.Add(j)) queue.Enqueue(j); }
+                    else if (ix.IsSuppressible(j)) around.Add(j);
+                }
+            }
+        }
+        return [.. around];
+    }
+}

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using Google.OrTools.LinearSolver;
+
+namespace MarketStats.Reports.Disclosure;
+
+/// <summary>
+/// Secondary suppression over all the tables of one release together, as an optimisation: the complementary cells
+/// of least cost such that the attack audit passes (see docs/disclosure.md).
+/// </summary>
+/// <remarks>
+/// A MIP (CBC) over one 0/1 variable per cell that may be hidden, primaries fixed to 1, minimising the policy's cost,
+/// starting from "no relation has exactly one hidden cell"; then rounds of audit → cuts → re-solve: for each
+/// failing primary and direction, a Fischetti–Salazar capacity cut from the attacker's dual and a cover cut (hide at
+/// least one more cell of its neighbourhood). The cuts hold for every protecting pattern, so a solution that passes the
+/// audit and was solved to optimality is a least-cost protection. When the rounds run out (iterations or time), the
+/// fallback hides every publishable cell around each failing cell, widening until the audit passes; complements
+/// that are then not needed are dropped again. Guarantee: the returned statuses pass <see cref="AttackAudit"/>;
+/// otherwise (a primary cell already published to the recipient, or pinned by earlier values)
+/// <see cref="DisclosureAuditException"/> says which cell and why.
+/// </remarks>
+public static class ReleaseSuppression
+{
+    /// <summary>Every cell's final status: its primary reason, <see cref="Suppression.Complementary"/>, or None.</summary>
+    public static IReadOnlyDictionary<string, Suppression> Solve(IReadOnlyList<ReleaseCell> cells, IReadOnlyList<AdditiveRelation> relations,
+        ProtectionPolicy policy, IReadOnlyList<PublishedValue>? publishedBefore = null) =>
+        SolveWithReport(cells, relations, policy, publishedBefore).Status;
+
+    /// <summary>What <see cref="Solve"/> did: rounds, cuts, whether it proved least cost, and its time.</summary>
+    public sealed record SolveReport(IReadOnlyDictionary<string, Suppression> Status, int Rounds, int Cuts, bool ProvedLeastCost,
+        bool UsedFallback, int Complements, TimeSpan Elapsed, TimeSpan InMip, TimeSpan InAudit);
+
+    /// <inheritdoc cref="Solve"/>
+    public static SolveReport SolveWithReport(IReadOnlyList<ReleaseCell> cells, IReadOnlyList<AdditiveRelation> relations,
+        ProtectionPolicy policy, IReadOnlyList<PublishedValue>? publishedBefore = null)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var clock = Stopwatch.StartNew();
+        var ix = ReleaseIndex.Build(cells, relations, publishedBefore);
+        var hidden = new bool[ix.Count];
+        for (var k = 0; k < ix.CellCount; k++) hidden[k] = ix.Primary[k] != Suppression.None;
+
+        using var mip = Solver.CreateSolver("CBC") ?? Solver.CreateSolver("SCIP") ?? Solver.CreateSolver("SAT")
+            ?? throw new InvalidOperationException("No OR-Tools MIP solver (CBC, SCIP, CP-SAT) is available.");
+        var x = new Variable?[ix.Count];
+        var objective = mip.Objective();
+        var maxValue = Math.Max(1, ix.Value.Take(ix.CellCount).DefaultIfEmpty(0).Max());
+        for (var k = 0; k < ix.CellCount; k++)
+        {
+            if (ix.Primary[k] != Suppression.None) x[k] = mip.MakeIntVar(1, 1, "");
+            else if (ix.IsSuppressible(k))
+            {
+                x[k] = mip.MakeBoolVar("");
+                objective.SetCoefficient(x[k], Cost(policy.Cost, ix.Value[k], maxValue));
+            }
+        }
+        objective.SetMinimization();
+        // No relation may have exactly one hidden cell: it would be recovered exactly (for a protecting pattern such a
+        // hidden complement is useless, so the constraint keeps every least-cost protection).
+        foreach (var rel in ix.Relations)
+        {
+            var vars = rel.Select(e => e.Key).Where(k => x[k] is not null).ToList();
+            foreach (var k in vars)
+            {
+                if (ix.Primary[k] != Suppression.None && ix.Value[k] <= 0) continue;   // a primary zero needs no partner
+                var ct = mip.MakeConstraint(0, double.PositiveInfinity, "");
+                ct.SetCoefficient(x[k]!, -1);
+                foreach (var j in vars) if (j != k) ct.SetCoefficient(x[j]!, 1);
+            }
+        }
+
+        var parameters = new MPSolverParameters();
+        parameters.SetDoubleParam(MPSolverParameters.DoubleParam.RELATIVE_MIP_GAP, 0);
+        var memo = new Dictionary<string, AttackCore.Result>(StringComparer.Ordinal);
+        var rounds = 0;
+        TimeSpan inMip = default, inAudit = default;
+        var cutCount = 0;
+        var proved = false;
+        var passed = false;
+        while (rounds < policy.MaxIterations && clock.Elapsed.TotalSeconds < policy.TimeLimitSeconds)
+        {
+            rounds++;
+            mip.SetTimeLimit((long)Math.Max(1000, (policy.TimeLimitSeconds - clock.Elapsed.TotalSeconds) * 1000));
+            var mipStart = clock.Elapsed;
+            var status = mip.Solve(parameters);
+            inMip += clock.Elapsed - mipStart;
+            if (status is not (Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE)) break;
+            for (var k = 0; k < ix.CellCount; k++) hidden[k] = x[k] is { } v && v.SolutionValue() > 0.5;
+            var auditStart = clock.Elapsed;
+            var audit = AttackCore.Run(ix, hidden, policy, wantCuts: true, only: null, memo);
+            inAudit += clock.Elapsed - auditStart;
+            if (audit.Findings.Count == 0) { passed = true; proved = status == Solver.ResultStatus.OPTIMAL; break; }
+            if (audit.Cuts.Count < audit.Findings.Count || audit.Cuts.Any(c => c.Cover.Length == 0)) break;   // not repairable by hiding more
+            foreach (var cut in audit.Cuts)
+            {
+                var capacity = mip.MakeConstraint(1 - 1e-6, double.PositiveInfinity, "");
+                for (var i = 0; i < cut.Keys.Length; i++) capacity.SetCoefficient(x[cut.Keys[i]]!, cut.Coefs[i]);
+                var cover = mip.MakeConstraint(1, double.PositiveInfinity, "");
+                foreach (var k in cut.Cover) cover.SetCoefficient(x[k]!, 1);
+                cutCount += 2;
+            }
+        }
+
+        var fallback = !passed;
+        if (fallback) Widen(ix, hidden, policy);
+        // Pruning gets half the time limit again at most: it only makes the release less blank, never safer.
+        if (!proved) Prune(ix, hidden, policy, clock.Elapsed + TimeSpan.FromSeconds(policy.TimeLimitSeconds / 2), clock, x.Select((v, k) => v is null || ix.Primary[k] != Suppression.None ? 0 : Cost(policy.Cost, ix.Value[k], maxValue)).ToArray());
+
+        // The guarantee: the statuses returned are the ones that pass the audit, checked once more as a whole.
+        var final = AttackCore.Run(ix, hidden, policy, wantCuts: false, only: null);
+        if (final.Findings.Count > 0) throw new DisclosureAuditException(final.Findings);
+        var result = new Dictionary<string, Suppression>(StringComparer.Ordinal);
+        for (var k = 0; k < ix.CellCount; k++)
+            result[ix.Keys[k]] = ix.Primary[k] != Suppression.None ? ix.Primary[k] : hidden[k] ? Suppression.Complementary : Suppression.None;
+        return new SolveReport(result, rounds, cutCount, proved, fallback, result.Values.Count(s => s == Suppression.Complementary), clock.Elapsed, inMip, inAudit);
+    }
+
+    private static double Cost(SuppressionCost cost, double value, double maxValue) => cost switch
+    {
+        // Normalised so CBC sees coefficients ≤ 1; the 1e-6 keeps tiny cells from being free.
+        SuppressionCost.Value => 1e-6 + value / maxValue,
+        SuppressionCost.LogValue => 1 + Math.Log(1 + value),
+        _ => 1,
+    };
+
+    /// <summary>Hides every publishable cell around each failing cell, widening until the audit passes or nothing is left.</summary>
+    private static void Widen(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy)
+    {
+        while (true)
+        {
+            var audit = AttackCore.Run(ix, hidden, policy, wantCuts: false, only: null);
+            if (audit.Findings.Count == 0) return;
+            var grown = false;
+            var id = Enumerable.Range(0, ix.CellCount).ToDictionary(k => ix.Keys[k]);
+            foreach (var f in audit.Findings)
+                foreach (var k in AttackCore.Neighbourhood(ix, hidden, id[f.Key])) grown |= !hidden[k] && (hidden[k] = true);
+            if (!grown) return;   // nothing more to hide: the final audit reports why
+        }
+    }
+
+    /// <summary>Drops complements the audit does not need, dearest first (after the fallback or an unproved MIP).</summary>
+    private static void Prune(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, TimeSpan until, Stopwatch clock, double[] cost)
+    {
+        if (AttackCore.Run(ix, hidden, policy, wantCuts: false, only: null).Findings.Count > 0) return;
+        var complements = Enumerable.Range(0, ix.CellCount).Where(k => hidden[k] && ix.Primary[k] == Suppression.None)
+            .OrderByDescending(k => cost[k]).ThenBy(k => k).ToList();
+        foreach (var k in complements)
+        {
+            if (clock.Elapsed > until) return;
+            hidden[k] = false;
+            // Only the groups the cell touched can lose protection by publishing it.
+            var touched = new HashSet<int>(ix.RelationsOf[k]);
+            if (AttackCore.Run(ix, hidden, policy, wantCuts: false, only: touched).Findings.Count > 0) hidden[k] = true;
+        }
+    }
+}
