@@ -91,7 +91,8 @@ public sealed class PipelineSteps(TimeProvider clock, IProgress<string>? progres
         var surveyYear = SurveyReport.LatestCompleteFiscalYear(warehouse, DateOnly.FromDateTime(clock.GetLocalNow().DateTime));
         progress?.Report("writing the publication");
         var survey = surveyYear is { } year ? new SurveyReport(clock).Write(warehouse, year, folder, lang) : null;
-        var marketSize = new MarketSizeReport().Write(warehouse, folder, lang);
+        // The market-size workbook's suppressions come from the same release as the survey's (or, alone, its own).
+        var marketSize = new MarketSizeReport().Write(warehouse, folder, lang, survey?.MarketSizeSuppression ?? SurveyData.MarketSizeRelease(warehouse));
         return new Publication(marketSize, surveyYear, survey);
     }
 }

@@ -27,6 +27,10 @@ public sealed record MarketSizeData(IReadOnlyList<MarketSizeFigures> ByForm, IRe
     public IReadOnlyList<int> FiscalYears =>
         IsEmpty ? [] : [.. Enumerable.Range(Totals.Min(t => t.FiscalYear), Totals.Max(t => t.FiscalYear) - Totals.Min(t => t.FiscalYear) + 1)];
 
+    /// <summary>Only the rows disclosure control publishes: what a chart may draw.</summary>
+    public MarketSizeData PublishedOnly(Func<int, string?, bool> isPublished) =>
+        new([.. ByForm.Where(f => isPublished(f.FiscalYear, f.Form))], [.. Totals.Where(t => isPublished(t.FiscalYear, null))]);
+
     public MarketSizeFigures? Total(int fiscalYear) => Totals.FirstOrDefault(t => t.FiscalYear == fiscalYear);
 
     public MarketSizeFigures? For(int fiscalYear, string form) => ByForm.FirstOrDefault(f => f.FiscalYear == fiscalYear && f.Form == form);

@@ -15,12 +15,14 @@ public static class MarketSizeWorkbook
     // Explicit widths: AdjustToContents is slow and measures CJK text poorly.
     private static readonly double[] ColumnWidths = [10, 16, 12, 18, 12, 18, 12, 20, 16, 13, 13, 13];
 
-    public static void Write(MarketSizeData data, ReportLabels labels, string path, string? chartPngPath)
+    /// <param name="isPublished">Disclosure control's verdict per (fiscal year, form; null = all forms): a row that is
+    /// not published shows the suppression mark in every measure, and no growth rate is computed from it.</param>
+    public static void Write(MarketSizeData data, ReportLabels labels, string path, string? chartPngPath, Func<int, string?, bool> isPublished)
     {
         using var workbook = new XLWorkbook();
         var sheet = workbook.AddWorksheet(labels.MarketSizeSheet);
         var pictures = new List<WorkbookPicture>();
-        WriteMarketSizeSheet(sheet, data, labels, chartPngPath, pictures);
+        WriteMarketSizeSheet(sheet, data, labels, chartPngPath, pictures, isPublished);
         WriteDefinitionsSheet(workbook.AddWorksheet(labels.DefinitionsSheet), labels);
         sheet.SetTabActive();
         AtomicFile.Write(path, temporary =>
@@ -30,7 +32,8 @@ public static class MarketSizeWorkbook
         });
     }
 
-    private static void WriteMarketSizeSheet(IXLWorksheet sheet, MarketSizeData data, ReportLabels labels, string? chartPngPath, List<WorkbookPicture> pictures)
+    private static void WriteMarketSizeSheet(IXLWorksheet sheet, MarketSizeData data, ReportLabels labels, string? chartPngPath, List<WorkbookPicture> pictures,
+        Func<int, string?, bool> isPublished)
     {
         sheet.Cell(TitleRow, 1).SetValue(labels.MarketSizeTitle).Style.Font.SetBold().Font.SetFontSize(14);
         sheet.Cell(HeadlineNoteRow, 1).SetValue(labels.HeadlineNote);
@@ -44,7 +47,7 @@ public static class MarketSizeWorkbook
         }
         else
         {
-            WriteTable(sheet, data, labels);
+            WriteTable(sheet, data, labels, isPublished);
         }
 
         IXLRange? chartArea = null;
@@ -59,7 +62,7 @@ public static class MarketSizeWorkbook
         SetUpPrinting(sheet, tableArea, chartArea);
     }
 
-    private static void WriteTable(IXLWorksheet sheet, MarketSizeData data, ReportLabels labels)
+    private static void WriteTable(IXLWorksheet sheet, MarketSizeData data, ReportLabels labels, Func<int, string?, bool> isPublished)
     {
         var headers = labels.Columns.InOrder;
         for (var c = 0; c < headers.Count; c++)
@@ -77,10 +80,17 @@ public static class MarketSizeWorkbook
             }
             sheet.Cell(row, 2).SetValue(labels.FormLabel(f.Form));
             long[] measures = [f.JobsPosted, f.PostedJpy, f.LinesContracted, f.ContractedJpy, f.LinesPaid, f.PaidJpy, f.FeeJpy, f.ActiveClients, f.ActiveWorkers];
+            var published = isPublished(f.FiscalYear, f.Form);
             for (var m = 0; m < measures.Length; m++)
-                sheet.Cell(row, 3 + m).SetValue(measures[m]);
+            {
+                if (published) sheet.Cell(row, 3 + m).SetValue(measures[m]);
+                else SetSuppressed(sheet.Cell(row, 3 + m), labels);
+            }
             if (line.PaidGrowth is { } growth)
-                sheet.Cell(row, 12).SetValue(growth);
+            {
+                if (published && isPublished(f.FiscalYear - 1, f.Form)) sheet.Cell(row, 12).SetValue(growth);
+                else SetSuppressed(sheet.Cell(row, 12), labels);
+            }
             if (f.Form is null)
                 sheet.Range(row, 1, row, headers.Count).Style.Font.SetBold().Fill.SetBackgroundColor(TotalFill);
         }
@@ -104,6 +114,10 @@ public static class MarketSizeWorkbook
         sheet.Row(HeaderRow).Height = 32;
         sheet.SheetView.FreezeRows(HeaderRow);
     }
+
+    /// <summary>The suppression mark, right-aligned like the numbers it stands for.</summary>
+    public static void SetSuppressed(IXLCell cell, ReportLabels labels) =>
+        cell.SetValue(labels.Survey.SuppressedMark).Style.Alignment.SetHorizontal(XLAlignmentHorizontalValues.Right);
 
     private static readonly XLColor HeaderFill = XLColor.FromHtml("#DDEBF7");
     private static readonly XLColor TotalFill = XLColor.FromHtml("#F2F2F2");

@@ -40,9 +40,7 @@ public static class SurveyCharts
     }
 
     /// <summary>The market-size data without suppressed form rows, so the chart cannot show what the table hides.</summary>
-    public static MarketSizeData PublishedMarketSize(SurveyData data) =>
-        new([.. data.MarketSize.ByForm.Where(f => data.IsPublished(f.FiscalYear, f.Form))],
-            [.. data.MarketSize.Totals.Where(t => data.IsPublished(t.FiscalYear, null))]);
+    public static MarketSizeData PublishedMarketSize(SurveyData data) => data.MarketSize.PublishedOnly(data.IsPublished);
 
     private static readonly ScottPlot.Colormaps.Blues Blues = new();
 

@@ -32,12 +32,13 @@ public sealed class SurveyCube
     public int FiscalYear { get; }
     public IReadOnlyList<CubeCell> Cells { get; }
 
-    private SurveyCube(int fiscalYear, List<CubeCell> cells, Func<CubeCell, double> size)
+    private SurveyCube(int fiscalYear, List<CubeCell> cells)
     {
         FiscalYear = fiscalYear;
         Cells = cells;
         this.cells = cells.ToDictionary(c => (c.Row, c.Column));
-        ApplyDisclosureControl(size);
+        // Primary suppression here; the complements are chosen over the whole release (SurveyRelease).
+        foreach (var cell in cells) cell.Suppression = DisclosureControl.Primary(cell.Sdc);
     }
 
     public bool IsEmpty => Cells.Count == 0;
@@ -49,8 +50,7 @@ public sealed class SurveyCube
     public IEnumerable<string> ColumnKeys => Cells.Where(c => c.Column is not null).Select(c => c.Column!).Distinct();
 
     /// <summary>Reads one fiscal year of a mart whose two dimensions are <paramref name="rowColumn"/> and <paramref name="columnColumn"/>.</summary>
-    /// <param name="size">The measure a complementary suppression should sacrifice least of (the table's headline measure).</param>
-    public static SurveyCube Read(Warehouse warehouse, string mart, string rowColumn, string columnColumn, int fiscalYear, Func<CubeCell, double> size)
+    public static SurveyCube Read(Warehouse warehouse, string mart, string rowColumn, string columnColumn, int fiscalYear)
     {
         var list = new List<CubeCell>();
         using (var reader = warehouse.Query($"select * from {mart} where fiscal_year = $1", fiscalYear))
@@ -71,22 +71,11 @@ public sealed class SurveyCube
                 });
             }
         }
-        return new SurveyCube(fiscalYear, list, size);
+        return new SurveyCube(fiscalYear, list);
     }
 
     /// <summary>Builds a cube from cells in memory (tests, and tables assembled in .NET).</summary>
-    public static SurveyCube From(int fiscalYear, IEnumerable<CubeCell> cells, Func<CubeCell, double> size) => new(fiscalYear, [.. cells], size);
-
-    private void ApplyDisclosureControl(Func<CubeCell, double> size)
-    {
-        var list = (IReadOnlyList<CubeCell>)Cells;
-        var index = new Dictionary<(string?, string?), int>();
-        for (var i = 0; i < list.Count; i++) index[(list[i].Row, list[i].Column)] = i;
-        var suppression = list.Select(c => DisclosureControl.Primary(c.Sdc)).ToArray();
-        var values = list.Select(size).ToArray();
-        DisclosureControl.ApplySecondary(suppression, values, AdditiveLines(list, index));
-        for (var i = 0; i < list.Count; i++) list[i].Suppression = suppression[i];
-    }
+    public static SurveyCube From(int fiscalYear, IEnumerable<CubeCell> cells) => new(fiscalYear, [.. cells]);
 
     /// <summary>Each row adds up to its row margin, each column to its column margin, and the margins to the grand total.</summary>
     public static IReadOnlyList<AdditiveLine> AdditiveLines(IReadOnlyList<CubeCell> cells, IReadOnlyDictionary<(string?, string?), int> index)

@@ -32,7 +32,8 @@ public sealed class SurveyData
     public required DateOnly Today { get; init; }
     /// <summary>Market size for every fiscal year up to the survey year (the trend and year-on-year growth).</summary>
     public required MarketSizeData MarketSize { get; init; }
-    /// <summary>Disclosure control on the market-size rows, keyed by (fiscal year, form); null form is all forms.</summary>
+    /// <summary>Disclosure control on the market-size rows of every fiscal year with data (the market-size workbook
+    /// published beside the survey shows them all), keyed by (fiscal year, form); null form is all forms.</summary>
     public required IReadOnlyDictionary<(int, string?), Suppression> MarketSizeSuppression { get; init; }
     /// <summary>Category × form, one cube per fiscal year up to the survey year.</summary>
     public required IReadOnlyList<SurveyCube> CategoryByYear { get; init; }
@@ -81,37 +82,50 @@ public sealed class SurveyData
         var all = MarketSizeData.Read(warehouse);
         var marketSize = new MarketSizeData(
             [.. all.ByForm.Where(f => f.FiscalYear <= fiscalYear)], [.. all.Totals.Where(t => t.FiscalYear <= fiscalYear)]);
-        var years = marketSize.FiscalYears.Contains(fiscalYear) ? marketSize.FiscalYears : [.. marketSize.FiscalYears, fiscalYear];
+        var years = all.FiscalYears.Contains(fiscalYear) ? all.FiscalYears : [.. all.FiscalYears, fiscalYear];
+        var categories = years.Select(y => ReadCategories(warehouse, y)).ToList();
+        var prefectures = SurveyCube.Read(warehouse, "mart_survey_prefecture", "prefecture", "side", fiscalYear);
+        var flows = SurveyCube.Read(warehouse, "mart_survey_region_flow", "client_region", "worker_region", fiscalYear);
+        var workers = SurveyCube.Read(warehouse, "mart_survey_workers", "age_band", "gender", fiscalYear);
+
+        // One release: the survey's tables and the market-size workbook published beside it, every year of it.
+        var release = new SurveyRelease(DisclosurePolicy.Survey);
+        foreach (var cube in categories) release.AddCategories(cube);
+        release.AddMarketSize(all);
+        release.AddPrefectures(prefectures);
+        release.AddFlows(flows);
+        release.AddWorkers(workers);
+        release.Solve();
         return new SurveyData
         {
             FiscalYear = fiscalYear,
             Today = today,
             MarketSize = marketSize,
-            MarketSizeSuppression = SuppressMarketSize(marketSize),
-            CategoryByYear = [.. years.Select(y => SurveyCube.Read(warehouse, "mart_survey_category", "category", "form", y, c => c.PaidJpy))],
-            Prefectures = SurveyCube.Read(warehouse, "mart_survey_prefecture", "prefecture", "side", fiscalYear, c => c.PaidJpy),
-            Flows = SurveyCube.Read(warehouse, "mart_survey_region_flow", "client_region", "worker_region", fiscalYear, c => c.PaidJpy),
-            Workers = SurveyCube.Read(warehouse, "mart_survey_workers", "age_band", "gender", fiscalYear, c => c.ActiveWorkers),
+            MarketSizeSuppression = release.MarketSizeStatus(),
+            CategoryByYear = [.. categories.Where(c => c.FiscalYear <= fiscalYear)],
+            Prefectures = prefectures,
+            Flows = flows,
+            Workers = workers,
             Coverage = ReadCoverage(warehouse, fiscalYear),
             Files = ReadFiles(warehouse),
             Linkage = ReadLinkage(warehouse),
         };
     }
 
-    /// <summary>Per fiscal year, the forms add up to the all-forms row: the same rule as every other survey table.</summary>
-    private static Dictionary<(int, string?), Suppression> SuppressMarketSize(MarketSizeData data)
+    /// <summary>The market-size rows' disclosure control when no survey is published with them: every year's
+    /// category table and market-size rows, solved as one release.</summary>
+    public static IReadOnlyDictionary<(int, string?), Suppression> MarketSizeRelease(Warehouse warehouse)
     {
-        var result = new Dictionary<(int, string?), Suppression>();
-        foreach (var total in data.Totals)
-        {
-            var cells = new List<CubeCell> { new() { Row = null, Column = null, PaidJpy = total.PaidJpy, Sdc = total.Sdc } };
-            cells.AddRange(data.ByForm.Where(f => f.FiscalYear == total.FiscalYear)
-                .Select(f => new CubeCell { Row = null, Column = f.Form, PaidJpy = f.PaidJpy, Sdc = f.Sdc }));
-            foreach (var cell in SurveyCube.From(total.FiscalYear, cells, c => c.PaidJpy).Cells)
-                result[(total.FiscalYear, cell.Column)] = cell.Suppression;
-        }
-        return result;
+        var all = MarketSizeData.Read(warehouse);
+        var release = new SurveyRelease(DisclosurePolicy.Survey);
+        foreach (var year in all.FiscalYears) release.AddCategories(ReadCategories(warehouse, year));
+        release.AddMarketSize(all);
+        release.Solve();
+        return release.MarketSizeStatus();
     }
+
+    private static SurveyCube ReadCategories(Warehouse warehouse, int fiscalYear) =>
+        SurveyCube.Read(warehouse, "mart_survey_category", "category", "form", fiscalYear);
 
     private static List<PlatformCoverage> ReadCoverage(Warehouse warehouse, int fiscalYear)
     {

@@ -2,6 +2,7 @@ using ClosedXML.Excel;
 using MarketStats.Models;
 using MarketStats.Core.Contract;
 using MarketStats.Reports;
+using MarketStats.Reports.Disclosure;
 using MarketStats.Tests.Support;
 using Xunit;
 
@@ -88,7 +89,7 @@ public sealed class MarketSizeReportTest
     public void Write_WorkbookCellsEqualTheIndependentFiguresWithNumberFormats()
     {
         using var db = BuiltFixture();
-        var output = new MarketSizeReport().Write(db.Warehouse, db.OutDir);
+        var output = new MarketSizeReport().Write(db.Warehouse, db.OutDir, "ja", AllPublished(db));
         var labels = ReportLabels.Japanese;
         var lines = MarketSizeFixture.Lines;
 
@@ -129,7 +130,7 @@ public sealed class MarketSizeReportTest
     public void Write_ChartIsAPlausiblePngAndAnSvg()
     {
         using var db = BuiltFixture();
-        var output = new MarketSizeReport().Write(db.Warehouse, db.OutDir);
+        var output = new MarketSizeReport().Write(db.Warehouse, db.OutDir, "ja", AllPublished(db));
 
         Assert.Equal(2, output.ChartPaths.Count);
         var png = File.ReadAllBytes(output.ChartPaths[0]);
@@ -148,7 +149,7 @@ public sealed class MarketSizeReportTest
     public void Write_WorkbookHoldsTheChartBesideTheTable_AtItsPixelSize()
     {
         using var db = BuiltFixture();
-        var output = new MarketSizeReport().Write(db.Warehouse, db.OutDir);
+        var output = new MarketSizeReport().Write(db.Warehouse, db.OutDir, "ja", AllPublished(db));
 
         var picture = Assert.Single(Workbooks.Pictures(output.WorkbookPath));
         Assert.Equal(ReportLabels.Japanese.MarketSizeSheet, picture.Sheet);
@@ -161,7 +162,7 @@ public sealed class MarketSizeReportTest
     public void Write_English_UsesEnglishLabelsAndFormats()
     {
         using var db = BuiltFixture();
-        var output = new MarketSizeReport().Write(db.Warehouse, db.OutDir, lang: "en");
+        var output = new MarketSizeReport().Write(db.Warehouse, db.OutDir, "en", AllPublished(db));
         var labels = ReportLabels.English;
 
         using var workbook = Workbooks.Open(output.WorkbookPath);
@@ -180,7 +181,7 @@ public sealed class MarketSizeReportTest
     {
         using var db = new TempWarehouse();
         Marts.Build(db.Warehouse, Marts.Reports);
-        var output = new MarketSizeReport().Write(db.Warehouse, db.OutDir);
+        var output = new MarketSizeReport().Write(db.Warehouse, db.OutDir, "ja", AllPublished(db));
         var labels = ReportLabels.Japanese;
 
         using var workbook = Workbooks.Open(output.WorkbookPath);
@@ -201,7 +202,7 @@ public sealed class MarketSizeReportTest
             .Append(new FixtureLine("alpha", "a-t99", "a-j99", "project", "paid", new(2022, 5, 1), new(2022, 5, 2), new(2022, 6, 1), 10_000, 10_000, 10_000, 1_000, "c9", "w9"))
             .ToList();
         using var db = BuiltFixture(lines);
-        var output = new MarketSizeReport().Write(db.Warehouse, db.OutDir);
+        var output = new MarketSizeReport().Write(db.Warehouse, db.OutDir, "ja", AllPublished(db));
         var labels = ReportLabels.Japanese;
 
         using var workbook = Workbooks.Open(output.WorkbookPath);
@@ -224,5 +225,12 @@ public sealed class MarketSizeReportTest
             Assert.Equal(labels.Columns.InOrder.Count, labels.Columns.InOrder.Distinct().Count());
         }
         Assert.Throws<ArgumentException>(() => ReportLabels.For("fr"));
+    }
+
+    /// <summary>Every row published: these tests check the rendering against raw figures (disclosure control has its own tests).</summary>
+    private static Dictionary<(int, string?), Suppression> AllPublished(TempWarehouse db)
+    {
+        var data = MarketSizeData.Read(db.Warehouse);
+        return data.Totals.Concat(data.ByForm).ToDictionary(f => (f.FiscalYear, f.Form), _ => Suppression.None);
     }
 }

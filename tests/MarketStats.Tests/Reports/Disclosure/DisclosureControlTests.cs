@@ -108,7 +108,7 @@ public sealed class DisclosureControlTests
     {
         // a 2 × 2 table with all margins: 2 row lines, 2 column lines, and the grand total over each margin
         CubeCell Cell(string? r, string? c) => new() { Row = r, Column = c, PaidJpy = 10, Sdc = new DisclosureInput(10, 10, 0.1, 0.2) };
-        var cube = SurveyCube.From(2025, [Cell("a", "x"), Cell("a", "y"), Cell("b", "x"), Cell("b", "y"), Cell("a", null), Cell("b", null), Cell(null, "x"), Cell(null, "y"), Cell(null, null)], c => c.PaidJpy);
+        var cube = SurveyCube.From(2025, [Cell("a", "x"), Cell("a", "y"), Cell("b", "x"), Cell("b", "y"), Cell("a", null), Cell("b", null), Cell(null, "x"), Cell(null, "y"), Cell(null, null)]);
         var index = cube.Cells.Select((c, i) => (c, i)).ToDictionary(p => (p.c.Row, p.c.Column), p => p.i);
         var lines = SurveyCube.AdditiveLines(cube.Cells, index);
         Assert.Equal(6, lines.Count);

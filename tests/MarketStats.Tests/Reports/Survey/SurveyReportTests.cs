@@ -258,4 +258,33 @@ public sealed class SurveyReportTests
         foreach (var png in output.ChartPaths.Where(p => p.EndsWith(".png", StringComparison.Ordinal)))
             Assert.InRange(new FileInfo(png).Length, 10_000, 3_000_000);
     }
+
+    /// <summary>
+    /// The market-size workbook published beside the survey must not undo its suppressions: each market-size row has
+    /// the status of the category table's form margin (the same quantity), and the joint release passes the attack audit.
+    /// </summary>
+    [Fact]
+    public void Release_MarketSizeRowsShareTheSurveysStatus_AndTheJointReleasePassesTheAudit()
+    {
+        using var db = Built();
+        var data = SurveyData.Read(db.Warehouse, SurveyFixture.FiscalYear, AfterTheYear);
+        Assert.Contains(data.Categories.Cells, c => c.Suppression == Suppression.Complementary);
+        foreach (var cube in data.CategoryByYear)
+            foreach (var margin in cube.Cells.Where(c => c.Row is null))
+                Assert.Equal(margin.Suppression, data.MarketSizeSuppression[(cube.FiscalYear, margin.Column)]);
+
+        // The release solved again from the same cubes, then audited independently of the solver's own check.
+        var release = new SurveyRelease(DisclosurePolicy.Survey);
+        foreach (var cube in data.CategoryByYear) release.AddCategories(cube);
+        release.AddMarketSize(MarketSizeData.Read(db.Warehouse));
+        release.AddPrefectures(data.Prefectures);
+        release.AddFlows(data.Flows);
+        release.AddWorkers(data.Workers);
+        release.Solve();
+        Assert.Empty(release.Audit());
+        // Weakened: publish a complementary cell again, and the audit finds a cell it no longer protects.
+        var complements = release.Status.Where(s => s.Value == Suppression.Complementary).Select(s => s.Key).ToList();
+        Assert.Contains(complements, complement =>
+            release.Audit(release.Status.ToDictionary(s => s.Key, s => s.Key == complement ? Suppression.None : s.Value)).Count > 0);
+    }
 }
