@@ -66,6 +66,7 @@ public static class ReportCommand
         context.Result("status", output.Status.ToString().ToLowerInvariant());
         context.Result("workbook", output.WorkbookPath);
         foreach (var chart in output.ChartPaths) context.Result("chart", chart);
+        context.Result("disclosure_seconds", output.DisclosureSeconds.ToString("F2", CultureInfo.InvariantCulture));
         context.Result("seconds", clock.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture));
         // Native DuckDB memory included; bench reads it to check the survey's memory budget.
         context.Result("peak_rss_mb", (ProcessMemory.PeakRssBytes() / 1e6).ToString("F0", CultureInfo.InvariantCulture));

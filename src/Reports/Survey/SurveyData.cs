@@ -48,6 +48,8 @@ public sealed class SurveyData
     /// that member's sign-ups). The per-file manifest (platform, period, revision, SHA-256) stays in <c>ingest_files</c>.</summary>
     public required IReadOnlyList<Deliveries> Files { get; init; }
     public required LinkageFigures Linkage { get; init; }
+    /// <summary>How long disclosure control (complements and the attack audit) took over the release.</summary>
+    public required double DisclosureSeconds { get; init; }
 
     public SurveyCube Categories => CategoryByYear.Single(c => c.FiscalYear == FiscalYear);
 
@@ -95,9 +97,10 @@ public sealed class SurveyData
         release.AddPrefectures(prefectures);
         release.AddFlows(flows);
         release.AddWorkers(workers);
-        release.Solve();
+        var solved = release.Solve();
         return new SurveyData
         {
+            DisclosureSeconds = solved.Elapsed.TotalSeconds,
             FiscalYear = fiscalYear,
             Today = today,
             MarketSize = marketSize,

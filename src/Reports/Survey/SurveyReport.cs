@@ -17,7 +17,7 @@ public sealed class SurveyReport(TimeProvider clock)
         var charts = SurveyCharts.Write(data, labels, outDir);
         var workbook = Path.Combine(outDir, WorkbookFileName(fiscalYear));
         SurveyWorkbook.Write(data, labels, workbook, charts);
-        return new SurveyOutput(workbook, charts.All, data.Status, data.MarketSizeSuppression);
+        return new SurveyOutput(workbook, charts.All, data.Status, data.MarketSizeSuppression, data.DisclosureSeconds);
     }
 
     /// <summary>The latest fiscal year that has ended by today and has paid data; null when there is none.</summary>
@@ -32,4 +32,4 @@ public sealed class SurveyReport(TimeProvider clock)
 /// <param name="MarketSizeSuppression">The market-size rows' disclosure control, solved with the survey's tables: a
 /// market-size workbook published beside this survey must use it (solved apart, it could undo the survey's suppressions).</param>
 public sealed record SurveyOutput(string WorkbookPath, IReadOnlyList<string> ChartPaths, YearStatus Status,
-    IReadOnlyDictionary<(int, string?), Disclosure.Suppression> MarketSizeSuppression);
+    IReadOnlyDictionary<(int, string?), Disclosure.Suppression> MarketSizeSuppression, double DisclosureSeconds);
