@@ -110,7 +110,7 @@ public static class ReleaseSuppression
         if (!passed && clock.Elapsed.TotalSeconds >= policy.TimeLimitSeconds) stop = "time limit";
         var fallback = !passed;
         var cost = x.Select((v, k) => v is null || ix.Primary[k] != Suppression.None ? 0 : Cost(policy.Cost, ix.Value[k], maxValue)).ToArray();
-        if (fallback) Widen(ix, hidden, policy, cost, memo);
+        if (fallback) Widen(ix, hidden, policy, cost, memo, clock.Elapsed + TimeSpan.FromSeconds(policy.TimeLimitSeconds / 2), clock);
         // Pruning gets half the time limit again at most: it only makes the release less blank, never safer.
         if (!proved) Prune(ix, hidden, policy, clock.Elapsed + TimeSpan.FromSeconds(policy.TimeLimitSeconds / 2), clock, cost, memo);
 
@@ -136,7 +136,8 @@ public static class ReleaseSuppression
     /// cost (or, when no cut can repair it, every publishable cell around it), re-auditing until the audit passes or
     /// nothing is left to hide. Each step hides at least one more cell, so it ends.
     /// </summary>
-    private static void Widen(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, double[] cost, Dictionary<string, AttackCore.Result> memo)
+    private static void Widen(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, double[] cost, Dictionary<string, AttackCore.Result> memo,
+        TimeSpan until, Stopwatch clock)
     {
         var id = Enumerable.Range(0, ix.CellCount).ToDictionary(k => ix.Keys[k]);
         while (true)
@@ -148,7 +149,8 @@ public static class ReleaseSuppression
             foreach (var p in audit.Findings.Select(f => id[f.Key]).Distinct())
             {
                 var repaired = false;
-                foreach (var cut in cutsOf[p])
+                // Past its time, whole neighbourhoods at once: cruder, but it ends within a few audits.
+                foreach (var cut in clock.Elapsed > until ? [] : cutsOf[p])
                 {
                     var best = cut.Cover.Where(k => !hidden[k])
                         .OrderByDescending(k => (1e-9 + Capacity(cut, k)) / Math.Max(cost[k], 1e-12)).ThenBy(k => k).FirstOrDefault(-1);
