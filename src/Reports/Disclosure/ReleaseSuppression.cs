@@ -27,7 +27,7 @@ public static class ReleaseSuppression
 
     /// <summary>What <see cref="Solve"/> did: rounds, cuts, whether it proved least cost, and its time.</summary>
     public sealed record SolveReport(IReadOnlyDictionary<string, Suppression> Status, int Rounds, int Cuts, bool ProvedLeastCost,
-        bool UsedFallback, int Complements, TimeSpan Elapsed, TimeSpan InMip, TimeSpan InAudit);
+        bool UsedFallback, int Complements, TimeSpan Elapsed, TimeSpan InMip, TimeSpan InAudit, string StoppedBy);
 
     /// <inheritdoc cref="Solve"/>
     public static SolveReport SolveWithReport(IReadOnlyList<ReleaseCell> cells, IReadOnlyList<AdditiveRelation> relations,
@@ -69,27 +69,34 @@ public static class ReleaseSuppression
         }
 
         var parameters = new MPSolverParameters();
-        parameters.SetDoubleParam(MPSolverParameters.DoubleParam.RELATIVE_MIP_GAP, 0);
+        // Small releases are solved to optimality (then no complement is redundant); survey-sized ones to a 1% gap with a
+        // time limit per round: each round only has to find a pattern the cuts allow, and pruning tidies the result.
+        var small = ix.CellCount <= 1000;
+        parameters.SetDoubleParam(MPSolverParameters.DoubleParam.RELATIVE_MIP_GAP, small ? 0 : 0.01);
         var memo = new Dictionary<string, AttackCore.Result>(StringComparer.Ordinal);
         var rounds = 0;
         TimeSpan inMip = default, inAudit = default;
         var cutCount = 0;
         var proved = false;
         var passed = false;
+        var stop = "iteration limit";
+        var roundLimit = Math.Max(5, policy.TimeLimitSeconds / 10);
         while (rounds < policy.MaxIterations && clock.Elapsed.TotalSeconds < policy.TimeLimitSeconds)
         {
             rounds++;
-            mip.SetTimeLimit((long)Math.Max(1000, (policy.TimeLimitSeconds - clock.Elapsed.TotalSeconds) * 1000));
+            var left = policy.TimeLimitSeconds - clock.Elapsed.TotalSeconds;
+            mip.SetTimeLimit((long)(1000 * Math.Max(1, small ? left : Math.Min(left, roundLimit))));
             var mipStart = clock.Elapsed;
             var status = mip.Solve(parameters);
             inMip += clock.Elapsed - mipStart;
-            if (status is not (Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE)) break;
+            if (status == Solver.ResultStatus.NOT_SOLVED && !small) { roundLimit *= 2; continue; }   // no pattern yet: give it longer
+            if (status is not (Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE)) { stop = $"MIP {status}"; break; }
             for (var k = 0; k < ix.CellCount; k++) hidden[k] = x[k] is { } v && v.SolutionValue() > 0.5;
             var auditStart = clock.Elapsed;
             var audit = AttackCore.Run(ix, hidden, policy, wantCuts: true, only: null, memo);
             inAudit += clock.Elapsed - auditStart;
-            if (audit.Findings.Count == 0) { passed = true; proved = status == Solver.ResultStatus.OPTIMAL; break; }
-            if (audit.Cuts.Count < audit.Findings.Count || audit.Cuts.Any(c => c.Cover.Length == 0)) break;   // not repairable by hiding more
+            if (audit.Findings.Count == 0) { passed = true; proved = status == Solver.ResultStatus.OPTIMAL && small; stop = "audit passed"; break; }
+            if (audit.Cuts.Count < audit.Findings.Count || audit.Cuts.Any(c => c.Cover.Length == 0)) { stop = "a cell hiding more cannot repair"; break; }
             foreach (var cut in audit.Cuts)
             {
                 var capacity = mip.MakeConstraint(1 - 1e-6, double.PositiveInfinity, "");
@@ -100,10 +107,12 @@ public static class ReleaseSuppression
             }
         }
 
+        if (!passed && clock.Elapsed.TotalSeconds >= policy.TimeLimitSeconds) stop = "time limit";
         var fallback = !passed;
-        if (fallback) Widen(ix, hidden, policy);
+        var cost = x.Select((v, k) => v is null || ix.Primary[k] != Suppression.None ? 0 : Cost(policy.Cost, ix.Value[k], maxValue)).ToArray();
+        if (fallback) Widen(ix, hidden, policy, cost, memo, clock.Elapsed + TimeSpan.FromSeconds(policy.TimeLimitSeconds / 2), clock);
         // Pruning gets half the time limit again at most: it only makes the release less blank, never safer.
-        if (!proved) Prune(ix, hidden, policy, clock.Elapsed + TimeSpan.FromSeconds(policy.TimeLimitSeconds / 2), clock, x.Select((v, k) => v is null || ix.Primary[k] != Suppression.None ? 0 : Cost(policy.Cost, ix.Value[k], maxValue)).ToArray());
+        if (!proved) Prune(ix, hidden, policy, clock.Elapsed + TimeSpan.FromSeconds(policy.TimeLimitSeconds / 2), clock, cost, memo);
 
         // The guarantee: the statuses returned are the ones that pass the audit, checked once more as a whole.
         var final = AttackCore.Run(ix, hidden, policy, wantCuts: false, only: null);
@@ -111,7 +120,7 @@ public static class ReleaseSuppression
         var result = new Dictionary<string, Suppression>(StringComparer.Ordinal);
         for (var k = 0; k < ix.CellCount; k++)
             result[ix.Keys[k]] = ix.Primary[k] != Suppression.None ? ix.Primary[k] : hidden[k] ? Suppression.Complementary : Suppression.None;
-        return new SolveReport(result, rounds, cutCount, proved, fallback, result.Values.Count(s => s == Suppression.Complementary), clock.Elapsed, inMip, inAudit);
+        return new SolveReport(result, rounds, cutCount, proved, fallback, result.Values.Count(s => s == Suppression.Complementary), clock.Elapsed, inMip, inAudit, stop);
     }
 
     private static double Cost(SuppressionCost cost, double value, double maxValue) => cost switch
@@ -122,25 +131,49 @@ public static class ReleaseSuppression
         _ => 1,
     };
 
-    /// <summary>Hides every publishable cell around each failing cell, widening until the audit passes or nothing is left.</summary>
-    private static void Widen(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy)
+    /// <summary>
+    /// The fallback: for each failing cell, hides the published cell of its cuts' covers that adds the most capacity per
+    /// cost (or, when no cut can repair it, every publishable cell around it), re-auditing until the audit passes or
+    /// nothing is left to hide. Each step hides at least one more cell, so it ends.
+    /// </summary>
+    private static void Widen(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, double[] cost, Dictionary<string, AttackCore.Result> memo,
+        TimeSpan until, Stopwatch clock)
     {
+        var id = Enumerable.Range(0, ix.CellCount).ToDictionary(k => ix.Keys[k]);
         while (true)
         {
-            var audit = AttackCore.Run(ix, hidden, policy, wantCuts: false, only: null);
+            var audit = AttackCore.Run(ix, hidden, policy, wantCuts: true, only: null, memo);
             if (audit.Findings.Count == 0) return;
+            var cutsOf = audit.Cuts.ToLookup(c => c.Target);
             var grown = false;
-            var id = Enumerable.Range(0, ix.CellCount).ToDictionary(k => ix.Keys[k]);
-            foreach (var f in audit.Findings)
-                foreach (var k in AttackCore.Neighbourhood(ix, hidden, id[f.Key])) grown |= !hidden[k] && (hidden[k] = true);
+            foreach (var p in audit.Findings.Select(f => id[f.Key]).Distinct())
+            {
+                var repaired = false;
+                // Past its time, whole neighbourhoods at once: cruder, but it ends within a few audits.
+                foreach (var cut in clock.Elapsed > until ? [] : cutsOf[p])
+                {
+                    var best = cut.Cover.Where(k => !hidden[k])
+                        .OrderByDescending(k => (1e-9 + Capacity(cut, k)) / Math.Max(cost[k], 1e-12)).ThenBy(k => k).FirstOrDefault(-1);
+                    if (best >= 0) hidden[best] = repaired = true;
+                }
+                if (!repaired)
+                    foreach (var k in AttackCore.Neighbourhood(ix, hidden, p)) hidden[k] = repaired = true;
+                grown |= repaired;
+            }
             if (!grown) return;   // nothing more to hide: the final audit reports why
         }
     }
 
-    /// <summary>Drops complements the audit does not need, dearest first (after the fallback or an unproved MIP).</summary>
-    private static void Prune(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, TimeSpan until, Stopwatch clock, double[] cost)
+    private static double Capacity(AttackCore.Cut cut, int key)
     {
-        if (AttackCore.Run(ix, hidden, policy, wantCuts: false, only: null).Findings.Count > 0) return;
+        var i = Array.IndexOf(cut.Keys, key);
+        return i < 0 ? 0 : cut.Coefs[i];
+    }
+
+    /// <summary>Drops complements the audit does not need, dearest first (after the fallback or an unproved MIP).</summary>
+    private static void Prune(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, TimeSpan until, Stopwatch clock, double[] cost, Dictionary<string, AttackCore.Result> memo)
+    {
+        if (AttackCore.Run(ix, hidden, policy, wantCuts: false, only: null, memo).Findings.Count > 0) return;
         var complements = Enumerable.Range(0, ix.CellCount).Where(k => hidden[k] && ix.Primary[k] == Suppression.None)
             .OrderByDescending(k => cost[k]).ThenBy(k => k).ToList();
         foreach (var k in complements)
@@ -149,7 +182,7 @@ public static class ReleaseSuppression
             hidden[k] = false;
             // Only the groups the cell touched can lose protection by publishing it.
             var touched = new HashSet<int>(ix.RelationsOf[k]);
-            if (AttackCore.Run(ix, hidden, policy, wantCuts: false, only: touched).Findings.Count > 0) hidden[k] = true;
+            if (AttackCore.Run(ix, hidden, policy, wantCuts: false, only: touched, memo).Findings.Count > 0) hidden[k] = true;
         }
     }
 }

@@ -63,11 +63,11 @@ public sealed class ReleaseSuppressionPropertyTests(ITestOutputHelper output)
 
     [Fact]
     public void AfterSolve_TheAuditPasses() =>
-        Check.One(Runs(60), Prop.ForAll(Releases, r => AuditPasses(r, Engine)));
+        Check.One(Runs(30), Prop.ForAll(Releases, r => AuditPasses(r, Engine)));
 
     [Fact]
     public void Solve_KeepsEveryPrimaryAndOnlyAddsComplementaryCells() =>
-        Check.One(Runs(40), Prop.ForAll(Releases, r =>
+        Check.One(Runs(20), Prop.ForAll(Releases, r =>
         {
             var (cells, relations) = r.Build();
             var status = ReleaseSuppression.Solve(cells, relations, new ProtectionPolicy(r.Margin));
@@ -78,7 +78,7 @@ public sealed class ReleaseSuppressionPropertyTests(ITestOutputHelper output)
     /// <summary>Every complementary cell is needed: publishing any one of them makes the audit fail.</summary>
     [Fact]
     public void UnsuppressingAnyComplement_MakesTheAuditFail() =>
-        Check.One(Runs(40), Prop.ForAll(Releases, r =>
+        Check.One(Runs(20), Prop.ForAll(Releases, r =>
         {
             var (cells, relations) = r.Build();
             var policy = new ProtectionPolicy(r.Margin);
@@ -94,7 +94,7 @@ public sealed class ReleaseSuppressionPropertyTests(ITestOutputHelper output)
         var error = Assert.ThrowsAny<Exception>(() => Check.One(Runs(100), Prop.ForAll(Releases, r => AuditPasses(r, Weakened))));
         output.WriteLine(error.Message);
         Assert.Contains("Falsifiable", error.Message);
-        Assert.DoesNotContain("exception", error.Message, StringComparison.OrdinalIgnoreCase);   // the audit failed, not the code
+        Assert.Contains("Expected true, got false", error.Message);   // the audit failed, not the code (which would name its exception)
     }
 
     /// <summary>… and for the existing greedy per-line pass, which ignores the margin and the links between lines.</summary>
@@ -104,7 +104,7 @@ public sealed class ReleaseSuppressionPropertyTests(ITestOutputHelper output)
         var error = Assert.ThrowsAny<Exception>(() => Check.One(Runs(100), Prop.ForAll(Releases, r => AuditPasses(r, Greedy))));
         output.WriteLine(error.Message);
         Assert.Contains("Falsifiable", error.Message);
-        Assert.DoesNotContain("exception", error.Message, StringComparison.OrdinalIgnoreCase);   // the audit failed, not the code
+        Assert.Contains("Expected true, got false", error.Message);   // the audit failed, not the code (which would name its exception)
     }
 
     /// <summary>With an earlier release to the same recipient (random published cells): the result passes the audit that
