@@ -33,10 +33,8 @@ public readonly record struct DisclosureInput(long Persons, long Platforms, doub
 /// Primary rule (parameters from <see cref="DisclosurePolicy"/>; the survey's: 3 persons, 3 platforms, (2, 85%)): a
 /// cell is suppressed when too few distinct persons or platforms stand behind it, or when its largest platforms hold
 /// too much of it. With n = 2 the rule protects the leader against the second-largest member, who could otherwise
-/// subtract its own value from the cell and read the leader's. An empty cell (no activity) is published as a true zero. Secondary rule: where a line of cells has a
-/// published total and exactly one of its cells is suppressed, the smallest other published non-zero cell of that line
-/// is suppressed too (or, if there is none, the total), repeated until no line has a lone suppression. This protects
-/// simple row and column margins; it does not solve the general linear-programming attack on linked tables.
+/// subtract its own value from the cell and read the leader's. An empty cell (no activity) is published as a true zero.
+/// Complementary (secondary) suppression is solved over a whole release by <see cref="ReleaseSuppression"/>.
 /// </remarks>
 public static class DisclosureControl
 {
@@ -53,7 +51,9 @@ public static class DisclosureControl
     }
 
     /// <summary>
-    /// Adds complementary suppressions in place so that no line with a published total has exactly one suppressed member.
+    /// The former secondary pass, one line of one table at a time: adds complementary suppressions in place so that no
+    /// line with a published total has exactly one suppressed member. Publications no longer use it (linked tables can
+    /// still be solved jointly against it; see <see cref="ReleaseSuppression"/>); the tests keep it as the baseline.
     /// </summary>
     /// <param name="suppression">Per cell (indexed as in <paramref name="lines"/>), primary suppressions already set.</param>
     /// <param name="values">Per cell, the size used to choose the cheapest complement (the smallest is hidden).</param>
