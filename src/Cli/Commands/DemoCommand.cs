@@ -58,7 +58,7 @@ public static class DemoCommand
                 foreach (var chart in survey.ChartPaths) context.Result("survey_chart", chart);
             }
             context.Result("seconds", clock.Elapsed.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
-            return Task.FromResult(ingest.AnyRejected ? ExitCodes.ProblemFound : ExitCodes.Success);
+            return Task.FromResult(ingest.AnyProblem ? ExitCodes.ProblemFound : ExitCodes.Success);
         });
         return command;
     }
