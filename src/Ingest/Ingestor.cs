@@ -52,6 +52,7 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
     {
         if (!Directory.Exists(inbox))
             throw new DirectoryNotFoundException($"The inbox {inbox} does not exist.");
+        Quarantine.EnsureUsable(quarantine);
         var outcomes = new List<FileOutcome>();
         // Only INBOX/<platform>/<file> is read; anything else a sender left would be silently lost, so it is named.
         var ignored = Directory.GetFiles(inbox).Where(IsCandidate).ToList();

@@ -127,4 +127,21 @@ public sealed class FileShapeTests : IDisposable
         Assert.Contains(Path.Combine("P03", "2024", "nested.csv"), error, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(Inbox, "stray.csv")), "an ignored file is left where it is");
     }
+
+    [Fact]
+    public async Task An_unusable_quarantine_stops_the_run_before_any_file_is_read()
+    {
+        ExportFile.Transactions().Write(Path.Combine(Inbox, "P01", "good.csv"));
+        ExportFile.Transactions(platform: "P02").Set(0, "paid_jpy", "999999").Write(Path.Combine(Inbox, "P02", "bad.csv"));
+        File.WriteAllText(temp["quarantine"], "a file where the quarantine folder should be");
+
+        var (code, _, error) = await CliRunner.Run("ingest", "--inbox", Inbox, "--db", temp["w.duckdb"], "--quarantine", temp["quarantine"]);
+
+        Assert.Equal(3, code);
+        Assert.Contains("quarantine", error, StringComparison.Ordinal);
+        Assert.Contains(temp["quarantine"], error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        using var warehouse = Warehouse.OpenReadOnly(temp["w.duckdb"]);
+        Assert.Equal(0L, warehouse.Scalar<long>("select count(*) from ingest_files"));
+    }
 }
