@@ -1,4 +1,5 @@
 using System.Text;
+using MarketStats.Core.IO;
 using MarketStats.Ingest.Validation;
 
 namespace MarketStats.Ingest;
@@ -6,25 +7,8 @@ namespace MarketStats.Ingest;
 /// <summary>Where a rejected file goes, whole, with a report of every broken rule beside it.</summary>
 public static class Quarantine
 {
-    /// <summary>
-    /// Creates the quarantine folder and proves a file can be written and removed there, so that a run that would need
-    /// it stops before the first file, not after some were loaded. Throws <see cref="IOException"/> naming the folder.
-    /// </summary>
-    public static void EnsureUsable(string quarantineRoot)
-    {
-        var full = Path.GetFullPath(quarantineRoot);
-        try
-        {
-            Directory.CreateDirectory(full);
-            var probe = Path.Combine(full, $".probe-{Guid.NewGuid():N}");
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new IOException($"the quarantine folder {full} cannot be used ({e.Message.TrimEnd('.')}); nothing was ingested. Give --quarantine a folder that can be written.", e);
-        }
-    }
+    /// <summary>Checked before the first file, so that a run that would need it stops before any file is loaded.</summary>
+    public static void EnsureUsable(string quarantineRoot) => WritableFolder.Ensure(quarantineRoot, "quarantine folder (--quarantine)");
 
     /// <summary>Writes the report, then moves the file; returns the file's new path.</summary>
     public static string Move(string path, string platformId, FileCheck check, string quarantineRoot)
