@@ -23,10 +23,17 @@ public static class MarketStatsCli
         Recursive = true,
     };
 
+    private static readonly Option<bool> VerboseOption = new("--verbose")
+    {
+        Description = "When a command cannot run, print where it failed (the stack trace) after its one-sentence reason.",
+        Recursive = true,
+    };
+
     public static RootCommand BuildRoot(CliContext context)
     {
         var root = new RootCommand("MarketStats: the association's market survey pipeline (ingest → staging → linkage → marts → reports).");
         root.Options.Add(ProgressOption);
+        root.Options.Add(VerboseOption);
         root.Subcommands.Add(DemoCommand.Build(context));
         root.Subcommands.Add(GenerateCommand.Build(context));
         root.Subcommands.Add(KeygenCommand.Build(context));
@@ -55,6 +62,7 @@ public static class MarketStatsCli
             return ExitCodes.Usage;
         }
         context.ForceProgress = parse.GetValue(ProgressOption);
+        var verbose = parse.GetValue(VerboseOption);
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration
@@ -86,9 +94,12 @@ public static class MarketStatsCli
         }
         catch (Exception e)
         {
-            // A bug, not a user error: one clear sentence first, the detail after it for the report.
-            stderr.WriteLine($"Could not run: unexpected {e.GetType().Name}: {e.Message}");
-            stderr.WriteLine(e.ToString());
+            // One sentence (a damaged database file, say, or a bug); where it happened only with --verbose.
+            var firstLine = e.Message.Split('\n')[0].TrimEnd();
+            stderr.WriteLine(verbose
+                ? $"Could not run: {e.GetType().Name}: {firstLine}"
+                : $"Could not run: {e.GetType().Name}: {firstLine} (run again with --verbose to see where)");
+            if (verbose) stderr.WriteLine(e.ToString());
             return ExitCodes.CouldNotRun;
         }
     }

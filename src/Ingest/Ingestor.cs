@@ -13,16 +13,20 @@ public sealed record FileOutcome(
     string Path, FileOutcomeKind Kind, string PlatformId, string? RecordKind, long Rows, string Detail,
     string? QuarantinedTo = null, FileCheck? Check = null);
 
-public sealed record IngestSummary(IReadOnlyList<FileOutcome> Files)
+/// <param name="Ignored">Files the inbox's layout leaves out (at its root, or in a folder below a platform's): named, left in place, a problem.</param>
+public sealed record IngestSummary(IReadOnlyList<FileOutcome> Files, IReadOnlyList<string> Ignored)
 {
     public int Count(FileOutcomeKind kind) => Files.Count(f => f.Kind == kind);
     public long RowsLoaded => Files.Where(f => f.Kind is FileOutcomeKind.Loaded or FileOutcomeKind.Replaced).Sum(f => f.Rows);
     public bool AnyRejected => Files.Any(f => f.Kind == FileOutcomeKind.Rejected);
+    /// <summary>A file was rejected or ignored: the run found a problem (exit 1).</summary>
+    public bool AnyProblem => AnyRejected || Ignored.Count > 0;
 }
 
 /// <summary>Loads per-platform inbox folders into the warehouse: each file validated, then loaded whole or quarantined whole.</summary>
 /// <remarks>
-/// Idempotent by content hash: a file whose bytes were loaded before is skipped. A file for a platform, record kind
+/// Idempotent by content: a file whose bytes were loaded before is skipped before it is read, and one whose rows were
+/// (the same rows gzipped, with CRLF, a BOM or in CP932: <see cref="DeliveredFile.RowsSha256"/>) once it is read. A file for a platform, record kind
 /// and period that is already loaded replaces it only when its <c>export_revision</c> is higher, in the same
 /// transaction that loads it, so readers see the old rows or the new ones, never a mix.
 /// </remarks>
@@ -48,16 +52,21 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
     {
         if (!Directory.Exists(inbox))
             throw new DirectoryNotFoundException($"The inbox {inbox} does not exist.");
+        Quarantine.EnsureUsable(quarantine);
         var outcomes = new List<FileOutcome>();
+        // Only INBOX/<platform>/<file> is read; anything else a sender left would be silently lost, so it is named.
+        var ignored = Directory.GetFiles(inbox).Where(IsCandidate).ToList();
         foreach (var platformDir in Directory.GetDirectories(inbox).Order(StringComparer.Ordinal))
         {
+            ignored.AddRange(Directory.GetDirectories(platformDir)
+                .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories)).Where(IsCandidate));
             foreach (var file in Directory.GetFiles(platformDir).Where(IsCandidate).Order(StringComparer.Ordinal))
             {
                 ct.ThrowIfCancellationRequested();
                 outcomes.Add(IngestFile(file, System.IO.Path.GetFileName(platformDir), quarantine));
             }
         }
-        return new IngestSummary(outcomes);
+        return new IngestSummary(outcomes, ignored.Order(StringComparer.Ordinal).ToList());
     }
 
     public FileOutcome IngestFile(string path, string platformId, string quarantine)
@@ -96,6 +105,13 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
         }
         using (delivered)
         {
+            // The same rows in other bytes (gzipped, CRLF, a BOM, CP932) were delivered before: nothing to do.
+            var sameRows = warehouse.Scalar<int?>("select file_id from ingest_files where rows_sha256 = $1 order by file_id limit 1", delivered.RowsSha256);
+            if (sameRows is { } sameId)
+            {
+                progress?.Report($"{platformId}/{display}: the same rows were already loaded as file {sameId}, skipped");
+                return new FileOutcome(path, FileOutcomeKind.Skipped, platformId, null, 0, $"the same rows (in other bytes) already loaded as file {sameId}");
+            }
             try
             {
                 var check = new FileValidator(warehouse.Connection, clock).Check(delivered, display, platformId);
@@ -187,10 +203,10 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
         using var transaction = warehouse.Connection.BeginTransaction();
         var fileId = warehouse.Scalar<int>("select nextval('ingest_file_id_seq')");
         warehouse.Execute(
-            "insert into ingest_files values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, null)",
+            "insert into ingest_files values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, null, $14)",
             fileId, envelope.PlatformId, envelope.RecordKind, envelope.Period.Code, envelope.Period.Start, envelope.Period.End,
             envelope.Revision, envelope.ContractVersion, delivered.ContentSha256, display, delivered.FormatLabel, check.Rows,
-            clock.GetUtcNow().UtcDateTime);
+            clock.GetUtcNow().UtcDateTime, delivered.RowsSha256);
         var columns = ExportContract.V1.Records[envelope.RecordKind].Fields;
         var typed = string.Join(", ", columns.Select(f => ContractRules.HasTypedTwin(f) ? ContractRules.Typed(f) : ContractRules.Quote(f.Name)));
         warehouse.Execute(

@@ -1,4 +1,5 @@
 using System.Text;
+using MarketStats.Core.IO;
 using MarketStats.Ingest.Validation;
 
 namespace MarketStats.Ingest;
@@ -6,6 +7,9 @@ namespace MarketStats.Ingest;
 /// <summary>Where a rejected file goes, whole, with a report of every broken rule beside it.</summary>
 public static class Quarantine
 {
+    /// <summary>Checked before the first file, so that a run that would need it stops before any file is loaded.</summary>
+    public static void EnsureUsable(string quarantineRoot) => WritableFolder.Ensure(quarantineRoot, "quarantine folder (--quarantine)");
+
     /// <summary>Writes the report, then moves the file; returns the file's new path.</summary>
     public static string Move(string path, string platformId, FileCheck check, string quarantineRoot)
     {

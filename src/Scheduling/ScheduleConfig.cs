@@ -77,11 +77,26 @@ public sealed class ScheduleConfig
     private void Check(string path)
     {
         void Fail(string problem) => throw new ScheduleConfigException($"The schedule configuration {path}: {problem}");
+        // JSON null overrides a default; the code after this relies on every section being there.
+        (string Key, object? Value)[] sections =
+        [
+            ("database", Database), ("inbox", Inbox), ("landing", Landing), ("quarantine", Quarantine), ("output", Output),
+            ("jobHistory", JobHistory), ("timeZone", TimeZone), ("publishLanguage", PublishLanguage), ("sources", Sources), ("jobs", Jobs), ("http", Http),
+        ];
+        foreach (var (key, value) in sections)
+            if (value is null) Fail($"\"{key}\" is null; give it a value or leave the key out for its default.");
+        if (Sources.Any(s => s is null)) Fail("\"sources\" holds a null entry; each source is an object with a platform.");
         try { _ = Zone; }
         catch (TimeZoneNotFoundException) { Fail($"unknown time zone '{TimeZone}'."); }
         if (PublishLanguage is not ("ja" or "en")) Fail($"publishLanguage must be ja or en, not '{PublishLanguage}'.");
         foreach (var (name, cron) in Jobs.Crons().Concat(Sources.Select(s => (JobNames.Pull(s.Platform), s.Cron))))
-            if (cron is not null && !CronExpression.TryParse(cron, out _)) Fail($"job {name} has an invalid cron expression '{cron}'.");
+        {
+            if (cron is null) continue;
+            if (!CronExpression.TryParse(cron, out _)) Fail($"job {name} has an invalid cron expression '{cron}'.");
+            // Valid but never firing (30 February, a year gone by): the job would silently never run.
+            else if (new CronExpression(cron, Zone).GetNextValidTimeAfter(DateTimeOffset.UtcNow) is null)
+                Fail($"job {name}'s cron expression '{cron}' never fires (no such date from now on); fix it or remove the job.");
+        }
         var platforms = new HashSet<string>(StringComparer.Ordinal);
         foreach (var source in Sources)
         {

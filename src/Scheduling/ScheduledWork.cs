@@ -38,8 +38,9 @@ public sealed class ScheduledWork(ScheduleConfig config, SourcePuller puller, Ti
         var touched = summary.Files.Where(f => f.Kind != FileOutcomeKind.Skipped).Select(f => f.QuarantinedTo ?? f.Path).ToList();
         var line = string.Create(CultureInfo.InvariantCulture,
             $"loaded {summary.Count(FileOutcomeKind.Loaded) + summary.Count(FileOutcomeKind.Replaced)}, skipped {summary.Count(FileOutcomeKind.Skipped)}, rejected {summary.Count(FileOutcomeKind.Rejected)}, rows {summary.RowsLoaded}");
-        return summary.AnyRejected
-            ? new WorkOutcome(JobHistory.ProblemFound, touched, line, $"{summary.Count(FileOutcomeKind.Rejected)} file(s) quarantined in {config.QuarantinePath}")
+        return summary.AnyProblem
+            ? new WorkOutcome(JobHistory.ProblemFound, touched, line,
+                $"{summary.Count(FileOutcomeKind.Rejected)} file(s) quarantined in {config.QuarantinePath}, {summary.Ignored.Count} ignored outside the platform folders")
             : new WorkOutcome(JobHistory.Succeeded, touched, line);
     }
 

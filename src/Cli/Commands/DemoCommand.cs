@@ -27,6 +27,11 @@ public static class DemoCommand
             var work = Path.GetDirectoryName(dbPath)!;
             var inbox = Path.Combine(work, "inbox");
             var quarantine = Path.Combine(work, "quarantine");
+            // What the last step needs is checked first, so a missing piece stops the demo before minutes of work.
+            MarketStats.Core.IO.WritableFolder.Ensure(parse.GetValue(outDir)!, "output folder (--out)");
+            MarketStats.Core.IO.WritableFolder.Ensure(work, "database folder (--db)");
+            if (!File.Exists(MarketStats.Reports.ChartStyle.FontFile))
+                throw new FileNotFoundException($"The chart font {MarketStats.Reports.ChartStyle.FontFile} is missing; it ships with MarketStats.Reports (src/Reports/Fonts), rebuild to copy it.");
             // The demo owns these paths: start clean so every run shows the same figures.
             foreach (var folder in new[] { inbox, quarantine }) if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
             Directory.CreateDirectory(work);
@@ -58,7 +63,7 @@ public static class DemoCommand
                 foreach (var chart in survey.ChartPaths) context.Result("survey_chart", chart);
             }
             context.Result("seconds", clock.Elapsed.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
-            return Task.FromResult(ingest.AnyRejected ? ExitCodes.ProblemFound : ExitCodes.Success);
+            return Task.FromResult(ingest.AnyProblem ? ExitCodes.ProblemFound : ExitCodes.Success);
         });
         return command;
     }

@@ -19,7 +19,7 @@ public static class IngestCommand
         command.SetAction((parse, ct) =>
         {
             var summary = Run(context, parse.GetValue(inbox)!, parse.GetValue(db)!, parse.GetValue(quarantine)!, ct);
-            return Task.FromResult(summary.AnyRejected ? ExitCodes.ProblemFound : ExitCodes.Success);
+            return Task.FromResult(summary.AnyProblem ? ExitCodes.ProblemFound : ExitCodes.Success);
         });
         return command;
     }
@@ -33,7 +33,12 @@ public static class IngestCommand
         context.Result("files_loaded", summary.Count(FileOutcomeKind.Loaded) + summary.Count(FileOutcomeKind.Replaced));
         context.Result("files_skipped", summary.Count(FileOutcomeKind.Skipped));
         context.Result("files_rejected", summary.Count(FileOutcomeKind.Rejected));
+        context.Result("files_ignored", summary.Ignored.Count);
         context.Result("rows_loaded", summary.RowsLoaded);
+        if (summary.Ignored.Count > 0)
+            context.Error.WriteLine(
+                $"{summary.Ignored.Count} file(s) were ignored and left where they are, because only INBOX/<platform_id>/<file> is read: " +
+                string.Join(", ", summary.Ignored.Select(f => Path.GetRelativePath(inbox, f))) + ". Move each into its platform's folder.");
         if (summary.AnyRejected)
         {
             context.Result("quarantine", Path.GetFullPath(quarantine));

@@ -16,7 +16,10 @@ public sealed class Manifest
         catch (JsonException e) { throw new PullException($"The manifest at {from} is not valid JSON: {e.Message}"); }
         foreach (var file in manifest?.Files ?? [])
         {
-            // The name becomes a file name in the inbox: refuse anything that could escape the platform's folder.
+            // The name becomes a file name in the inbox: refuse anything that could escape the platform's folder, and
+            // control characters (a NUL makes every file API throw; a newline forges lines in reports), not echoed raw.
+            if (file.Name is { } raw && raw.Any(char.IsControl))
+                throw new PullException($"The manifest at {from} names a file '{string.Concat(raw.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()))}' that holds a control character; a file name must be printable.");
             if (string.IsNullOrWhiteSpace(file.Name) || file.Name != Path.GetFileName(file.Name) || file.Name.StartsWith('.'))
                 throw new PullException($"The manifest at {from} names a file '{file.Name}' that is not a plain file name.");
             if (file.Size < 0 || file.Sha256.Length != 64 || !file.Sha256.All(Uri.IsHexDigit))

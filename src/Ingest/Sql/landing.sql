@@ -3,7 +3,7 @@
 
 create sequence if not exists ingest_file_id_seq start 1;
 
--- One row per accepted export file. Key: file_id; content_sha256 is unique (the same content loads once).
+-- One row per accepted export file. Key: file_id; content_sha256 (the bytes) is unique and is the file's lineage; rows_sha256 decides "already loaded".
 create table if not exists ingest_files (
     file_id           integer primary key,
     platform_id       varchar not null,
@@ -18,8 +18,11 @@ create table if not exists ingest_files (
     source_format     varchar not null,      -- csv | csv.gz | parquet, with the text encoding
     row_count         bigint not null,
     loaded_at         timestamp not null,
-    superseded_by     integer                -- file_id of the corrected re-export that replaced this one
+    superseded_by     integer,               -- file_id of the corrected re-export that replaced this one
+    rows_sha256       varchar                -- hash of the rows (text as UTF-8, LF ends, no BOM): the same rows in other bytes load once
 );
+-- Databases made before rows_sha256 existed get it empty; their files are then matched by bytes only.
+alter table ingest_files add column if not exists rows_sha256 varchar;
 
 -- One row per rejected delivery (the file itself is in quarantine, its report beside it).
 create table if not exists ingest_rejections (

@@ -13,7 +13,7 @@ public static class ContractDocument
 
     private static readonly (string Rule, string What)[] FileRules =
     [
-        (RuleIds.Unreadable, "The bytes decode as UTF-8 (with or without BOM) or as CP932; otherwise the file is refused with the line of the first bad byte."),
+        (RuleIds.Unreadable, "The bytes decode as UTF-8 (with or without BOM) or as CP932; otherwise the file is refused with the line of the first bad byte. UTF-16 (with or without its byte-order mark), text holding NUL bytes, and Latin-1 (accented letters standing alone between ASCII, which CP932 would misread as kanji) are refused as such. Line ends may be LF or CRLF, even mixed."),
         (RuleIds.NotRegular, "A delivered file is a regular file: a symbolic link, named pipe, device or socket is refused by what it is (never followed or read), reported by name and left where it lies; a drop-folder pull does not copy it."),
         (RuleIds.GzipIntegrity, "A gzip file is whole: every member (several in a row are allowed) ends with its final deflate block and a CRC-32 and length that match its data, and nothing follows the last member. A file cut off or corrupt is refused whole, never loaded in part."),
         (RuleIds.TooLarge, $"A file holds at most {DecompressionLimits.Size(DecompressionLimits.DefaultMaxBytes)} of text, and a gzip file expands to at most {DecompressionLimits.DefaultMaxRatio} times its compressed size (checked beyond {DecompressionLimits.Size(DecompressionLimits.DefaultRatioFloorBytes)}); decompression stops at the limit and the file is refused. These are the association's defaults ({DecompressionLimits.MaxBytesVariable}, {DecompressionLimits.MaxRatioVariable})."),
@@ -22,10 +22,10 @@ public static class ContractDocument
         (RuleIds.MissingColumn, "Every required column is in the header."),
         (RuleIds.UnknownColumn, "No column outside the contract (ask the association to add one)."),
         (RuleIds.PiiColumn, "No column whose name suggests a raw personal identifier (mail, phone, tel, name, address, birth, postcode, 氏名, 住所, …); the whole file is refused."),
-        (RuleIds.Empty, "At least one row (the rows declare the file's period)."),
+        (RuleIds.Empty, "The file holds a header and at least one row (the rows declare the file's period); an empty file, or one of blank lines only, is refused."),
         (RuleIds.UniqueKey, "The record key is unique within the file."),
         (RuleIds.UniqueAcrossFiles, "The record key is not already loaded from another file of the same platform (a corrected re-export of the same period is the exception: it replaces)."),
-        (RuleIds.StaleRevision, "A file for a platform, record kind and period that is already loaded with different content must carry a higher `export_revision`."),
+        (RuleIds.StaleRevision, "A file for a platform, record kind and period that is already loaded with different rows must carry a higher `export_revision`. The same rows sent again in other bytes (gzipped or not, CRLF or LF, with or without BOM, UTF-8 or CP932) are recognised as already loaded and skipped."),
         (RuleIds.PeriodOverlap, "Periods of one platform and record kind do not overlap (`FY2024` and `2024-05` cannot both be loaded)."),
     ];
 

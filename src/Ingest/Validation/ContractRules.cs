@@ -61,8 +61,19 @@ public static class ContractRules
     // Raw identifiers a member must never send; checked on every free-form id column.
     internal const string EmailPattern = @"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}";
     internal const string PhonePattern = @"(\+?81|0)[0-9]{9,10}";
+    /// <summary>What a phone number is written with besides digits: a <c>tel:</c> scheme, and every separator people use that the id format allows.</summary>
+    internal const string PhoneDecoration = @"^[tT][eE][lL]:|[-().:_ ]";
     internal const string JapaneseScriptPattern = @"[\p{Han}\p{Hiragana}\p{Katakana}]";
-    internal const string LatinFullNamePattern = @"[A-Z][a-z]+ [A-Z][a-z]+";
+    /// <summary>Letters only, in two or three words (joined by a separator or CamelCase): the only ids the name checks below look at, so an id with a digit is never a name.</summary>
+    internal const string LettersInWordsPattern = @"[A-Za-z]+([._: -][A-Za-z]+){1,2}|([A-Z][a-z]+){2,3}";
+    /// <summary>Capitalised words, as any romanised or Western full name is written: <c>Taro.Yamada</c>, <c>John-Smith</c>.</summary>
+    internal const string LatinFullNamePattern = @"[A-Z][a-z]+([._: -][A-Z][a-z]+){1,2}";
+    /// <summary>
+    /// Romanised Japanese in any case: every word made of kana syllables (Hepburn or Kunrei), two or more each, as in
+    /// <c>yamada_taro</c> or <c>TaroYamada</c>; English-like ids (<c>admin_user</c>, <c>team.alpha</c>) do not split so.
+    /// </summary>
+    internal const string RomajiNamePattern = RomajiWord + "([._: -]" + RomajiWord + "){1,2}";
+    private const string RomajiWord = @"((kk|ss|tt|pp|cch|tch)?([kgsztdnhbpmr]y?|sh|ch|ts|j|f|w|y)?[aiueo]|n){2,}";
 
     public static IReadOnlyList<RowRule> For(string recordKind, RuleContext context, ExportContract? contract = null)
     {
@@ -89,11 +100,14 @@ public static class ContractRules
                 // every id column of every row goes through them.
                 yield return new(RuleIds.PiiEmail, field.Name, "looks like a raw e-mail address; only pseudonymous ids may be sent",
                     $"case when contains({c}, '@') then regexp_matches({c}, {Literal(EmailPattern)}) else false end");
-                yield return new(RuleIds.PiiPhone, field.Name, "looks like a raw phone number; only pseudonymous ids may be sent",
-                    $"case when left({c}, 1) in ('0', '8', '+', '(') then regexp_full_match(regexp_replace({c}, '[-() ]', '', 'g'), {Literal(PhonePattern)}) else false end");
-                yield return new(RuleIds.PiiName, field.Name, "looks like a personal name; only pseudonymous ids may be sent",
+                yield return new(RuleIds.PiiPhone, field.Name,
+                    "looks like a raw phone number (digits of a Japanese number, whatever the separators or a tel: prefix); only pseudonymous ids may be sent",
+                    $"case when left({c}, 1) in ('0', '8', '+', '(', 't', 'T') then regexp_full_match(regexp_replace({c}, {Literal(PhoneDecoration)}, '', 'g'), {Literal(PhonePattern)}) else false end");
+                yield return new(RuleIds.PiiName, field.Name,
+                    "looks like a personal name (Japanese script; or two or three words of letters only that are capitalised or romanised Japanese, joined by . _ - : a space or CamelCase); only pseudonymous ids may be sent",
                     $"case when strlen({c}) <> length({c}) then regexp_matches({c}, {Literal(JapaneseScriptPattern)}) " +
-                    $"when contains({c}, ' ') then regexp_full_match({c}, {Literal(LatinFullNamePattern)}) else false end");
+                    $"when regexp_full_match({c}, {Literal(LettersInWordsPattern)}) then regexp_full_match({c}, {Literal(LatinFullNamePattern)}) " +
+                    $"or regexp_full_match(lower(regexp_replace({c}, '([a-z])([A-Z])', '\\1_\\2', 'g')), {Literal(RomajiNamePattern)}) else false end");
                 yield return new(RuleIds.IdFormat, field.Name, $"must match {contract.Limits.IdPattern}",
                     $"not regexp_full_match({c}, {Literal(contract.Limits.IdPattern.TrimStart('^').TrimEnd('$'))})");
                 break;

@@ -407,7 +407,7 @@ public static class SurveyWorkbook
                 {
                     case null: break;
                     case Hidden: SetSuppressed(cell, labels.Survey); break;
-                    case string text: cell.SetValue(text); break;
+                    case string text: cell.SetValue(CellText.Inert(text)); break; // table text can come from input
                     case int i: cell.SetValue(i); break;
                     case long l: cell.SetValue(l); break;
                     case double d: cell.SetValue(d); break;

@@ -90,7 +90,7 @@ public static class SurveyFixture
         {
             w.Execute(
                 """
-                insert into ingest_files values ($1, $2, 'transactions', $3, $4, $5, 1, 1, $6, $7, 'csv (utf-8)', 1, '2026-04-10 00:00:00', null)
+                insert into ingest_files values ($1, $2, 'transactions', $3, $4, $5, 1, 1, $6, $7, 'csv (utf-8)', 1, '2026-04-10 00:00:00', null, null)
                 """,
                 ++id, platform, $"FY{coveredFiscalYear}", MarketStats.Core.Domain.FiscalYear.Start(coveredFiscalYear), MarketStats.Core.Domain.FiscalYear.End(coveredFiscalYear),
                 new string((char)('a' + id), 64), $"transactions_FY{coveredFiscalYear}_{platform}.csv");

@@ -1,0 +1,106 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
+using MarketStats.Core.Storage;
+using MarketStats.Tests.Support;
+
+namespace MarketStats.Tests.HostileInput;
+
+/// <summary>
+/// Valid exports mutated at random (truncated, bytes flipped, a column dropped, another encoding, gzipped, CRLF) go
+/// through <c>marketstats ingest</c> in-process. Whatever the bytes: exit 0 or 1, never a crash; the database opens;
+/// each loaded file's rows equal its manifest count; nothing outside the inbox, the database's folder, the quarantine
+/// and the output folder is written.
+/// </summary>
+public sealed class HostileIngestProperties
+{
+    private static readonly string[] Mutations = ["truncate", "flip", "drop-column", "utf-16", "latin-1", "cp932", "gzip", "gzip-truncate", "crlf", "none"];
+
+    [Fact]
+    public void Any_mutated_delivery_is_loaded_or_refused_and_nothing_else_is_touched() =>
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(30),
+            Prop.ForAll(Gen.Choose(0, int.MaxValue).ToArbitrary(), seed => Run(seed).Label($"seed {seed}")));
+
+    private static bool Run(int seed)
+    {
+        var random = new Random(seed);
+        using var temp = new TempFolder();
+        // Bystanders: files that must come through the run untouched.
+        Directory.CreateDirectory(temp["elsewhere"]);
+        File.WriteAllText(temp["elsewhere/keep.txt"], "not for ingest");
+        File.WriteAllText(temp["beside-inbox.csv"], ExportFile.Transactions(platform: "P09").ToCsv());
+        var files = random.Next(1, 4);
+        for (var f = 0; f < files; f++)
+        {
+            var platform = $"P0{f + 1}";
+            var export = random.Next(2) == 0
+                ? ExportFile.Transactions(rows: random.Next(1, 12), platform: platform)
+                : ExportFile.Registrations(rows: random.Next(1, 12), platform: platform);
+            if (random.Next(3) == 0) export.Set(0, export.Columns[random.Next(export.Columns.Count)], "Léa é ü =1+1");
+            var mutation = Mutations[random.Next(Mutations.Length)];
+            if (mutation == "drop-column") export.DropColumn(export.Columns[random.Next(export.Columns.Count)]);
+            var path = Path.Combine(temp["inbox"], platform, $"export-{f}.csv" + (mutation.StartsWith("gzip", StringComparison.Ordinal) ? ".gz" : ""));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, Mutate(export.ToCsv(), mutation, random));
+        }
+        var before = Snapshot(temp.Path);
+
+        var (code, _, error) = CliRunner.Run("ingest", "--inbox", temp["inbox"], "--db", temp["db/w.duckdb"], "--quarantine", temp["quarantine"]).GetAwaiter().GetResult();
+
+        Assert.True(code is 0 or 1, $"seed {seed}: exit {code}: {error}");
+        Assert.DoesNotContain("unexpected", error, StringComparison.Ordinal);
+        using (var warehouse = Warehouse.OpenReadOnly(temp["db/w.duckdb"]))
+        {
+            var mismatched = warehouse.Scalar<long>(
+                """
+                select count(*) from ingest_files f
+                where superseded_by is null and row_count <> (
+                    select count(*) from raw_transactions t where t.file_id = f.file_id) + (
+                    select count(*) from raw_registrations r where r.file_id = f.file_id)
+                """);
+            Assert.Equal(0L, mismatched);
+        }
+        var after = Snapshot(temp.Path);
+        string[] allowed = ["inbox", "db", "quarantine", "out"];
+        var changed = before.Keys.Union(after.Keys)
+            .Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k))
+            .Where(k => !allowed.Contains(k.Split('/')[0]))
+            .ToList();
+        Assert.True(changed.Count == 0, $"seed {seed}: written outside inbox, db, quarantine, out: {string.Join(", ", changed)}");
+        return true;
+    }
+
+    private static byte[] Mutate(string csv, string mutation, Random random)
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var utf8 = new UTF8Encoding(false).GetBytes(csv);
+        switch (mutation)
+        {
+            case "truncate": return utf8[..random.Next(utf8.Length)];
+            case "flip":
+                for (var i = random.Next(1, 6); i > 0; i--) utf8[random.Next(utf8.Length)] ^= (byte)random.Next(1, 256);
+                return utf8;
+            case "utf-16": return [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(csv)];
+            case "latin-1": return Encoding.Latin1.GetBytes(csv);
+            case "cp932": return Encoding.GetEncoding(932).GetBytes(csv);
+            case "crlf": return new UTF8Encoding(false).GetBytes(csv.Replace("\n", "\r\n", StringComparison.Ordinal));
+            case "gzip":
+            case "gzip-truncate":
+                using (var buffer = new MemoryStream())
+                {
+                    using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(utf8);
+                    var bytes = buffer.ToArray();
+                    return mutation == "gzip" ? bytes : bytes[..random.Next(bytes.Length)];
+                }
+            default: return utf8;
+        }
+    }
+
+    /// <summary>Every file under the root (relative path with '/') and a hash of its bytes.</summary>
+    private static Dictionary<string, string> Snapshot(string root) =>
+        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).ToDictionary(
+            f => Path.GetRelativePath(root, f).Replace('\\', '/'),
+            f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
+}
