@@ -93,8 +93,9 @@ public sealed class ScheduleConfig
         {
             if (cron is null) continue;
             if (!CronExpression.TryParse(cron, out _)) Fail($"job {name} has an invalid cron expression '{cron}'.");
-            // Valid but never firing (30 February, a year gone by): the job would silently never run.
-            else if (new CronExpression(cron, Zone).GetNextValidTimeAfter(DateTimeOffset.UtcNow) is null)
+            // Valid but never firing (30 February, a year gone by): the job would silently never run. From a day back, so
+            // a one-off slot missed while the machine was off still fires once under its misfire policy.
+            else if (new CronExpression(cron, Zone).GetNextValidTimeAfter(DateTimeOffset.UtcNow.AddDays(-1)) is null)
                 Fail($"job {name}'s cron expression '{cron}' never fires (no such date from now on); fix it or remove the job.");
         }
         var platforms = new HashSet<string>(StringComparer.Ordinal);
