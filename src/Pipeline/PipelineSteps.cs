@@ -76,11 +76,13 @@ public sealed class PipelineSteps(TimeProvider clock, IProgress<string>? progres
     }
 
     /// <summary>The yearly survey of <paramref name="fiscalYear"/>: report marts (if stale), then the workbook and charts.</summary>
-    public SurveyOutput PublishSurvey(Warehouse warehouse, int fiscalYear, string outDir, string lang, bool forceMarts = false)
+    /// <returns>What was written, and whether the marts had to be rebuilt first.</returns>
+    public (SurveyOutput Survey, bool MartsRebuilt) PublishSurvey(Warehouse warehouse, int fiscalYear, string outDir, string lang, bool forceMarts = false)
     {
-        BuildMarts(warehouse, MartScope.Reports, forceMarts);
+        var rebuilt = BuildMarts(warehouse, MartScope.Reports, forceMarts);
+        trace?.WriteLine("-- marts built; reading aggregates, writing charts and workbook");
         progress?.Report($"writing the FY{fiscalYear} survey");
-        return new SurveyReport(clock).Write(warehouse, fiscalYear, outDir, lang);
+        return (new SurveyReport(clock).Write(warehouse, fiscalYear, outDir, lang), rebuilt);
     }
 
     /// <summary>The publication: the survey of the latest fiscal year that has ended (when it has paid data) and the

@@ -47,7 +47,7 @@ public static class ReportCommand
         return command;
     }
 
-    /// <summary>Builds the marts and writes the survey; prints <c>key: value</c> lines. Shared by <c>demo</c> and <c>bench</c>.</summary>
+    /// <summary>Builds the marts when stale and writes the survey; prints <c>key: value</c> lines (<c>bench --survey</c> reads them).</summary>
     public static SurveyOutput Run(CliContext context, string dbPath, string outDir, int fiscalYear, string lang, bool rebuildMarts = false, TextWriter? trace = null)
     {
         var clock = Stopwatch.StartNew();
@@ -56,10 +56,7 @@ public static class ReportCommand
             throw new WarehouseUnavailableException($"No database at {dbPath}: run 'marketstats ingest' or 'marketstats demo' first.");
         using var warehouse = PipelineSteps.OpenWarehouse(dbPath);
         var steps = new PipelineSteps(context.Clock, context.Progress, trace);
-        // Built here rather than inside PublishSurvey only to print whether they were rebuilt.
-        var rebuilt = steps.BuildMarts(warehouse, MartScope.Reports, rebuildMarts);
-        trace?.WriteLine("-- marts built; reading aggregates, writing charts and workbook");
-        var output = steps.PublishSurvey(warehouse, fiscalYear, outDir, lang);
+        var (output, rebuilt) = steps.PublishSurvey(warehouse, fiscalYear, outDir, lang, rebuildMarts);
         trace?.WriteLine("-- done");
         context.Result("fiscal_year", fiscalYear);
         context.Result("marts", rebuilt ? "rebuilt" : "current");
