@@ -49,36 +49,6 @@ public static class DisclosureControl
             : dominantShare > policy.DominanceMaxShare ? Suppression.DominantPlatform
             : Suppression.None;
     }
-
-    /// <summary>
-    /// The former secondary pass, one line of one table at a time: adds complementary suppressions in place so that no
-    /// line with a published total has exactly one suppressed member. Publications no longer use it (linked tables can
-    /// still be solved jointly against it; see <see cref="ReleaseSuppression"/>); the tests keep it as the baseline.
-    /// </summary>
-    /// <param name="suppression">Per cell (indexed as in <paramref name="lines"/>), primary suppressions already set.</param>
-    /// <param name="values">Per cell, the size used to choose the cheapest complement (the smallest is hidden).</param>
-    /// <param name="lines">Additive lines: a total cell and the member cells that sum to it.</param>
-    public static void ApplySecondary(Suppression[] suppression, IReadOnlyList<double> values, IReadOnlyList<AdditiveLine> lines)
-    {
-        bool changed;
-        do
-        {
-            changed = false;
-            foreach (var line in lines)
-            {
-                if (suppression[line.Total] != Suppression.None) continue;
-                var hidden = line.Members.Count(m => suppression[m] != Suppression.None);
-                if (hidden != 1) continue;
-                var complement = line.Members
-                    .Where(m => suppression[m] == Suppression.None && values[m] > 0)
-                    .OrderBy(m => values[m]).ThenBy(m => m)
-                    .Select(m => (int?)m).FirstOrDefault();
-                suppression[complement ?? line.Total] = Suppression.Complementary;
-                changed = true;
-            }
-        }
-        while (changed);
-    }
 }
 
 /// <summary>Cells that add up: <see cref="Total"/> is the sum of <see cref="Members"/> (indexes into one table's cells).</summary>

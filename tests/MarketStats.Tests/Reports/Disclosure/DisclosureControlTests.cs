@@ -39,7 +39,7 @@ public sealed class DisclosureControlTests
     {
         // total (0) = a (1) + b (2) + c (3); b is primary-suppressed; c is the smallest other non-zero cell
         var suppression = new[] { Suppression.None, Suppression.None, Suppression.FewPersons, Suppression.None };
-        DisclosureControl.ApplySecondary(suppression, [60, 40, 5, 15], [new AdditiveLine(0, [1, 2, 3])]);
+        GreedyPerLineSuppression.Apply(suppression, [60, 40, 5, 15], [new AdditiveLine(0, [1, 2, 3])]);
         Assert.Equal([Suppression.None, Suppression.None, Suppression.FewPersons, Suppression.Complementary], suppression);
     }
 
@@ -47,7 +47,7 @@ public sealed class DisclosureControlTests
     public void ApplySecondary_NoOtherNonZeroCell_HidesTheTotal()
     {
         var suppression = new[] { Suppression.None, Suppression.FewPersons, Suppression.None };
-        DisclosureControl.ApplySecondary(suppression, [5, 5, 0], [new AdditiveLine(0, [1, 2])]);
+        GreedyPerLineSuppression.Apply(suppression, [5, 5, 0], [new AdditiveLine(0, [1, 2])]);
         Assert.Equal(Suppression.Complementary, suppression[0]);
         Assert.Equal(Suppression.None, suppression[2]);
     }
@@ -80,7 +80,7 @@ public sealed class DisclosureControlTests
         {
             var suppression = t.Primary.Select(p => p ? Suppression.FewPersons : Suppression.None).ToArray();
             var lines = Lines(t);
-            DisclosureControl.ApplySecondary(suppression, t.Values, lines);
+            GreedyPerLineSuppression.Apply(suppression, t.Values, lines);
             return lines.All(l => suppression[l.Total] != Suppression.None || l.Members.Count(m => suppression[m] != Suppression.None) != 1);
         }).QuickCheckThrowOnFailure();
 
@@ -90,7 +90,7 @@ public sealed class DisclosureControlTests
         {
             var before = t.Primary.Select(p => p ? Suppression.DominantPlatform : Suppression.None).ToArray();
             var after = (Suppression[])before.Clone();
-            DisclosureControl.ApplySecondary(after, t.Values, Lines(t));
+            GreedyPerLineSuppression.Apply(after, t.Values, Lines(t));
             return before.Zip(after).All(p => p.First == Suppression.None ? p.Second is Suppression.None or Suppression.Complementary : p.Second == p.First);
         }).QuickCheckThrowOnFailure();
 
@@ -99,7 +99,7 @@ public sealed class DisclosureControlTests
         Prop.ForAll(Tables, t =>
         {
             var suppression = new Suppression[t.Values.Length];
-            DisclosureControl.ApplySecondary(suppression, t.Values, Lines(t));
+            GreedyPerLineSuppression.Apply(suppression, t.Values, Lines(t));
             return suppression.All(s => s == Suppression.None);
         }).QuickCheckThrowOnFailure();
 

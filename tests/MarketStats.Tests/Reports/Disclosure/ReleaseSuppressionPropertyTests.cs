@@ -56,7 +56,7 @@ public sealed class ReleaseSuppressionPropertyTests(ITestOutputHelper output)
     {
         var index = cells.Select((c, i) => (c.Key, i)).ToDictionary(p => p.Key, p => p.i);
         var suppression = cells.Select(c => c.Primary).ToArray();
-        DisclosureControl.ApplySecondary(suppression, [.. cells.Select(c => c.Value)],
+        GreedyPerLineSuppression.Apply(suppression, [.. cells.Select(c => c.Value)],
             [.. relations.Select(r => new AdditiveLine(index[r.Total], [.. r.Members.Select(m => index[m])]))]);
         return cells.Select((c, i) => (c.Key, suppression[i])).ToDictionary(p => p.Key, p => p.Item2);
     }

@@ -54,9 +54,9 @@ public sealed class ReleaseSuppressionTests
 
         // The existing pass, per table with its own indexes, as the workbooks run it.
         var byCategory = new[] { Suppression.None, Suppression.DominantPlatform, Suppression.None };
-        DisclosureControl.ApplySecondary(byCategory, [100, 100, 0], [new AdditiveLine(0, [1, 2])]);
+        GreedyPerLineSuppression.Apply(byCategory, [100, 100, 0], [new AdditiveLine(0, [1, 2])]);
         var byForm = new Suppression[4];
-        DisclosureControl.ApplySecondary(byForm, [100, 50, 30, 20], [new AdditiveLine(0, [1, 2, 3])]);
+        GreedyPerLineSuppression.Apply(byForm, [100, 50, 30, 20], [new AdditiveLine(0, [1, 2, 3])]);
         Assert.Equal(Suppression.Complementary, byCategory[0]);
         Assert.Equal(Suppression.None, byForm[0]);
         // A key is published when any table publishes it: T is.
