@@ -24,6 +24,22 @@ public sealed class ReleaseSuppressionScaleTests(ITestOutputHelper output)
                 ? Suppression.FewPersons : Suppression.None);
     }
 
+    /// <summary>An extract-shaped table: prefecture × category of one year with both margins, many small cells.</summary>
+    [ScaleTheory]
+    [InlineData(0.10)]
+    [InlineData(0.30)]
+    public void ExtractSizedTable_SolvesAndPassesTheAudit(double primaryShare)
+    {
+        var random = new Random(2026);
+        Dim[] dims = [Dim.Flat("prefecture", 47), Dim.Flat("category", 8)];
+        var (cells, relations) = ReleaseCubes.Build("paid", dims, _ => random.NextDouble() < 0.1 ? 0 : Math.Round(Math.Exp(12 + 2 * random.NextDouble())),
+            (at, v) => v > 0 && at.All(n => n > 0) && random.NextDouble() < primaryShare ? Suppression.FewPersons : Suppression.None);
+        var report = ReleaseSuppression.SolveWithReport(cells, relations, ProtectionPolicy.Default);
+        output.WriteLine($"extract-sized: {cells.Count} cells, {cells.Count(c => c.Primary != Suppression.None)} primary, {report.Complements} complementary; "
+            + $"{report.Rounds} rounds, least cost proved: {report.ProvedLeastCost}, fallback: {report.UsedFallback}; solve {report.Elapsed.TotalSeconds:F1} s (MIP {report.InMip.TotalSeconds:F1} s)");
+        Assert.Empty(AttackAudit.Audit(cells, relations, report.Status, ProtectionPolicy.Default));
+    }
+
     [ScaleTheory]
     [InlineData(1, 0.10)]
     [InlineData(2, 0.10)]
