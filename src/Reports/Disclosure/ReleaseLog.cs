@@ -87,14 +87,15 @@ public static class ReleaseLog
     public static string NewReleaseId(string kind, DateTimeOffset createdAt) =>
         string.Create(CultureInfo.InvariantCulture, $"{kind}-{createdAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}");
 
-    /// <summary>Records one release in one transaction (all its rows, or none). Returns its release id.</summary>
-    public static string Record(Warehouse warehouse, ReleaseRecord release)
+    /// <summary>Records one release in one transaction (all its rows, or none). Returns its release id
+    /// (<paramref name="releaseId"/> when the caller chose it first, e.g. to name its files; else a new one).</summary>
+    public static string Record(Warehouse warehouse, ReleaseRecord release, string? releaseId = null)
     {
         ArgumentNullException.ThrowIfNull(release);
         if (!ReleaseRecord.Kinds.Contains(release.Kind)) throw new ArgumentException($"Unknown release kind '{release.Kind}'.", nameof(release));
         if (string.IsNullOrWhiteSpace(release.Recipient)) throw new ArgumentException("A release needs a recipient.", nameof(release));
         EnsureSchema(warehouse);
-        var id = NewReleaseId(release.Kind, release.CreatedAt);
+        var id = releaseId ?? NewReleaseId(release.Kind, release.CreatedAt);
         warehouse.Execute("begin transaction");
         try
         {
