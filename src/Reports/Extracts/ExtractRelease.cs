@@ -199,5 +199,5 @@ public sealed class ExtractRelease
     }
 
     public string PolicyText => string.Create(CultureInfo.InvariantCulture,
-        $"extract: at least {policy.MinPersons} persons and {policy.MinPlatforms} platforms per cell; the {policy.DominanceTopPlatforms} largest platforms at most {policy.DominanceMaxShareText}; protection margin ±{policy.ProtectionMargin:P0}");
+        $"extract: at least {policy.MinPersons} persons and {policy.MinPlatforms} platforms per cell; the {policy.DominanceTopPlatforms} largest platforms at most {policy.DominanceMaxShareText}; protection margin ±{policy.ProtectionMargin * 100:0.#}%");
 }
