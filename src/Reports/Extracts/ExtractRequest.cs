@@ -60,13 +60,13 @@ public sealed record ExtractRequest(string Requester, string Purpose, IReadOnlyL
         var info = new FileInfo(path);
         if (!info.Exists) throw new FileNotFoundException($"No request file at {path}.", path);
         if (info.Length > MaxBytes)
-            throw new ExtractRequestException($"The request file {path} is {info.Length:N0} bytes; a request may be at most {MaxBytes:N0} bytes.");
+            throw new ExtractRequestException(string.Create(CultureInfo.InvariantCulture, $"The request file {path} is {info.Length:N0} bytes; a request may be at most {MaxBytes:N0} bytes."));
         byte[] bytes;
         using (var stream = info.OpenRead())
         {
             bytes = new byte[MaxBytes + 1];
             var n = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
-            if (n > MaxBytes) throw new ExtractRequestException($"The request file {path} is over {MaxBytes:N0} bytes; a request may be at most {MaxBytes:N0} bytes.");
+            if (n > MaxBytes) throw new ExtractRequestException(string.Create(CultureInfo.InvariantCulture, $"The request file {path} is over {MaxBytes:N0} bytes; a request may be at most {MaxBytes:N0} bytes."));
             Array.Resize(ref bytes, n);
         }
         return Parse(bytes);
@@ -75,7 +75,7 @@ public sealed record ExtractRequest(string Requester, string Purpose, IReadOnlyL
     /// <summary>Parses request bytes (UTF-8, BOM allowed).</summary>
     public static ExtractRequest Parse(byte[] bytes)
     {
-        if (bytes.Length > MaxBytes) throw new ExtractRequestException($"The request is {bytes.Length:N0} bytes; a request may be at most {MaxBytes:N0} bytes.");
+        if (bytes.Length > MaxBytes) throw new ExtractRequestException(string.Create(CultureInfo.InvariantCulture, $"The request is {bytes.Length:N0} bytes; a request may be at most {MaxBytes:N0} bytes."));
         string text;
         try
         {
