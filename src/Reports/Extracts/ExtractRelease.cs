@@ -46,7 +46,8 @@ public sealed class ExtractRelease
             {
                 var key = Key(m, row.Cell);
                 unitOfKey[key] = row.Unit;
-                cells.TryAdd(key, new ReleaseCell(key, row.Cell.Value(m), DisclosureControl.Primary(row.Cell.Sdc(m), policy)));
+                // The dimension cell is the unit: all its measures are published or suppressed together.
+                cells.TryAdd(key, new ReleaseCell(key, row.Cell.Value(m), DisclosureControl.Primary(row.Cell.Sdc(m), policy), Unit: row.Unit));
             }
         BuildRelations(cube);
     }
@@ -153,15 +154,8 @@ public sealed class ExtractRelease
     /// <exception cref="DisclosureAuditException">No pattern protects every primary cell (e.g. one the recipient was given before).</exception>
     public ReleaseSuppression.SolveReport Solve(EarlierReleases earlier)
     {
-        var before = earlier.Published.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
-        // The unit's primary reason on every cell of the unit the recipient has not seen, so that the optimiser protects
-        // the unit as a whole (ReleaseCell's Unit, once the engine has it, makes this one argument: Unit: row.Unit).
         var unitPrimary = Rows.ToDictionary(r => r.Unit, PrimaryOf, StringComparer.Ordinal);
-        var solverCells = cells.Values.Select(c =>
-                c.Primary == Suppression.None && !before.Contains(c.Key) && unitPrimary[unitOfKey[c.Key]] is var p && p != Suppression.None
-                    ? c with { Primary = p } : c)
-            .Concat(earlier.CellsOutside(cells.Keys))
-            .OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
+        var solverCells = cells.Values.Concat(earlier.CellsOutside(cells.Keys)).OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
         var allRelations = relations.Concat(earlier.Relations).ToList();
         var protection = new ProtectionPolicy(policy.ProtectionMargin);
         var report = ReleaseSuppression.SolveWithReport(solverCells, allRelations, protection, earlier.Published);
@@ -172,11 +166,15 @@ public sealed class ExtractRelease
         foreach (var row in Rows)
             row.Status = unitPrimary[row.Unit] is var p && p != Suppression.None ? p
                 : hiddenUnits.Contains(row.Unit) ? Suppression.Complementary : Suppression.None;
+        // Each cell: its own primary reason, else complementary when its unit is hidden (the log keeps that distinction:
+        // a later release must protect the primary cells, not the complements).
+        var rowOf = Rows.ToDictionary(r => r.Unit, StringComparer.Ordinal);
         var status = new Dictionary<string, Suppression>(report.Status, StringComparer.Ordinal);
-        foreach (var (key, unit) in unitOfKey) status[key] = Rows.First(r => r.Unit == unit).Status;
+        foreach (var (key, unit) in unitOfKey)
+            status[key] = rowOf[unit].Published ? Suppression.None
+                : cells[key].Primary != Suppression.None ? cells[key].Primary : Suppression.Complementary;
         // The pattern written (units hidden whole) hides at least what the solver chose; audit exactly that.
-        var audited = solverCells.Select(c => cells.TryGetValue(c.Key, out var own) ? own with { Primary = c.Primary } : c).ToList();
-        AttackAudit.EnsurePasses(audited, allRelations, status, protection, earlier.Published);
+        AttackAudit.EnsurePasses(solverCells, allRelations, status, protection, earlier.Published);
         Status = status;
         return report;
     }
