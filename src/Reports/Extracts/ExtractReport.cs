@@ -32,6 +32,8 @@ public sealed class ExtractReport(TimeProvider clock)
         var cube = ExtractQuery.Run(warehouse, request);
         var policy = DisclosurePolicy.Extract;
         var release = new ExtractRelease(request, cube, policy);
+        // An xlsx that cannot hold the table is refused before the (costly) suppression and before anything is written.
+        ExtractWriter.CheckFits(release.Rows.Count, request.Format, ExcelMaxRows);
 
         var disclosure = Stopwatch.StartNew();
         var earlier = ReleaseLog.Earlier(warehouse, request.Recipient);
@@ -39,7 +41,6 @@ public sealed class ExtractReport(TimeProvider clock)
         disclosure.Stop();
 
         var table = ExtractWriter.Table(request, release);
-        ExtractWriter.CheckFits(table, request.Format, ExcelMaxRows);
 
         var created = clock.GetUtcNow();
         var releaseId = ReleaseLog.NewReleaseId("extract", created);

@@ -44,6 +44,8 @@ public sealed record ExtractRequest(string Requester, string Purpose, IReadOnlyL
 
     private const int MaxTextLength = 500;
 
+    private const int MaxDepth = 8;
+
     private static readonly string[] Keys = ["requester", "purpose", "measures", "dimensions", "filters", "format"];
 
     /// <summary>The audit log's recipient for this request: the requester trimmed, inner white space collapsed, case-folded.</summary>
@@ -186,10 +188,18 @@ public sealed record ExtractRequest(string Requester, string Purpose, IReadOnlyL
         {
             var parser = new Parser(new StringReader(text));
             var documents = 0;
+            var depth = 0;
             while (parser.MoveNext())
             {
                 switch (parser.Current)
                 {
+                    // A request is three levels deep (filters → dimension → codes); deeper nesting is refused before
+                    // the document is built (building it recurses, and 64 KB of '[' would exhaust the stack).
+                    case MappingStart or SequenceStart when ++depth > MaxDepth:
+                        throw new ExtractRequestException($"The request nests lists or mappings more than {MaxDepth} levels deep.");
+                    case MappingEnd or SequenceEnd:
+                        depth--;
+                        break;
                     case AnchorAlias:
                         throw new ExtractRequestException("The request uses a YAML alias (*name); anchors and aliases are not allowed in a request.");
                     case NodeEvent { Anchor.IsEmpty: false }:

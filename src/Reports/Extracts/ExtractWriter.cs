@@ -42,11 +42,11 @@ public static class ExtractWriter
     }
 
     /// <summary>Refuses, before anything is written, a table an Excel sheet cannot hold.</summary>
-    public static void CheckFits(ExtractTable table, ExtractFormat format, int excelMaxRows = ExcelMaxRows)
+    public static void CheckFits(int rows, ExtractFormat format, int excelMaxRows = ExcelMaxRows)
     {
-        if (format == ExtractFormat.Xlsx && table.Rows.Count + 1 > excelMaxRows)
+        if (format == ExtractFormat.Xlsx && rows + 1 > excelMaxRows)
             throw new ExtractRefusedException(string.Create(CultureInfo.InvariantCulture,
-                $"The extract has {table.Rows.Count:N0} rows, more than an Excel sheet holds ({excelMaxRows:N0} including the header); ask for format: csv or format: parquet, or for fewer dimensions or codes. Nothing was written."));
+                $"The extract has {rows:N0} rows, more than an Excel sheet holds ({excelMaxRows:N0} including the header); ask for format: csv or format: parquet, or for fewer dimensions or codes. Nothing was written."));
     }
 
     public static void WriteCsv(string path, ExtractTable table) => AtomicFile.Write(path, (Stream stream) =>
