@@ -145,9 +145,7 @@ public sealed class ExtractTests(ExtractMarket market)
         Assert.Contains("anchors and aliases are not allowed", error, StringComparison.Ordinal);
 
         // 60 KB of nesting: refused by depth, not by a stack overflow while building the document.
-        var deep = market.Spec("requester: deep
-measures: " + new string('[', 30_000) + new string(']', 30_000) + "
-");
+        var deep = market.Spec("requester: deep\nmeasures: " + new string('[', 30_000) + new string(']', 30_000) + "\n");
         (code, _, error) = await CliRunner.Run("extract", "--spec", deep, "--db", market.Db);
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("levels deep", error, StringComparison.Ordinal);
