@@ -28,6 +28,9 @@ public static class MartModels
         SqlModel.Table(Owner, "marts/mart_survey_region_flow.sql"),
         SqlModel.Table(Owner, "marts/mart_survey_workers.sql"),
         SqlModel.Table(Owner, "marts/mart_survey_coverage.sql"),
+        // Researchers' extracts: line-level events with every dimension an extract may ask for (a view: each
+        // extract aggregates it once, in DuckDB, with its own grouping sets).
+        SqlModel.View(Owner, "marts/mart_extract_lines.sql"),
     ];
 
     /// <summary>
@@ -108,6 +111,26 @@ public static class MartModels
             join mart_survey_category as c on c.fiscal_year = t.fiscal_year and c.category is null and c.form is null
             join mart_survey_workers as w on w.fiscal_year = t.fiscal_year and w.age_band is null and w.gender is null
             where c.active_clients <> t.active_clients or c.active_workers <> t.active_workers or w.active_workers <> t.active_workers
+            """),
+        // Every event of the extract base equals the market size's figures, per fiscal year (nothing lost or doubled
+        // by the joins to registrations and persons).
+        new("mart_extract_lines per fiscal year equals mart_market_size_total (posted, contracted, paid, fee, lines)",
+            """
+            select t.fiscal_year
+            from mart_market_size_total as t
+            left join (
+                select fiscal_year,
+                       sum(amount_jpy) filter (where event = 'posted') as posted_jpy,
+                       sum(amount_jpy) filter (where event = 'contracted') as contracted_jpy,
+                       count(*) filter (where event = 'contracted') as lines_contracted,
+                       sum(amount_jpy) filter (where event = 'paid') as paid_jpy,
+                       sum(fee_jpy) filter (where event = 'paid') as fee_jpy,
+                       count(*) filter (where event = 'paid') as lines_paid
+                from mart_extract_lines group by fiscal_year
+            ) as e using (fiscal_year)
+            where coalesce(e.posted_jpy, 0) <> t.posted_jpy or coalesce(e.contracted_jpy, 0) <> t.contracted_jpy
+               or coalesce(e.lines_contracted, 0) <> t.lines_contracted or coalesce(e.paid_jpy, 0) <> t.paid_jpy
+               or coalesce(e.fee_jpy, 0) <> t.fee_jpy or coalesce(e.lines_paid, 0) <> t.lines_paid
             """),
         DataTest.Unique("mart_market_size", "fiscal_year, form"),
         DataTest.NotNull("mart_market_size", "fiscal_year"),

@@ -4,6 +4,7 @@ using MarketStats.Ingest.Pulling;
 using MarketStats.Linkage;
 using MarketStats.Models;
 using MarketStats.Reports;
+using MarketStats.Reports.Extracts;
 using MarketStats.Reports.Survey;
 
 namespace MarketStats.Pipeline;
@@ -83,6 +84,19 @@ public sealed class PipelineSteps(TimeProvider clock, IProgress<string>? progres
         trace?.WriteLine("-- marts built; reading aggregates, writing charts and workbook");
         progress?.Report($"writing the FY{fiscalYear} survey");
         return (new SurveyReport(clock).Write(warehouse, fiscalYear, outDir, lang), rebuilt);
+    }
+
+    /// <summary>A researcher's extract (<c>marketstats extract</c>): report marts (if stale), then the table under the
+    /// extract disclosure policy, audited with the requester's earlier releases, written into <paramref name="outDir"/>
+    /// and recorded in the release audit log.</summary>
+    /// <exception cref="ExtractRequestException">A code the data does not have (wrong usage).</exception>
+    /// <exception cref="ExtractRefusedException">The table cannot be published as asked (e.g. too many rows for Excel).</exception>
+    /// <exception cref="Reports.Disclosure.DisclosureAuditException">No suppression pattern protects the release.</exception>
+    public ExtractOutput Extract(Warehouse warehouse, ExtractRequest request, string outDir)
+    {
+        BuildMarts(warehouse, MartScope.Reports);
+        progress?.Report("computing the extract and its disclosure control");
+        return new ExtractReport(clock).Write(warehouse, request, outDir);
     }
 
     /// <summary>The publication: the survey of the latest fiscal year that has ended (when it has paid data) and the

@@ -53,6 +53,9 @@ public sealed class ArchitectureTests
     [Theory]
     [InlineData("MarketStats.Reports.Disclosure", "MarketStats.Reports")]
     [InlineData("MarketStats.Reports", "MarketStats.Reports.Survey")]
+    [InlineData("MarketStats.Reports", "MarketStats.Reports.Extracts")]
+    [InlineData("MarketStats.Reports.Survey", "MarketStats.Reports.Extracts")]
+    [InlineData("MarketStats.Reports.Extracts", "MarketStats.Reports.Survey")]
     public void Report_namespaces_build_on_each_other_without_a_cycle(string lower, string upper)
     {
         const BindingFlags all = BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
