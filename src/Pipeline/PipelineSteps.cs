@@ -4,6 +4,7 @@ using MarketStats.Ingest.Pulling;
 using MarketStats.Linkage;
 using MarketStats.Models;
 using MarketStats.Reports;
+using MarketStats.Reports.Benchmarks;
 using MarketStats.Reports.Survey;
 
 namespace MarketStats.Pipeline;
@@ -83,6 +84,34 @@ public sealed class PipelineSteps(TimeProvider clock, IProgress<string>? progres
         trace?.WriteLine("-- marts built; reading aggregates, writing charts and workbook");
         progress?.Report($"writing the FY{fiscalYear} survey");
         return (new SurveyReport(clock).Write(warehouse, fiscalYear, outDir, lang), rebuilt);
+    }
+
+    /// <summary>
+    /// One member's benchmark for <paramref name="fiscalYear"/>: report marts (if stale), then its workbook, whose market
+    /// cells are the survey release of the same year (<paramref name="survey"/> when the caller publishes several
+    /// members from one release). The release is recorded by <see cref="RecordBenchmarkRelease"/> once written.
+    /// </summary>
+    public (BenchmarkOutput Benchmark, bool MartsRebuilt) PublishBenchmark(Warehouse warehouse, string platformId, int fiscalYear, string outDir,
+        string lang, SurveyData? survey = null, bool forceMarts = false)
+    {
+        var rebuilt = BuildMarts(warehouse, MartScope.Reports, forceMarts);
+        progress?.Report($"writing {platformId}'s FY{fiscalYear} benchmark");
+        var output = new BenchmarkReport(clock).Write(warehouse, platformId, fiscalYear, outDir, lang, survey);
+        if (output.Status == BenchmarkStatus.Written) RecordBenchmarkRelease(warehouse, output);
+        return (output, rebuilt);
+    }
+
+    /// <summary>
+    /// THE PLACE WHERE A BENCHMARK RELEASE IS RECORDED in the release audit log (<c>ReleaseLog.Record(connection,
+    /// record)</c> in Reports/Disclosure, being written in parallel): recipient = the platform
+    /// (<see cref="BenchmarkData.PlatformId"/>), the market cells it was shown (<see cref="BenchmarkCell.Key"/> and
+    /// <see cref="BenchmarkCell.MarketPaidJpy"/> where <see cref="BenchmarkCell.MarketShown"/>; all of them cells the
+    /// survey release of the same year published) and the workbook's path and hash. Until the log lands, nothing is recorded.
+    /// </summary>
+    private static void RecordBenchmarkRelease(Warehouse warehouse, BenchmarkOutput output)
+    {
+        _ = warehouse;
+        _ = output;
     }
 
     /// <summary>The publication: the survey of the latest fiscal year that has ended (when it has paid data) and the
