@@ -82,7 +82,7 @@ public sealed class BenchmarkData
     {
         using var reader = warehouse.Query(
             """
-            select coalesce(sum(lines_paid), 0), coalesce(sum(lines_paid) filter (where fiscal_year = $2), 0)
+            select cast(coalesce(sum(lines_paid), 0) as bigint), cast(coalesce(sum(lines_paid) filter (where fiscal_year = $2), 0) as bigint)
             from mart_member_benchmark
             where platform_id = $1 and family = 'category_form' and row_code is null and column_code is null
             """, platformId, fiscalYear);
