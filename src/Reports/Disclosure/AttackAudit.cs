@@ -23,20 +23,25 @@ public static class AttackAudit
     /// <param name="policy">The protection margin.</param>
     /// <param name="publishedBefore">What the same recipient already received; such a key is a constant to the attacker
     /// even if it is blank now.</param>
+    /// <param name="attackerOwn">The attacker's own contribution per cell (a member auditing what it receives): the audit then
+    /// protects what the others contributed (value − own, with the margin relative to it), and the attacker knows each
+    /// cell is at least its own part.</param>
     public static IReadOnlyList<AuditFinding> Audit(IReadOnlyList<ReleaseCell> cells, IReadOnlyList<AdditiveRelation> relations,
-        IReadOnlyDictionary<string, Suppression> status, ProtectionPolicy policy, IReadOnlyList<PublishedValue>? publishedBefore = null)
+        IReadOnlyDictionary<string, Suppression> status, ProtectionPolicy policy, IReadOnlyList<PublishedValue>? publishedBefore = null,
+        IReadOnlyDictionary<string, double>? attackerOwn = null)
     {
         ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(policy);
-        var ix = ReleaseIndex.Build(cells, relations, publishedBefore);
+        var ix = ReleaseIndex.Build(cells, relations, publishedBefore, attackerOwn);
         return AttackCore.Run(ix, ix.Hidden(status), policy, wantCuts: false, only: null).Findings;
     }
 
     /// <summary>Audits and throws <see cref="DisclosureAuditException"/> (naming each failing cell and why) on a finding.</summary>
     public static void EnsurePasses(IReadOnlyList<ReleaseCell> cells, IReadOnlyList<AdditiveRelation> relations,
-        IReadOnlyDictionary<string, Suppression> status, ProtectionPolicy policy, IReadOnlyList<PublishedValue>? publishedBefore = null)
+        IReadOnlyDictionary<string, Suppression> status, ProtectionPolicy policy, IReadOnlyList<PublishedValue>? publishedBefore = null,
+        IReadOnlyDictionary<string, double>? attackerOwn = null)
     {
-        var findings = Audit(cells, relations, status, policy, publishedBefore);
+        var findings = Audit(cells, relations, status, policy, publishedBefore, attackerOwn);
         if (findings.Count > 0) throw new DisclosureAuditException(findings);
     }
 }
@@ -121,7 +126,8 @@ internal static class AttackCore
         // A finite cap (10^4 × the largest value) keeps GLOP away from unbounded rays, which it may report as infeasible;
         // reaching the cap means unbounded, far beyond any margin.
         const double cap = 1e4;
-        foreach (var k in group) y[k] = lp.MakeNumVar(0, cap, "");
+        // Every cell is at least 0, and at least what the attacker put into it.
+        foreach (var k in group) y[k] = lp.MakeNumVar(ix.Own[k] / scale, cap, "");
         foreach (var r in rels)
         {
             var rhs = 0.0;
@@ -154,18 +160,21 @@ internal static class AttackCore
                 findings.Add(new(ix.Keys[p], v, min, max, $"the attack LP could not be solved ({upStatus}/{downStatus}), so protection is not shown"));
                 continue;
             }
-            var upOk = max > v * (1 + policy.Margin) + tol;
-            var downOk = min <= zero || min < v * (1 - policy.Margin) - tol;
+            // What is protected is the others' part: w = v − own (v itself when the attacker contributed nothing).
+            var own = ix.Own[p];
+            var w = v - own;
+            var upOk = max - own > w * (1 + policy.Margin) + tol;
+            var downOk = min - own <= zero || min - own < w * (1 - policy.Margin) - tol;
             if (upOk && downOk) continue;
             var reason = max - min <= tol
                 ? $"an attacker recovers it exactly ({F(min)}) from the published values and relations"
                 : $"an attacker can prove it lies in [{F(min)}, {F(max)}], which does not reach "
-                  + string.Join(" and ", new[] { downOk ? null : $"below {F(v * (1 - policy.Margin))}", upOk ? null : $"above {F(v * (1 + policy.Margin))}" }.OfType<string>())
-                  + $" (±{policy.Margin:P0})";
+                  + string.Join(" and ", new[] { downOk ? null : $"below {F(own + w * (1 - policy.Margin))}", upOk ? null : $"above {F(own + w * (1 + policy.Margin))}" }.OfType<string>())
+                  + $" (±{policy.Margin:P0}" + (own > 0 ? $" of the others' {F(w)}, the attacker's own {F(own)} known)" : ")");
             findings.Add(new(ix.Keys[p], v, min, max, reason));
             if (!wantCuts) continue;
-            if (!upOk) cuts.Add(MakeCut(ix, hidden, group, rels, p, +1, v * policy.Margin + tol, scale));
-            if (!downOk) cuts.Add(MakeCut(ix, hidden, group, rels, p, -1, Math.Min(v * policy.Margin + tol, v - zero), scale));
+            if (!upOk) cuts.Add(MakeCut(ix, hidden, group, rels, p, +1, w * policy.Margin + tol, scale));
+            if (!downOk) cuts.Add(MakeCut(ix, hidden, group, rels, p, -1, Math.Min(w * policy.Margin + tol, w - zero), scale));
         }
     }
 

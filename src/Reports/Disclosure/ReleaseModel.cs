@@ -6,7 +6,10 @@ namespace MarketStats.Reports.Disclosure;
 /// <param name="Value">The true value (yen or a count), at least 0.</param>
 /// <param name="Primary"><see cref="Suppression.None"/>, or the primary reason (from <see cref="DisclosureControl.Primary"/>).
 /// A cell of value 0 that is not primary is an empty cell: it is always published as a true zero.</param>
-public sealed record ReleaseCell(string Key, double Value, Suppression Primary);
+/// <param name="Unit">Cells with the same unit are published or suppressed together (e.g. the measures of one table
+/// cell: hiding its paid value but not its line count would show where the blank is and let the count be differenced).
+/// Null: the cell is a unit of its own.</param>
+public sealed record ReleaseCell(string Key, double Value, Suppression Primary, string? Unit = null);
 
 /// <summary><see cref="Total"/> = the sum of <see cref="Members"/> (keys). Every additivity relation of the release,
 /// over all its tables, and of earlier releases to the same recipient that link to it.</summary>

@@ -37,39 +37,80 @@ public static class ReleaseSuppression
         var clock = Stopwatch.StartNew();
         var ix = ReleaseIndex.Build(cells, relations, publishedBefore);
         var hidden = new bool[ix.Count];
-        for (var k = 0; k < ix.CellCount; k++) hidden[k] = ix.Primary[k] != Suppression.None;
+        // Independent parts (no shared relation or unit among cells that may be hidden: e.g. each fiscal year and
+        // measure of the survey) are solved apart, on both cores: the same optimum, smaller MIPs.
+        var parts = ix.Components();
+        var reports = new PartReport[parts.Count];
+        Parallel.For(0, parts.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            var (part, ids) = ix.Part(parts[i].Cells, parts[i].Relations);
+            var partHidden = SolvePart(part, policy, out reports[i]);
+            for (var k = 0; k < part.CellCount; k++) if (partHidden[k]) hidden[ids[k]] = true;
+        });
+
+        // The guarantee: the statuses returned are the ones that pass the audit, checked once more over the whole release.
+        var final = AttackCore.Run(ix, hidden, policy, wantCuts: false, only: null);
+        if (final.Findings.Count > 0) throw new DisclosureAuditException(final.Findings);
+        var result = new Dictionary<string, Suppression>(StringComparer.Ordinal);
+        for (var k = 0; k < ix.CellCount; k++)
+            result[ix.Keys[k]] = ix.Primary[k] != Suppression.None ? ix.Primary[k] : hidden[k] ? Suppression.Complementary : Suppression.None;
+        return new SolveReport(result, reports.Select(r => r.Rounds).DefaultIfEmpty(0).Max(), reports.Sum(r => r.Cuts), reports.All(r => r.Proved),
+            reports.Any(r => r.Fallback), result.Values.Count(s => s == Suppression.Complementary), clock.Elapsed,
+            TimeSpan.FromTicks(reports.Sum(r => r.InMip.Ticks)), TimeSpan.FromTicks(reports.Sum(r => r.InAudit.Ticks)),
+            string.Join("; ", reports.Select(r => r.StoppedBy).Distinct().Order(StringComparer.Ordinal)) is { Length: > 0 } why ? why : "nothing to protect");
+    }
+
+    private sealed record PartReport(int Rounds, int Cuts, bool Proved, bool Fallback, TimeSpan InMip, TimeSpan InAudit, string StoppedBy);
+
+    /// <summary>Protects one independent part; returns which of its cells are hidden (primaries included).</summary>
+    private static bool[] SolvePart(ReleaseIndex ix, ProtectionPolicy policy, out PartReport report)
+    {
+        var clock = Stopwatch.StartNew();
+        var units = ix.UnitMembers;
+        var unitHasPrimary = units.Select(m => m.Any(k => ix.Primary[k] != Suppression.None)).ToArray();
+        var hidden = new bool[ix.Count];
+        for (var k = 0; k < ix.CellCount; k++) hidden[k] = ix.IsHideable(k) && unitHasPrimary[ix.Unit[k]];
 
         using var mip = Solver.CreateSolver("CBC") ?? Solver.CreateSolver("SCIP") ?? Solver.CreateSolver("SAT")
             ?? throw new InvalidOperationException("No OR-Tools MIP solver (CBC, SCIP, CP-SAT) is available.");
-        var x = new Variable?[ix.Count];
-        var objective = mip.Objective();
+        // One 0/1 variable per unit (cells suppressed together); a cell that may be hidden uses its unit's.
         var maxValue = Math.Max(1, ix.Value.Take(ix.CellCount).DefaultIfEmpty(0).Max());
-        for (var k = 0; k < ix.CellCount; k++)
+        var unitVar = new Variable?[units.Length];
+        var unitCost = new double[units.Length];
+        var objective = mip.Objective();
+        for (var u = 0; u < units.Length; u++)
         {
-            if (ix.Primary[k] != Suppression.None) x[k] = mip.MakeIntVar(1, 1, "");
-            else if (ix.IsSuppressible(k))
+            if (unitHasPrimary[u]) unitVar[u] = mip.MakeIntVar(1, 1, "");
+            else if (units[u].Any(ix.IsSuppressible))
             {
-                x[k] = mip.MakeBoolVar("");
-                objective.SetCoefficient(x[k], Cost(policy.Cost, ix.Value[k], maxValue));
+                unitVar[u] = mip.MakeBoolVar("");
+                unitCost[u] = units[u].Where(ix.IsSuppressible).Sum(k => Cost(policy.Cost, ix.Value[k], maxValue));
+                objective.SetCoefficient(unitVar[u], unitCost[u]);
             }
         }
+        var x = new Variable?[ix.Count];
+        for (var k = 0; k < ix.CellCount; k++) if (ix.IsHideable(k)) x[k] = unitVar[ix.Unit[k]];
         objective.SetMinimization();
         // No relation may have exactly one hidden cell: it would be recovered exactly (for a protecting pattern such a
-        // hidden complement is useless, so the constraint keeps every least-cost protection).
+        // hidden complement is useless, so the constraint keeps every least-cost protection). A unit with two cells in
+        // the relation never hides just one.
         foreach (var rel in ix.Relations)
         {
-            var vars = rel.Select(e => e.Key).Where(k => x[k] is not null).ToList();
-            foreach (var k in vars)
+            var inRelation = new Dictionary<Variable, int>();
+            foreach (var (k, _) in rel) if (x[k] is { } v) inRelation[v] = inRelation.GetValueOrDefault(v) + 1;
+            var constrained = new HashSet<Variable>();
+            foreach (var (k, _) in rel)
             {
+                if (x[k] is not { } v || inRelation[v] > 1 || !constrained.Add(v)) continue;
                 if (ix.Primary[k] != Suppression.None && ix.Value[k] <= 0) continue;   // a primary zero needs no partner
                 var ct = mip.MakeConstraint(0, double.PositiveInfinity, "");
-                ct.SetCoefficient(x[k]!, -1);
-                foreach (var j in vars) if (j != k) ct.SetCoefficient(x[j]!, 1);
+                ct.SetCoefficient(v, -1);
+                foreach (var other in inRelation.Keys) if (other != v) ct.SetCoefficient(other, 1);
             }
         }
 
         var parameters = new MPSolverParameters();
-        // Small releases are solved to optimality (then no complement is redundant); survey-sized ones to a 1% gap with a
+        // Small parts are solved to optimality (then no complement is redundant); bigger ones to a 1% gap with a
         // time limit per round: each round only has to find a pattern the cuts allow, and pruning tidies the result.
         var small = ix.CellCount <= 1000;
         parameters.SetDoubleParam(MPSolverParameters.DoubleParam.RELATIVE_MIP_GAP, small ? 0 : 0.01);
@@ -99,28 +140,31 @@ public static class ReleaseSuppression
             if (audit.Cuts.Count < audit.Findings.Count || audit.Cuts.Any(c => c.Cover.Length == 0)) { stop = "a cell hiding more cannot repair"; break; }
             foreach (var cut in audit.Cuts)
             {
+                // Per cell, summed per unit: x_k = x_unit keeps the cut valid for every pattern of units.
                 var capacity = mip.MakeConstraint(1 - 1e-6, double.PositiveInfinity, "");
-                for (var i = 0; i < cut.Keys.Length; i++) capacity.SetCoefficient(x[cut.Keys[i]]!, cut.Coefs[i]);
+                var coefficient = new Dictionary<Variable, double>();
+                for (var i = 0; i < cut.Keys.Length; i++) coefficient[x[cut.Keys[i]]!] = coefficient.GetValueOrDefault(x[cut.Keys[i]]!) + cut.Coefs[i];
+                foreach (var (v, c) in coefficient) capacity.SetCoefficient(v, c);
                 var cover = mip.MakeConstraint(1, double.PositiveInfinity, "");
-                foreach (var k in cut.Cover) cover.SetCoefficient(x[k]!, 1);
+                foreach (var v in cut.Cover.Select(k => x[k]!).Distinct()) cover.SetCoefficient(v, 1);
                 cutCount += 2;
             }
         }
 
         if (!passed && clock.Elapsed.TotalSeconds >= policy.TimeLimitSeconds) stop = "time limit";
         var fallback = !passed;
-        var cost = x.Select((v, k) => v is null || ix.Primary[k] != Suppression.None ? 0 : Cost(policy.Cost, ix.Value[k], maxValue)).ToArray();
+        var cost = Enumerable.Range(0, ix.Count).Select(k => k < ix.CellCount && !unitHasPrimary[ix.Unit[k]] ? unitCost[ix.Unit[k]] : 0).ToArray();
         if (fallback) Widen(ix, hidden, policy, cost, memo, clock.Elapsed + TimeSpan.FromSeconds(policy.TimeLimitSeconds / 2), clock);
         // Pruning gets half the time limit again at most: it only makes the release less blank, never safer.
-        if (!proved) Prune(ix, hidden, policy, clock.Elapsed + TimeSpan.FromSeconds(policy.TimeLimitSeconds / 2), clock, cost, memo);
+        if (!proved) Prune(ix, hidden, policy, unitHasPrimary, unitCost, clock.Elapsed + TimeSpan.FromSeconds(policy.TimeLimitSeconds / 2), clock, memo);
+        report = new PartReport(rounds, cutCount, proved, fallback, inMip, inAudit, stop);
+        return hidden;
+    }
 
-        // The guarantee: the statuses returned are the ones that pass the audit, checked once more as a whole.
-        var final = AttackCore.Run(ix, hidden, policy, wantCuts: false, only: null);
-        if (final.Findings.Count > 0) throw new DisclosureAuditException(final.Findings);
-        var result = new Dictionary<string, Suppression>(StringComparer.Ordinal);
-        for (var k = 0; k < ix.CellCount; k++)
-            result[ix.Keys[k]] = ix.Primary[k] != Suppression.None ? ix.Primary[k] : hidden[k] ? Suppression.Complementary : Suppression.None;
-        return new SolveReport(result, rounds, cutCount, proved, fallback, result.Values.Count(s => s == Suppression.Complementary), clock.Elapsed, inMip, inAudit, stop);
+    /// <summary>Hides <paramref name="k"/> and every other cell of its unit that may be hidden.</summary>
+    private static void HideUnit(ReleaseIndex ix, bool[] hidden, int k)
+    {
+        foreach (var j in ix.UnitMembers[ix.Unit[k]]) if (ix.IsHideable(j)) hidden[j] = true;
     }
 
     private static double Cost(SuppressionCost cost, double value, double maxValue) => cost switch
@@ -154,10 +198,10 @@ public static class ReleaseSuppression
                 {
                     var best = cut.Cover.Where(k => !hidden[k])
                         .OrderByDescending(k => (1e-9 + Capacity(cut, k)) / Math.Max(cost[k], 1e-12)).ThenBy(k => k).FirstOrDefault(-1);
-                    if (best >= 0) hidden[best] = repaired = true;
+                    if (best >= 0) { HideUnit(ix, hidden, best); repaired = true; }
                 }
                 if (!repaired)
-                    foreach (var k in AttackCore.Neighbourhood(ix, hidden, p)) hidden[k] = repaired = true;
+                    foreach (var k in AttackCore.Neighbourhood(ix, hidden, p)) { HideUnit(ix, hidden, k); repaired = true; }
                 grown |= repaired;
             }
             if (!grown) return;   // nothing more to hide: the final audit reports why
@@ -170,19 +214,23 @@ public static class ReleaseSuppression
         return i < 0 ? 0 : cut.Coefs[i];
     }
 
-    /// <summary>Drops complements the audit does not need, dearest first (after the fallback or an unproved MIP).</summary>
-    private static void Prune(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, TimeSpan until, Stopwatch clock, double[] cost, Dictionary<string, AttackCore.Result> memo)
+    /// <summary>Drops complementary units the audit does not need, dearest first (after the fallback or an unproved MIP).</summary>
+    private static void Prune(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, bool[] unitHasPrimary, double[] unitCost, TimeSpan until,
+        Stopwatch clock, Dictionary<string, AttackCore.Result> memo)
     {
         if (AttackCore.Run(ix, hidden, policy, wantCuts: false, only: null, memo).Findings.Count > 0) return;
-        var complements = Enumerable.Range(0, ix.CellCount).Where(k => hidden[k] && ix.Primary[k] == Suppression.None)
-            .OrderByDescending(k => cost[k]).ThenBy(k => k).ToList();
-        foreach (var k in complements)
+        var complements = Enumerable.Range(0, ix.UnitMembers.Length)
+            .Where(u => !unitHasPrimary[u] && ix.UnitMembers[u].Any(k => hidden[k]))
+            .OrderByDescending(u => unitCost[u]).ThenBy(u => u).ToList();
+        foreach (var u in complements)
         {
             if (clock.Elapsed > until) return;
-            hidden[k] = false;
-            // Only the groups the cell touched can lose protection by publishing it.
-            var touched = new HashSet<int>(ix.RelationsOf[k]);
-            if (AttackCore.Run(ix, hidden, policy, wantCuts: false, only: touched, memo).Findings.Count > 0) hidden[k] = true;
+            var members = ix.UnitMembers[u].Where(k => hidden[k]).ToList();
+            foreach (var k in members) hidden[k] = false;
+            // Only the groups the unit touched can lose protection by publishing it.
+            var touched = new HashSet<int>(members.SelectMany(k => ix.RelationsOf[k]));
+            if (AttackCore.Run(ix, hidden, policy, wantCuts: false, only: touched, memo).Findings.Count > 0)
+                foreach (var k in members) hidden[k] = true;
         }
     }
 }
