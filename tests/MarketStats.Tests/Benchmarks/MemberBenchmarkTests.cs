@@ -197,7 +197,7 @@ public sealed class MemberBenchmarkTests(MemberBenchmarkFixture fx) : IClassFixt
     /// complements, because the survey's complementary suppression is chosen against an outsider. The fix belongs in the
     /// survey's solve (ReleaseSuppression auditing each member as an attacker, with attackerOwn).
     /// </summary>
-    [Fact(Skip = "Known gap of the survey release (complements chosen against an outsider, not against a member who knows its own contributions); see docs/disclosure.md, 'A member's benchmark'.")]
+    [KnownSurveyGapFact]
     public void EveryMember_KnowingItsOwnContributions_PinsNoCompetitorsCell()
     {
         var failures = new List<string>();
@@ -382,5 +382,17 @@ public sealed class MemberBenchmarkTests(MemberBenchmarkFixture fx) : IClassFixt
                 yield return new Row(sheet, year, key, previous, [.. Enumerable.Range(keyColumns + 1, 8).Select(c => r.Cell(c))]);
             }
         }
+    }
+}
+
+/// <summary>Skipped unless <c>MARKETSTATS_MEMBER_ATTACK=1</c>: a known gap of the survey release (complements chosen
+/// against an outsider, not against a member who knows its own contributions), documented in docs/disclosure.md
+/// ("A member's benchmark"); run it to see the cells.</summary>
+public sealed class KnownSurveyGapFactAttribute : FactAttribute
+{
+    public KnownSurveyGapFactAttribute()
+    {
+        if (Environment.GetEnvironmentVariable("MARKETSTATS_MEMBER_ATTACK") != "1")
+            Skip = "known gap of the survey release against a member who knows its own contributions (docs/disclosure.md): set MARKETSTATS_MEMBER_ATTACK=1";
     }
 }
