@@ -149,6 +149,20 @@ public sealed class MemberBenchmarkTests(MemberBenchmarkFixture fx) : IClassFixt
         Assert.True(File.Exists(fx.Cli.Results["benchmark_workbook"].Single()));
         Assert.Equal(ExitCodes.ProblemFound, fx.UnknownPlatform.Code);
         Assert.Single(fx.UnknownPlatform.Error.Trim().Split('\n'));
+
+        // The command solved the survey release again in its own run: it must show the same market cells, cell for cell,
+        // as the benchmark written from the release the survey was published with (the solve is deterministic).
+        using var fromCommand = Workbooks.Open(fx.Cli.Results["benchmark_workbook"].Single());
+        using var fromRelease = Workbooks.Open(fx.Workbooks[fx.Platforms[0]]);
+        var compared = 0;
+        foreach (var sheet in fromRelease.Worksheets)
+            foreach (var cell in sheet.CellsUsed())
+            {
+                var twin = fromCommand.Worksheet(sheet.Name).Cell(cell.Address.ToString());
+                Assert.True(cell.Value.ToString() == twin.Value.ToString(), $"{sheet.Name}!{cell.Address}: {cell.Value} vs {twin.Value}");
+                compared++;
+            }
+        Assert.True(compared > 500, $"only {compared} cells compared");
     }
 
     [Fact]
