@@ -64,6 +64,7 @@ public static class BenchmarkCommand
         }
         var data = output.Data!;
         context.Result("benchmark_workbook", output.WorkbookPath!);
+        foreach (var chart in output.ChartPaths) context.Result("chart", chart);
         context.Result("platform", platformId);
         context.Result("fiscal_year", fiscalYear);
         context.Result("marts", rebuilt ? "rebuilt" : "current");

@@ -30,6 +30,7 @@ public sealed class BenchmarkLabels
     public required string OwnGrowthHeader { get; init; }
     public required string MarketGrowthHeader { get; init; }
     public required string BandHeader { get; init; }
+    public required Func<string, string> ChartTitle { get; init; }
     public required IReadOnlyDictionary<PeerBand, string> Bands { get; init; }
     public required string TermHeader { get; init; }
     public required string TextHeader { get; init; }
@@ -63,6 +64,7 @@ public sealed class BenchmarkLabels
         OwnGrowthHeader = "貴社 前年度比",
         MarketGrowthHeader = "市場 前年度比",
         BandHeader = "参加企業内の位置",
+        ChartTitle = platform => $"{platform} の市場シェア（年度・形態別）",
         Bands = new Dictionary<PeerBand, string> { [PeerBand.Top25] = "上位25%", [PeerBand.Middle50] = "中位50%", [PeerBand.Bottom25] = "下位25%" },
         TermHeader = "項目",
         TextHeader = "説明",
@@ -107,6 +109,7 @@ public sealed class BenchmarkLabels
         OwnGrowthHeader = "Your growth",
         MarketGrowthHeader = "Market growth",
         BandHeader = "Your position among peers",
+        ChartTitle = platform => $"{platform}: share of the market by fiscal year and form",
         Bands = new Dictionary<PeerBand, string> { [PeerBand.Top25] = "top 25%", [PeerBand.Middle50] = "middle 50%", [PeerBand.Bottom25] = "bottom 25%" },
         TermHeader = "Term",
         TextHeader = "Definition",

@@ -14,8 +14,8 @@ public sealed class BenchmarkReport(TimeProvider clock)
     public BenchmarkOutput Write(Warehouse warehouse, string platformId, int fiscalYear, string outDir, string lang = "ja", SurveyData? survey = null)
     {
         var (allYears, inYear) = BenchmarkData.PaidLines(warehouse, platformId, fiscalYear);
-        if (allYears == 0) return new BenchmarkOutput(BenchmarkStatus.UnknownPlatform, null, null);
-        if (inYear == 0) return new BenchmarkOutput(BenchmarkStatus.NoDataInYear, null, null);
+        if (allYears == 0) return new BenchmarkOutput(BenchmarkStatus.UnknownPlatform, null, null, []);
+        if (inYear == 0) return new BenchmarkOutput(BenchmarkStatus.NoDataInYear, null, null, []);
         if (survey is not null && survey.FiscalYear != fiscalYear)
             throw new ArgumentException($"The survey data is of FY{survey.FiscalYear}, not FY{fiscalYear}.", nameof(survey));
         survey ??= SurveyData.Read(warehouse, fiscalYear, DateOnly.FromDateTime(clock.GetLocalNow().DateTime));
@@ -23,9 +23,11 @@ public sealed class BenchmarkReport(TimeProvider clock)
         Directory.CreateDirectory(outDir);
         var path = Path.Combine(outDir, BenchmarkWorkbook.FileName(platformId, fiscalYear));
         BenchmarkWorkbook.Write(data, ReportLabels.For(lang), BenchmarkLabels.For(lang), path);
-        return new BenchmarkOutput(BenchmarkStatus.Written, path, data);
+        var charts = BenchmarkChart.Write(data, ReportLabels.For(lang), BenchmarkLabels.For(lang), outDir);
+        return new BenchmarkOutput(BenchmarkStatus.Written, path, data, charts);
     }
 }
 
 /// <summary>What one benchmark run did: the workbook, or why there is none.</summary>
-public sealed record BenchmarkOutput(BenchmarkStatus Status, string? WorkbookPath, BenchmarkData? Data);
+/// <param name="ChartPaths">The share chart, PNG then SVG, beside the workbook.</param>
+public sealed record BenchmarkOutput(BenchmarkStatus Status, string? WorkbookPath, BenchmarkData? Data, IReadOnlyList<string> ChartPaths);

@@ -147,6 +147,7 @@ public sealed class MemberBenchmarkTests(MemberBenchmarkFixture fx) : IClassFixt
         foreach (var key in new[] { "benchmark_workbook", "platform", "cells_shown", "cells_withheld", "seconds" })
             Assert.Single(fx.Cli.Results[key]);
         Assert.True(File.Exists(fx.Cli.Results["benchmark_workbook"].Single()));
+        Assert.Equal(2, fx.Cli.Results["chart"].Count(File.Exists));
         Assert.Equal(ExitCodes.ProblemFound, fx.UnknownPlatform.Code);
         Assert.Single(fx.UnknownPlatform.Error.Trim().Split('\n'));
 
