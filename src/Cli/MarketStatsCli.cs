@@ -45,6 +45,7 @@ public static class MarketStatsCli
         root.Subcommands.Add(SqlCommand.Build(context));
         root.Subcommands.Add(ReportCommand.Build(context));
         root.Subcommands.Add(ExtractCommand.Build(context));
+        root.Subcommands.Add(BenchmarkCommand.Build(context));
         root.Subcommands.Add(BenchCommand.Build(context));
         root.Subcommands.Add(ScheduleCommand.Build(context));
         return root;

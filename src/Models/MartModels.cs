@@ -15,6 +15,7 @@ public static class MartModels
         SqlModel.Table(Owner, "intermediate/int_survey_line_cells.sql"),
         SqlModel.View(Owner, "intermediate/int_survey_paid_lines.sql"),
         // Temporary: read only by the models below; writing them to the file would cost more than computing them.
+        SqlModel.TempTable(Owner, "intermediate/int_survey_platform_cells.sql"),
         SqlModel.TempTable(Owner, "intermediate/int_survey_cell_money.sql"),
         SqlModel.TempTable(Owner, "intermediate/int_survey_account_cells.sql"),
         SqlModel.TempTable(Owner, "intermediate/int_survey_cell_counts.sql"),
@@ -31,6 +32,8 @@ public static class MartModels
         // Researchers' extracts: line-level events with every dimension an extract may ask for (a view: each
         // extract aggregates it once, in DuckDB, with its own grouping sets).
         SqlModel.View(Owner, "marts/mart_extract_lines.sql"),
+        // A member's benchmark: each platform's own figures in the survey's published cells (read one platform at a time).
+        SqlModel.Table(Owner, "marts/mart_member_benchmark.sql"),
     ];
 
     /// <summary>
@@ -131,6 +134,26 @@ public static class MartModels
             where coalesce(e.posted_jpy, 0) <> t.posted_jpy or coalesce(e.contracted_jpy, 0) <> t.contracted_jpy
                or coalesce(e.lines_contracted, 0) <> t.lines_contracted or coalesce(e.paid_jpy, 0) <> t.paid_jpy
                or coalesce(e.fee_jpy, 0) <> t.fee_jpy or coalesce(e.lines_paid, 0) <> t.lines_paid
+            """),
+        DataTest.Unique("mart_member_benchmark", "fiscal_year, platform_id, family, row_code, column_code"),
+        DataTest.Holds("mart_member_benchmark",
+            "paid_jpy >= 0 and lines_paid > 0 and fee_jpy <= paid_jpy and paid_rank between 1 and peer_platforms and family in ('category_form', 'region_flow')"),
+        // A member's own figures add up to the survey's cells: summed over platforms, each cell is the market's.
+        new("mart_member_benchmark summed over platforms equals the survey's category and region-flow cells",
+            """
+            select b.fiscal_year, b.family, b.row_code, b.column_code
+            from (select fiscal_year, family, row_code, column_code, sum(paid_jpy) as paid_jpy, sum(lines_paid) as lines_paid,
+                         count(*) as platforms, max(peer_platforms) as peers
+                  from mart_member_benchmark group by all) as b
+            left join (select fiscal_year, 'category_form' as family, category as row_code, form as column_code, paid_jpy, lines_paid, sdc_platforms
+                       from mart_survey_category
+                       union all
+                       select fiscal_year, 'region_flow', client_region, worker_region, paid_jpy, lines_paid, sdc_platforms
+                       from mart_survey_region_flow where (client_region is null) <> (worker_region is null)) as s
+                on s.fiscal_year = b.fiscal_year and s.family = b.family
+               and s.row_code is not distinct from b.row_code and s.column_code is not distinct from b.column_code
+            where s.paid_jpy is distinct from b.paid_jpy or s.lines_paid is distinct from b.lines_paid
+               or s.sdc_platforms is distinct from b.platforms or b.peers <> b.platforms
             """),
         DataTest.Unique("mart_market_size", "fiscal_year, form"),
         DataTest.NotNull("mart_market_size", "fiscal_year"),

@@ -1,10 +1,13 @@
+using System.Globalization;
 using MarketStats.Core.Storage;
 using MarketStats.Ingest;
 using MarketStats.Ingest.Pulling;
 using MarketStats.Linkage;
 using MarketStats.Models;
 using MarketStats.Reports;
+using MarketStats.Reports.Disclosure;
 using MarketStats.Reports.Extracts;
+using MarketStats.Reports.Benchmarks;
 using MarketStats.Reports.Survey;
 
 namespace MarketStats.Pipeline;
@@ -97,6 +100,37 @@ public sealed class PipelineSteps(TimeProvider clock, IProgress<string>? progres
         BuildMarts(warehouse, MartScope.Reports);
         progress?.Report("computing the extract and its disclosure control");
         return new ExtractReport(clock).Write(warehouse, request, outDir);
+    }
+
+    /// <summary>
+    /// One member's benchmark for <paramref name="fiscalYear"/>: report marts (if stale), then its workbook, whose market
+    /// cells are the survey release of the same year (<paramref name="survey"/> when the caller publishes several
+    /// members from one release). The release is recorded by <see cref="RecordBenchmarkRelease"/> once written.
+    /// </summary>
+    public (BenchmarkOutput Benchmark, bool MartsRebuilt) PublishBenchmark(Warehouse warehouse, string platformId, int fiscalYear, string outDir,
+        string lang, SurveyData? survey = null, bool forceMarts = false)
+    {
+        var rebuilt = BuildMarts(warehouse, MartScope.Reports, forceMarts);
+        progress?.Report($"writing {platformId}'s FY{fiscalYear} benchmark");
+        var output = new BenchmarkReport(clock).Write(warehouse, platformId, fiscalYear, outDir, lang, survey);
+        if (output.Status == BenchmarkStatus.Written) RecordBenchmarkRelease(warehouse, output);
+        return (output, rebuilt);
+    }
+
+    /// <summary>
+    /// Records a written benchmark in the release audit log: recipient <c>platform:&lt;id&gt;</c>, the market cells it
+    /// was shown (all of them cells the survey release of the same year published) and its files with their hashes.
+    /// The member's own figures are not logged as published: they are its own, and no audit needs them as constants.
+    /// </summary>
+    private void RecordBenchmarkRelease(Warehouse warehouse, BenchmarkOutput output)
+    {
+        var data = output.Data!;
+        var files = new[] { output.WorkbookPath! }.Concat(output.ChartPaths).Select(ReleaseFile.Of).ToList();
+        var shown = data.Cells.Where(c => c.MarketShown).GroupBy(c => c.Key, StringComparer.Ordinal)
+            .Select(g => new PublishedValue(g.Key, g.First().MarketPaidJpy!.Value)).ToList();
+        ReleaseLog.Record(warehouse, new ReleaseRecord("benchmark", "platform:" + data.PlatformId, data.PlatformId,
+            $"benchmark FY{data.FiscalYear}", null, "survey release of FY" + data.FiscalYear.ToString(CultureInfo.InvariantCulture),
+            clock.GetUtcNow(), files, shown, [], []));
     }
 
     /// <summary>The publication: the survey of the latest fiscal year that has ended (when it has paid data) and the

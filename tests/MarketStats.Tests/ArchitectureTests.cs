@@ -48,7 +48,8 @@ public sealed class ArchitectureTests
         Assert.Equal(Allowed.Keys.Order(StringComparer.Ordinal), built);
     }
 
-    /// <summary>Inside Reports, Disclosure ← shared pieces (labels, chart style, market size) ← Survey: what the survey
+    /// <summary>Inside Reports, Disclosure ← shared pieces (labels, chart style, market size) ← Survey ← Benchmarks (a member's
+    /// benchmark reads the survey's release): what the survey
     /// builds on never reaches back into it. Checked on every member's signature (fields, properties, parameters, returns).</summary>
     [Theory]
     [InlineData("MarketStats.Reports.Disclosure", "MarketStats.Reports")]
@@ -56,6 +57,8 @@ public sealed class ArchitectureTests
     [InlineData("MarketStats.Reports", "MarketStats.Reports.Extracts")]
     [InlineData("MarketStats.Reports.Survey", "MarketStats.Reports.Extracts")]
     [InlineData("MarketStats.Reports.Extracts", "MarketStats.Reports.Survey")]
+    [InlineData("MarketStats.Reports", "MarketStats.Reports.Benchmarks")]
+    [InlineData("MarketStats.Reports.Survey", "MarketStats.Reports.Benchmarks")]
     public void Report_namespaces_build_on_each_other_without_a_cycle(string lower, string upper)
     {
         const BindingFlags all = BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;

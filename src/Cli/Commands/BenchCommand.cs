@@ -23,7 +23,7 @@ public static class BenchCommand
         var work = new Option<string>("--work") { Description = "Scratch folder (default: data/bench; emptied first).", DefaultValueFactory = _ => Path.Combine(DefaultPaths.Data, "bench") };
         var linkage = new Option<bool>("--linkage") { Description = "Benchmark linkage instead: exact-only baseline vs the full linker on --registrations accounts over 30 platforms, 20% cross-registered." };
         var registrations = new Option<long?>("--registrations") { Description = "Accounts in the linkage benchmark (default 2,000,000; 100,000 with --quick)." };
-        var command = new Command("bench", "Benchmark: ingest with validation vs raw DuckDB read_csv of the same export (best of 3 each), with peak memory; or, with --linkage, linkage time and memory; or, with --survey, the survey's time and memory.")
+        var command = new Command("bench", "Performance benchmark of MarketStats itself (a member's market benchmark is 'benchmark'): ingest with validation vs raw DuckDB read_csv of the same export (best of 3 each), with peak memory; or, with --linkage, linkage time and memory; or, with --survey, the survey's time and memory.")
         {
             quick, survey, transactions, work, linkage, registrations,
         };

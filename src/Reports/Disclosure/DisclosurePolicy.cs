@@ -7,7 +7,10 @@ namespace MarketStats.Reports.Disclosure;
 /// One output's disclosure rule as data: contributor thresholds, (n, k) dominance and the protection margin. The
 /// policies live in one file, <c>disclosure-policy.json</c> beside this class (embedded), documented in docs/disclosure.md.
 /// </summary>
-public sealed record DisclosurePolicy(int MinPersons, int MinPlatforms, int DominanceTopPlatforms, double DominanceMaxShare, double ProtectionMargin)
+/// <param name="MinPeersForRank">Benchmarks only (0 elsewhere): a member is told where it stands in a cell (a band: top
+/// 25%, middle 50%, bottom 25%) only when at least this many platforms, itself included, were paid in the cell.</param>
+public sealed record DisclosurePolicy(int MinPersons, int MinPlatforms, int DominanceTopPlatforms, double DominanceMaxShare, double ProtectionMargin,
+    int MinPeersForRank = 0)
 {
     private static readonly Lazy<IReadOnlyDictionary<string, DisclosurePolicy>> Policies = new(Load);
 
@@ -16,6 +19,10 @@ public sealed record DisclosurePolicy(int MinPersons, int MinPlatforms, int Domi
 
     /// <summary>Custom extracts for researchers.</summary>
     public static DisclosurePolicy Extract => Policies.Value["extract"];
+
+    /// <summary>A member's own benchmark: its market figures are the survey's cells (published or suppressed as the survey
+    /// publishes them, so its primary parameters are the survey's); <see cref="MinPeersForRank"/> guards the peer band.</summary>
+    public static DisclosurePolicy Benchmark => Policies.Value["benchmark"];
 
     /// <summary>"85%": the dominance threshold as rule texts print it.</summary>
     public string DominanceMaxShareText => (DominanceMaxShare * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
@@ -39,8 +46,10 @@ public sealed record DisclosurePolicy(int MinPersons, int MinPlatforms, int Domi
     private void Validate(string name)
     {
         if (MinPersons < 2 || MinPlatforms < 2 || DominanceTopPlatforms is < 1 or > 2
-            || DominanceMaxShare is <= 0 or >= 1 || ProtectionMargin is < 0 or >= 1)
+            || DominanceMaxShare is <= 0 or >= 1 || ProtectionMargin is < 0 or >= 1 || MinPeersForRank < 0
+            // a band of a quarter must hold more than one platform, or "top 25%" would be a rank
+            || (name == "benchmark" && MinPeersForRank < 8))
             throw new InvalidDataException(
-                $"disclosure-policy.json: policy '{name}' is out of range (minPersons and minPlatforms at least 2, dominanceTopPlatforms 1 or 2, dominanceMaxShare and protectionMargin between 0 and 1).");
+                $"disclosure-policy.json: policy '{name}' is out of range (minPersons and minPlatforms at least 2, dominanceTopPlatforms 1 or 2, dominanceMaxShare and protectionMargin between 0 and 1, the benchmark's minPeersForRank at least 8).");
     }
 }

@@ -48,6 +48,10 @@ public sealed class SurveyData
     /// that member's sign-ups). The per-file manifest (platform, period, revision, SHA-256) stays in <c>ingest_files</c>.</summary>
     public required IReadOnlyList<Deliveries> Files { get; init; }
     public required LinkageFigures Linkage { get; init; }
+    /// <summary>The release these tables were published in (cells, relations and the solved statuses by canonical key):
+    /// what a member's benchmark reads its market cells from, and what an attack audit replays. Null only for data
+    /// assembled in memory.</summary>
+    public SurveyRelease? Release { get; init; }
     /// <summary>How long disclosure control (complements and the attack audit) took over the release.</summary>
     public required double DisclosureSeconds { get; init; }
 
@@ -101,6 +105,7 @@ public sealed class SurveyData
         return new SurveyData
         {
             DisclosureSeconds = solved.Elapsed.TotalSeconds,
+            Release = release,
             FiscalYear = fiscalYear,
             Today = today,
             MarketSize = marketSize,

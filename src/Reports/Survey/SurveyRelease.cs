@@ -32,6 +32,12 @@ public sealed class SurveyRelease
 
     public int CellCount => cells.Count;
 
+    /// <summary>Every cell of the release, by key (ordinal order): what an attack audit of the release reads.</summary>
+    public IReadOnlyList<ReleaseCell> Cells => [.. cells.Values.OrderBy(c => c.Key, StringComparer.Ordinal)];
+
+    /// <summary>Every additivity relation of the release.</summary>
+    public IReadOnlyList<AdditiveRelation> Relations => relations;
+
     public int RelationCount => relations.Count;
 
     public static string PaidKey(int fiscalYear, string part) => string.Create(CultureInfo.InvariantCulture, $"paid|FY{fiscalYear}|{part}");
