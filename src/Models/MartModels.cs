@@ -34,6 +34,8 @@ public static class MartModels
         SqlModel.View(Owner, "marts/mart_extract_lines.sql"),
         // A member's benchmark: each platform's own figures in the survey's published cells (read one platform at a time).
         SqlModel.Table(Owner, "marts/mart_member_benchmark.sql"),
+        // Each member's own part of every survey money cell: the survey's disclosure control attacks as each member.
+        SqlModel.Table(Owner, "marts/mart_survey_platform_contributions.sql"),
     ];
 
     /// <summary>
@@ -136,6 +138,8 @@ public static class MartModels
                or coalesce(e.fee_jpy, 0) <> t.fee_jpy or coalesce(e.lines_paid, 0) <> t.lines_paid
             """),
         DataTest.Unique("mart_member_benchmark", "fiscal_year, platform_id, family, row_code, column_code"),
+        DataTest.Unique("mart_survey_platform_contributions", "fiscal_year, platform_id, family, row_code, column_code"),
+        DataTest.Holds("mart_survey_platform_contributions", "paid_jpy >= 0"),
         DataTest.Holds("mart_member_benchmark",
             "paid_jpy >= 0 and lines_paid > 0 and fee_jpy <= paid_jpy and paid_rank between 1 and peer_platforms and family in ('category_form', 'region_flow')"),
         // A member's own figures add up to the survey's cells: summed over platforms, each cell is the market's.

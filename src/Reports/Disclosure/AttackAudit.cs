@@ -26,22 +26,23 @@ public static class AttackAudit
     /// <param name="attackerOwn">The attacker's own contribution per cell (a member auditing what it receives): the audit then
     /// protects what the others contributed (value − own, with the margin relative to it), and the attacker knows each
     /// cell is at least its own part.</param>
+    /// <param name="attackers">Contributors audited each as an attacker knowing its own parts, besides the outsider.</param>
     public static IReadOnlyList<AuditFinding> Audit(IReadOnlyList<ReleaseCell> cells, IReadOnlyList<AdditiveRelation> relations,
         IReadOnlyDictionary<string, Suppression> status, ProtectionPolicy policy, IReadOnlyList<PublishedValue>? publishedBefore = null,
-        IReadOnlyDictionary<string, double>? attackerOwn = null)
+        IReadOnlyDictionary<string, double>? attackerOwn = null, IReadOnlyList<Attacker>? attackers = null)
     {
         ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(policy);
-        var ix = ReleaseIndex.Build(cells, relations, publishedBefore, attackerOwn);
-        return AttackCore.Run(ix, ix.Hidden(status), policy, wantCuts: false, only: null).Findings;
+        var ix = ReleaseIndex.Build(cells, relations, publishedBefore, attackerOwn, attackers);
+        return AttackCore.RunAll(ix, ix.Hidden(status), policy, wantCuts: false, only: null).Findings;
     }
 
     /// <summary>Audits and throws <see cref="DisclosureAuditException"/> (naming each failing cell and why) on a finding.</summary>
     public static void EnsurePasses(IReadOnlyList<ReleaseCell> cells, IReadOnlyList<AdditiveRelation> relations,
         IReadOnlyDictionary<string, Suppression> status, ProtectionPolicy policy, IReadOnlyList<PublishedValue>? publishedBefore = null,
-        IReadOnlyDictionary<string, double>? attackerOwn = null)
+        IReadOnlyDictionary<string, double>? attackerOwn = null, IReadOnlyList<Attacker>? attackers = null)
     {
-        var findings = Audit(cells, relations, status, policy, publishedBefore, attackerOwn);
+        var findings = Audit(cells, relations, status, policy, publishedBefore, attackerOwn, attackers);
         if (findings.Count > 0) throw new DisclosureAuditException(findings);
     }
 }
@@ -61,14 +62,34 @@ internal static class AttackCore
     /// <param name="memo">Results per linked group (its hidden cells), reused across the optimiser's rounds: a group's
     /// attack depends only on which cells it hides, since everything around it is published at its true value.</param>
     internal static Result Run(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, bool wantCuts, HashSet<int>? only,
+        Dictionary<string, Result>? memo = null) => RunAs(ix, hidden, policy, wantCuts, only, memo, cellChecks: true);
+
+    /// <summary>
+    /// <see cref="Run"/> for the outsider, then again as each of the release's <see cref="ReleaseIndex.Attackers"/>
+    /// (its own parts known); their findings say whose attack succeeds.
+    /// </summary>
+    internal static Result RunAll(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, bool wantCuts, HashSet<int>? only,
         Dictionary<string, Result>? memo = null)
+    {
+        var all = Run(ix, hidden, policy, wantCuts, only, memo);
+        foreach (var attacker in ix.Attackers)
+        {
+            var result = RunAs(ix.As(attacker), hidden, policy, wantCuts, only, memo, cellChecks: false);
+            all.Findings.AddRange(result.Findings.Select(f => f with { Reason = $"{attacker.Name}, knowing its own contributions: {f.Reason}" }));
+            all.Cuts.AddRange(result.Cuts);
+        }
+        return all;
+    }
+
+    private static Result RunAs(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, bool wantCuts, HashSet<int>? only,
+        Dictionary<string, Result>? memo, bool cellChecks)
     {
         if (!(policy.Margin >= 0)) throw new ArgumentException("The protection margin must be at least 0.", nameof(policy));
         var findings = new List<AuditFinding>();
         var cuts = new List<Cut>();
         bool IsVar(int k) => hidden[k] && !ix.Before[k];
 
-        for (var k = 0; k < ix.CellCount; k++)
+        for (var k = 0; cellChecks && k < ix.CellCount; k++)
         {
             if (!ix.IsTarget(k)) continue;
             if (!hidden[k]) findings.Add(new(ix.Keys[k], ix.Value[k], ix.Value[k], ix.Value[k], "a primary cell is published"));
@@ -96,7 +117,7 @@ internal static class AttackCore
             if (targets.Count == 0) continue;
             var rels = group.SelectMany(k => ix.RelationsOf[k]).Distinct().Order().ToList();
             if (only is not null && !rels.Any(only.Contains)) continue;
-            var signature = memo is null ? "" : string.Join(",", group);
+            var signature = memo is null ? "" : ix.AttackerName + "|" + string.Join(",", group);
             if (memo is not null && memo.TryGetValue(signature, out var known))
             {
                 findings.AddRange(known.Findings);
@@ -221,7 +242,7 @@ internal static class AttackCore
             var isHidden = hidden[k] && !ix.Before[k];
             if (!isHidden && !ix.IsSuppressible(k)) continue;   // constants: never hidden
             var rk = (k == p ? d : 0) - tk;
-            double cap = rk > 1e-9 ? need : rk < -1e-9 ? Math.Min(ix.Value[k] * -rk, need) : 0;
+            double cap = rk > 1e-9 ? need : rk < -1e-9 ? Math.Min((ix.Value[k] - ix.Own[k]) * -rk, need) : 0;
             if (cap <= 0) continue;
             keys.Add(k);
             coefs.Add(cap / need);

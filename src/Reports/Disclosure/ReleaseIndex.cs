@@ -22,6 +22,11 @@ internal sealed class ReleaseIndex
     /// <summary>What the attacker contributed to the cell itself (a member auditing the release it receives): the audit
     /// protects Value − Own, what the others contributed, and the attacker knows the cell is at least Own. 0 by default.</summary>
     public required double[] Own { get; init; }
+    /// <summary>Contributors who attack knowing their own parts (per attacker, own value per id), audited besides the
+    /// outsider (<see cref="Own"/> all 0 on the release itself).</summary>
+    public (string Name, double[] Own)[] Attackers { get; init; } = [];
+    /// <summary>Whose view this is: null for the outsider (or the single attacker of <see cref="Own"/>).</summary>
+    public string? AttackerName { get; init; }
 
     public int Count => Keys.Length;
 
@@ -35,7 +40,7 @@ internal sealed class ReleaseIndex
     public bool IsSuppressible(int k) => k < CellCount && !Before[k] && Primary[k] == Suppression.None && Value[k] > 0;
 
     public static ReleaseIndex Build(IReadOnlyList<ReleaseCell> cells, IReadOnlyList<AdditiveRelation> relations, IReadOnlyList<PublishedValue>? before,
-        IReadOnlyDictionary<string, double>? attackerOwn = null)
+        IReadOnlyDictionary<string, double>? attackerOwn = null, IReadOnlyList<Attacker>? attackers = null)
     {
         ArgumentNullException.ThrowIfNull(cells);
         ArgumentNullException.ThrowIfNull(relations);
@@ -62,14 +67,21 @@ internal sealed class ReleaseIndex
         }
         var cellCount = keys.Count;
         var own = new double[cellCount];
-        foreach (var (key, contribution) in attackerOwn ?? new Dictionary<string, double>())
+        double[] OwnOf(IReadOnlyDictionary<string, double> contributions, string who)
         {
-            if (!id.TryGetValue(key, out var k))
-                throw new ArgumentException($"The attacker's own contribution names {key}, which is not a cell of the release.", nameof(attackerOwn));
-            if (!double.IsFinite(contribution) || contribution < 0 || contribution > value[k] + 1e-9 * Math.Max(1, value[k]))
-                throw new ArgumentException($"The attacker's own contribution to {key} ({contribution}) must lie between 0 and the cell's value ({value[k]}).", nameof(attackerOwn));
-            own[k] = Math.Min(contribution, value[k]);
+            var result = new double[cellCount];
+            foreach (var (key, contribution) in contributions)
+            {
+                if (!id.TryGetValue(key, out var k) || k >= cellCount)
+                    throw new ArgumentException($"The own contribution of {who} names {key}, which is not a cell of the release.", nameof(attackers));
+                if (!double.IsFinite(contribution) || contribution < 0 || contribution > value[k] + 1e-9 * Math.Max(1, value[k]))
+                    throw new ArgumentException($"The own contribution of {who} to {key} ({contribution}) must lie between 0 and the cell's value ({value[k]}).", nameof(attackers));
+                result[k] = Math.Min(contribution, value[k]);
+            }
+            return result;
         }
+        if (attackerOwn is not null) own = OwnOf(attackerOwn, "the attacker");
+        var attackerOwns = (attackers ?? []).Select(a => (a.Name, Own: OwnOf(a.Own, a.Name))).ToArray();
         var known = new Dictionary<int, double>();
         foreach (var p in before ?? [])
         {
@@ -110,6 +122,7 @@ internal sealed class ReleaseIndex
             Unit = [.. unit, .. Enumerable.Repeat(-1, n - cellCount)],
             UnitMembers = [.. Enumerable.Range(0, cellCount).GroupBy(k => unit[k]).OrderBy(g => g.Key).Select(g => g.ToArray())],
             Own = [.. own, .. new double[n - cellCount]],
+            Attackers = [.. attackerOwns.Select(a => (a.Name, (double[])[.. a.Own, .. new double[n - cellCount]]))],
             Constant = [.. Enumerable.Range(0, n).Select(k => known.TryGetValue(k, out var v) ? v : value[k])],
             CellCount = cellCount,
             Relations = rels,
@@ -179,8 +192,19 @@ internal sealed class ReleaseIndex
             Unit = [.. ids.Select(k => k < CellCount ? unitMap[Unit[k]] : -1)],
             UnitMembers = [.. units.Select(u => UnitMembers[u].Where(map.ContainsKey).Select(k => map[k]).ToArray())],
             Own = [.. ids.Select(k => Own[k])],
+            // Only those with a part in this part of the release can know more than an outsider here.
+            Attackers = [.. Attackers.Where(a => ids.Any(k => a.Own[k] > 0)).Select(a => (a.Name, ids.Select(k => a.Own[k]).ToArray()))],
+            AttackerName = AttackerName,
         }, ids);
     }
+
+    /// <summary>The same release as <paramref name="attacker"/> sees it: its own parts known.</summary>
+    public ReleaseIndex As((string Name, double[] Own) attacker) => new()
+    {
+        Keys = Keys, Value = Value, Primary = Primary, Before = Before, Constant = Constant, CellCount = CellCount,
+        Relations = Relations, RelationsOf = RelationsOf, Unit = Unit, UnitMembers = UnitMembers,
+        Own = attacker.Own, AttackerName = attacker.Name,
+    };
 
     /// <summary>Hidden per key from a status map (earlier-only keys are never hidden: they were published).</summary>
     public bool[] Hidden(IReadOnlyDictionary<string, Suppression> status)

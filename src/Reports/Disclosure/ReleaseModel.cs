@@ -15,6 +15,13 @@ public sealed record ReleaseCell(string Key, double Value, Suppression Primary, 
 /// over all its tables, and of earlier releases to the same recipient that link to it.</summary>
 public sealed record AdditiveRelation(string Total, IReadOnlyList<string> Members);
 
+/// <summary>A contributor who may attack the release knowing its own part of each cell (a member platform reading the
+/// survey): the engine protects every primary cell against it too, measuring the margin against what the others
+/// contributed (see <see cref="AttackAudit.Audit"/>'s <c>attackerOwn</c>).</summary>
+/// <param name="Name">Who (a platform id), for the audit's findings.</param>
+/// <param name="Own">Its contribution per cell key (cells it is absent from may be left out).</param>
+public sealed record Attacker(string Name, IReadOnlyDictionary<string, double> Own);
+
 /// <summary>A value the same recipient already saw in an earlier release (from the audit log).</summary>
 public sealed record PublishedValue(string Key, double Value);
 

@@ -26,20 +26,22 @@ public static class ReleaseSuppression
 {
     /// <summary>Every cell's final status: its primary reason, <see cref="Suppression.Complementary"/>, or None.</summary>
     public static IReadOnlyDictionary<string, Suppression> Solve(IReadOnlyList<ReleaseCell> cells, IReadOnlyList<AdditiveRelation> relations,
-        ProtectionPolicy policy, IReadOnlyList<PublishedValue>? publishedBefore = null) =>
-        SolveWithReport(cells, relations, policy, publishedBefore).Status;
+        ProtectionPolicy policy, IReadOnlyList<PublishedValue>? publishedBefore = null, IReadOnlyList<Attacker>? attackers = null) =>
+        SolveWithReport(cells, relations, policy, publishedBefore, attackers).Status;
 
     /// <summary>What <see cref="Solve"/> did: rounds, cuts, whether it proved least cost, and its time.</summary>
     public sealed record SolveReport(IReadOnlyDictionary<string, Suppression> Status, int Rounds, int Cuts, bool ProvedLeastCost,
         bool UsedFallback, int Complements, TimeSpan Elapsed, TimeSpan InMip, TimeSpan InAudit, string StoppedBy);
 
     /// <inheritdoc cref="Solve"/>
+    /// <param name="attackers">Contributors who know their own parts (member platforms): every primary cell is protected
+    /// against each of them too, not only against an outsider.</param>
     public static SolveReport SolveWithReport(IReadOnlyList<ReleaseCell> cells, IReadOnlyList<AdditiveRelation> relations,
-        ProtectionPolicy policy, IReadOnlyList<PublishedValue>? publishedBefore = null)
+        ProtectionPolicy policy, IReadOnlyList<PublishedValue>? publishedBefore = null, IReadOnlyList<Attacker>? attackers = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         var clock = Stopwatch.StartNew();
-        var ix = ReleaseIndex.Build(cells, relations, publishedBefore);
+        var ix = ReleaseIndex.Build(cells, relations, publishedBefore, attackers: attackers);
         var hidden = new bool[ix.Count];
         // Independent parts (no shared relation or unit among cells that may be hidden: e.g. each fiscal year and
         // measure of the survey) are solved apart, on both cores: the same optimum, smaller MIPs.
@@ -53,7 +55,7 @@ public static class ReleaseSuppression
         });
 
         // The guarantee: the statuses returned are the ones that pass the audit, checked once more over the whole release.
-        var final = AttackCore.Run(ix, hidden, policy, wantCuts: false, only: null);
+        var final = AttackCore.RunAll(ix, hidden, policy, wantCuts: false, only: null);
         if (final.Findings.Count > 0) throw new DisclosureAuditException(final.Findings);
         var result = new Dictionary<string, Suppression>(StringComparer.Ordinal);
         for (var k = 0; k < ix.CellCount; k++)
@@ -166,7 +168,7 @@ public static class ReleaseSuppression
             if (status is not (Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE)) { stop = $"MIP {status}"; break; }
             for (var k = 0; k < ix.CellCount; k++) hidden[k] = x[k] is { } v && v.SolutionValue() > 0.5;
             var auditStart = clock.Elapsed;
-            var audit = AttackCore.Run(ix, hidden, policy, wantCuts: true, only: null, memo);
+            var audit = AttackCore.RunAll(ix, hidden, policy, wantCuts: true, only: null, memo);
             inAudit += clock.Elapsed - auditStart;
             if (audit.Findings.Count == 0) { passed = true; proved = status == Solver.ResultStatus.OPTIMAL && small; stop = "audit passed"; break; }
             if (audit.Cuts.Count < audit.Findings.Count || audit.Cuts.Any(c => c.Cover.Length == 0)) { stop = "a cell hiding more cannot repair"; break; }
@@ -218,7 +220,7 @@ public static class ReleaseSuppression
         var id = Enumerable.Range(0, ix.CellCount).ToDictionary(k => ix.Keys[k]);
         while (true)
         {
-            var audit = AttackCore.Run(ix, hidden, policy, wantCuts: true, only: null, memo);
+            var audit = AttackCore.RunAll(ix, hidden, policy, wantCuts: true, only: null, memo);
             if (audit.Findings.Count == 0) return;
             var cutsOf = audit.Cuts.ToLookup(c => c.Target);
             var grown = false;
@@ -250,7 +252,7 @@ public static class ReleaseSuppression
     private static void Prune(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, bool[] unitHasPrimary, double[] unitCost, TimeSpan until,
         Stopwatch clock, Dictionary<string, AttackCore.Result> memo)
     {
-        if (AttackCore.Run(ix, hidden, policy, wantCuts: false, only: null, memo).Findings.Count > 0) return;
+        if (AttackCore.RunAll(ix, hidden, policy, wantCuts: false, only: null, memo).Findings.Count > 0) return;
         var complements = Enumerable.Range(0, ix.UnitMembers.Length)
             .Where(u => !unitHasPrimary[u] && ix.UnitMembers[u].Any(k => hidden[k]))
             .OrderByDescending(u => unitCost[u]).ThenBy(u => u).ToList();
@@ -261,7 +263,7 @@ public static class ReleaseSuppression
             foreach (var k in members) hidden[k] = false;
             // Only the groups the unit touched can lose protection by publishing it.
             var touched = new HashSet<int>(members.SelectMany(k => ix.RelationsOf[k]));
-            if (AttackCore.Run(ix, hidden, policy, wantCuts: false, only: touched, memo).Findings.Count > 0)
+            if (AttackCore.RunAll(ix, hidden, policy, wantCuts: false, only: touched, memo).Findings.Count > 0)
                 foreach (var k in members) hidden[k] = true;
         }
     }

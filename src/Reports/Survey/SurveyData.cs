@@ -101,6 +101,7 @@ public sealed class SurveyData
         release.AddPrefectures(prefectures);
         release.AddFlows(flows);
         release.AddWorkers(workers);
+        release.AddContributions(ReadContributions(warehouse, fiscalYear));
         var solved = release.Solve();
         return new SurveyData
         {
@@ -128,8 +129,23 @@ public sealed class SurveyData
         var release = new SurveyRelease(DisclosurePolicy.Survey);
         foreach (var year in all.FiscalYears) release.AddCategories(ReadCategories(warehouse, year));
         release.AddMarketSize(all);
+        release.AddContributions(ReadContributions(warehouse, all.FiscalYears.DefaultIfEmpty(0).Max()));
         release.Solve();
         return release.MarketSizeStatus();
+    }
+
+    /// <summary>Each member's own paid value per money cell up to <paramref name="fiscalYear"/> (internal: the attackers
+    /// the release is protected against, never shown).</summary>
+    private static List<(int, string, string, string?, string?, long)> ReadContributions(Warehouse warehouse, int fiscalYear)
+    {
+        var rows = new List<(int, string, string, string?, string?, long)>();
+        using var reader = warehouse.Query(
+            "select fiscal_year, platform_id, family, row_code, column_code, paid_jpy from mart_survey_platform_contributions where fiscal_year <= $1",
+            fiscalYear);
+        while (reader.Read())
+            rows.Add((Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture), reader.GetString(1), reader.GetString(2), MartReader.StringOrNull(reader, "row_code"),
+                MartReader.StringOrNull(reader, "column_code"), Convert.ToInt64(reader.GetValue(5), CultureInfo.InvariantCulture)));
+        return rows;
     }
 
     private static SurveyCube ReadCategories(Warehouse warehouse, int fiscalYear) =>

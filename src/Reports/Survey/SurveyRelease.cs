@@ -24,6 +24,7 @@ public sealed class SurveyRelease
     private readonly List<(SurveyCube Cube, Func<CubeCell, string?> Key)> cubes = [];
     private readonly List<(MarketSizeFigures Row, string Key)> marketSizeRows = [];
     private readonly DisclosurePolicy policy;
+    private readonly Dictionary<string, Dictionary<string, double>> contributions = new(StringComparer.Ordinal);
 
     public SurveyRelease(DisclosurePolicy policy) => this.policy = policy;
 
@@ -49,7 +50,26 @@ public sealed class SurveyRelease
 
     /// <summary>Category × form of one year; its form margins are the market-size rows.</summary>
     public void AddCategories(SurveyCube cube) =>
-        AddCube(cube, c => CategoryKey(cube.FiscalYear, c.Row, c.Column), c => c.PaidJpy);
+        AddCube(cube, c => MoneyKey(cube.FiscalYear, "category_form", c.Row, c.Column), c => c.PaidJpy);
+
+    /// <summary>
+    /// The key of a paid-value cell of the survey's money tables as the marts code it (family, row, column; null = all):
+    /// <c>category_form</c> (category, form), <c>client_prefecture</c> / <c>worker_prefecture</c> (prefecture) and
+    /// <c>region_flow</c> (client region, worker region). Null for a family the release does not publish.
+    /// </summary>
+    public static string? MoneyKey(int fiscalYear, string family, string? row, string? column) => family switch
+    {
+        "category_form" => CategoryKey(fiscalYear, row, column),
+        "client_prefecture" or "worker_prefecture" => row is null ? YearTotalKey(fiscalYear) : PrefectureKey(fiscalYear, family.Split('_')[0], row),
+        "region_flow" => (row, column) switch
+        {
+            (null, null) => YearTotalKey(fiscalYear),
+            (var r, null) => PaidKey(fiscalYear, $"client_region={r}"),
+            (null, var w) => PaidKey(fiscalYear, $"worker_region={w}"),
+            var (r, w) => PaidKey(fiscalYear, $"flow={r}>{w}"),
+        },
+        _ => null,
+    };
 
     /// <summary>The market-size rows (all forms, and each form) of every year: the category tables' form margins.</summary>
     public void AddMarketSize(MarketSizeData data)
@@ -69,19 +89,13 @@ public sealed class SurveyRelease
 
     /// <summary>Prefecture × side ('client', 'worker'): each side's national total is the year's total.</summary>
     public void AddPrefectures(SurveyCube cube) =>
-        AddCube(cube, c => c.Column is null ? null : c.Row is null ? YearTotalKey(cube.FiscalYear) : PrefectureKey(cube.FiscalYear, c.Column, c.Row), c => c.PaidJpy);
+        AddCube(cube, c => c.Column is null ? null : MoneyKey(cube.FiscalYear, c.Column + "_prefecture", c.Row, null), c => c.PaidJpy);
 
     /// <summary>Client region × worker region: a region's margin is the sum of its prefectures on that side.</summary>
     public void AddFlows(SurveyCube cube)
     {
         var year = cube.FiscalYear;
-        AddCube(cube, c => (c.Row, c.Column) switch
-        {
-            (null, null) => YearTotalKey(year),
-            (var r, null) => PaidKey(year, $"client_region={r}"),
-            (null, var w) => PaidKey(year, $"worker_region={w}"),
-            var (r, w) => PaidKey(year, $"flow={r}>{w}"),
-        }, c => c.PaidJpy);
+        AddCube(cube, c => MoneyKey(year, "region_flow", c.Row, c.Column), c => c.PaidJpy);
         foreach (var side in new[] { "client", "worker" })
         {
             foreach (var region in Region.All.Select(r => r.Code).Append("unknown"))
@@ -139,7 +153,7 @@ public sealed class SurveyRelease
     public ReleaseSuppression.SolveReport Solve()
     {
         var list = cells.Values.OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
-        var report = ReleaseSuppression.SolveWithReport(list, relations, new ProtectionPolicy(policy.ProtectionMargin));
+        var report = ReleaseSuppression.SolveWithReport(list, relations, new ProtectionPolicy(policy.ProtectionMargin), attackers: Attackers);
         Status = report.Status;
         foreach (var (cube, key) in cubes)
             foreach (var cell in cube.Cells)
@@ -149,7 +163,24 @@ public sealed class SurveyRelease
 
     /// <summary>The attack audit of <paramref name="status"/> (by default the solved one) over this release: empty when it passes.</summary>
     public IReadOnlyList<AuditFinding> Audit(IReadOnlyDictionary<string, Suppression>? status = null) =>
-        AttackAudit.Audit([.. cells.Values], relations, status ?? Status, new ProtectionPolicy(policy.ProtectionMargin));
+        AttackAudit.Audit([.. cells.Values], relations, status ?? Status, new ProtectionPolicy(policy.ProtectionMargin), attackers: Attackers);
+
+    /// <summary>The members as attackers: each knows its own part of the money cells (<see cref="AddContributions"/>).</summary>
+    public IReadOnlyList<Attacker> Attackers => [.. contributions.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => new Attacker(c.Key, c.Value))];
+
+    /// <summary>
+    /// Each member platform's own paid value per money cell (<c>mart_survey_platform_contributions</c>): the release is
+    /// protected against every member knowing its own parts, not only against an outsider. Call after the tables are added.
+    /// </summary>
+    public void AddContributions(IEnumerable<(int FiscalYear, string PlatformId, string Family, string? Row, string? Column, long PaidJpy)> rows)
+    {
+        foreach (var row in rows)
+        {
+            if (row.PaidJpy <= 0 || MoneyKey(row.FiscalYear, row.Family, row.Row, row.Column) is not { } key || !cells.ContainsKey(key)) continue;
+            if (!contributions.TryGetValue(row.PlatformId, out var own)) contributions[row.PlatformId] = own = new Dictionary<string, double>(StringComparer.Ordinal);
+            own[key] = row.PaidJpy;
+        }
+    }
 
     /// <summary>The market-size rows' statuses, by (fiscal year, form); null form is all forms.</summary>
     public IReadOnlyDictionary<(int, string?), Suppression> MarketSizeStatus() =>
