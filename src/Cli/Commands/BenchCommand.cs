@@ -6,6 +6,7 @@ using MarketStats.Core.Contract;
 using MarketStats.Core.Storage;
 using MarketStats.Ingest;
 using MarketStats.Pipeline;
+using MarketStats.Reports.Survey;
 using MarketStats.Synthetic;
 
 namespace MarketStats.Cli.Commands;
@@ -144,12 +145,41 @@ public static class BenchCommand
         using (var warehouse = Warehouse.OpenReadOnly(db))
             stgRows = warehouse.Scalar<long>("select count(*) from stg_transactions");
 
+        // The release side (issue 10): the survey's disclosure control (complements and the audit, against an outsider
+        // and every member as an attacker), the audit alone, and every member's benchmark from that one release.
+        double solveSeconds, auditSeconds, membersSeconds;
+        int members, attackers;
+        using (var warehouse = PipelineSteps.OpenWarehouse(db))
+        {
+            var data = SurveyData.Read(warehouse, SurveyYear, DateOnly.FromDateTime(context.Clock.GetLocalNow().DateTime));
+            solveSeconds = data.DisclosureSeconds;
+            var release = data.Release ?? throw new InvalidOperationException("The survey data carries no release.");
+            attackers = release.Attackers.Count;
+            var t = Stopwatch.StartNew();
+            var findings = release.Audit();
+            auditSeconds = t.Elapsed.TotalSeconds;
+            if (findings.Count > 0) throw new InvalidOperationException($"The survey release fails its audit: {findings[0]}");
+            var platforms = new List<string>();
+            using (var reader = warehouse.Query("select distinct platform_id from mart_member_benchmark where fiscal_year = $1 order by 1", SurveyYear))
+                while (reader.Read()) platforms.Add(reader.GetString(0));
+            var steps = new PipelineSteps(context.Clock, null);
+            t.Restart();
+            foreach (var platform in platforms)
+                steps.PublishBenchmark(warehouse, platform, SurveyYear, Path.Combine(work, "benchmarks"), "ja", data);
+            membersSeconds = t.Elapsed.TotalSeconds;
+            members = platforms.Count;
+        }
+
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"database: {stgRows:N0} transactions (FY2023-FY{SurveyYear}, {generated.Platforms} platforms), {new FileInfo(db).Length / 1e6:F0} MB"));
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"build: generate {generateSeconds:F1} s, ingest + staging + linkage {buildSeconds:F1} s"));
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"duckdb: one aggregate over stg_transactions (best of 3)",-66} {baseline,7:F2} s"));
         foreach (var (run, i) in runs.Select((r, i) => (r, i)))
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{$"report survey run {i + 1}, {(run.Cold ? "cold: marts rebuilt" : "warm: marts current")} + workbook + 8 charts",-66} {run.Wall,7:F2} s wall ({run.Reported:F2} s in-process)  peak {run.PeakMb,6:F0} MB"));
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{$"release: survey disclosure control (outsider + {attackers} members as attackers)",-66} {solveSeconds,7:F2} s"));
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{$"release: attack audit alone (outsider + {attackers} members)",-66} {auditSeconds,7:F2} s"));
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{$"release: {members} member benchmarks from the same release",-66} {membersSeconds,7:F2} s"));
         var cold = runs.Where(r => r.Cold).ToList();
         var warm = runs.Where(r => !r.Cold).ToList();
         context.Result("survey_transactions", stgRows);
@@ -157,6 +187,10 @@ public static class BenchCommand
         if (warm.Count > 0) context.Result("survey_warm_seconds", warm.Min(r => r.Wall).ToString("F2", CultureInfo.InvariantCulture));
         context.Result("survey_peak_rss_mb", runs.Max(r => r.PeakMb).ToString("F0", CultureInfo.InvariantCulture));
         context.Result("baseline_aggregate_seconds", baseline.ToString("F2", CultureInfo.InvariantCulture));
+        context.Result("release_disclosure_seconds", solveSeconds.ToString("F2", CultureInfo.InvariantCulture));
+        context.Result("release_audit_seconds", auditSeconds.ToString("F2", CultureInfo.InvariantCulture));
+        context.Result("member_benchmarks", members);
+        context.Result("member_benchmarks_seconds", membersSeconds.ToString("F2", CultureInfo.InvariantCulture));
         Directory.Delete(work, recursive: true);
     }
 
