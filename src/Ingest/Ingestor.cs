@@ -37,6 +37,10 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
     /// <summary>How far a compressed file may expand (a gzip bomb is refused, not loaded).</summary>
     public DecompressionLimits Limits { get; init; } = DecompressionLimits.Default;
 
+    /// <summary>Test seam: called with the delivered file's path once it is checked and before DuckDB reads it, where a
+    /// hostile writer would swap it.</summary>
+    internal Action<string>? AfterChecks { get; init; }
+
     /// <summary>File names the inbox ignores: partial downloads and hidden files.</summary>
     public static bool IsCandidate(string path)
     {
@@ -112,6 +116,7 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
                 progress?.Report($"{platformId}/{display}: the same rows were already loaded as file {sameId}, skipped");
                 return new FileOutcome(path, FileOutcomeKind.Skipped, platformId, null, 0, $"the same rows (in other bytes) already loaded as file {sameId}");
             }
+            AfterChecks?.Invoke(path);
             try
             {
                 var check = new FileValidator(warehouse.Connection, clock).Check(delivered, display, platformId);

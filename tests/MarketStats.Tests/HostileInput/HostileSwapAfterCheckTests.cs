@@ -1,0 +1,81 @@
+using MarketStats.Core.Storage;
+using MarketStats.Ingest;
+using MarketStats.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MarketStats.Tests.HostileInput;
+
+/// <summary>
+/// Time of check to time of use: a writer with access to the inbox replaces a delivered file after ingest has checked
+/// and hashed it (regular file, size caps, gzip trailer, encoding) and before DuckDB reads it. The ingestor's
+/// <c>AfterChecks</c> seam makes the race deterministic. Whatever the swap, the swapped-in rows are never loaded: the
+/// checked bytes are, or the file is refused whole.
+/// </summary>
+public sealed class HostileSwapAfterCheckTests : IDisposable
+{
+    private static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+    private readonly TempFolder temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    public static TheoryData<string, bool> Swaps => new()
+    {
+        { "rename-over", false }, { "rename-over", true },
+        { "symlink", false }, { "symlink", true },
+        { "rewrite-in-place", false }, { "rewrite-in-place", true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Swaps))]
+    public void A_file_swapped_after_its_checks_never_loads_the_swapped_rows(string swap, bool gzip)
+    {
+        var name = gzip ? "tx.csv.gz" : "tx.csv";
+        var delivered = ExportFile.Transactions(rows: 8).Write(Path.Combine(temp["inbox"], "P01", name), gzip: gzip);
+        // The same platform, period and revision with other ids: it would load if it were read.
+        var forged = ExportFile.Transactions(rows: 5, idPrefix: "X").Write(temp["forged/" + name], gzip: gzip);
+        var swapped = 0;
+
+        FileOutcome outcome;
+        using (var warehouse = Warehouse.OpenForWrite(temp["db/w.duckdb"]))
+        {
+            var ingestor = new Ingestor(warehouse, Clock) { AfterChecks = path => { Swap(swap, path, forged); swapped++; } };
+            outcome = Assert.Single(ingestor.IngestInbox(temp["inbox"], temp["quarantine"]).Files);
+        }
+
+        Assert.Equal(1, swapped);
+        using var read = Warehouse.OpenReadOnly(temp["db/w.duckdb"]);
+        Assert.Equal(0, read.Scalar<long>("select count(*) from raw_transactions where transaction_id like 'X%'"));
+        if (outcome.Kind == FileOutcomeKind.Rejected)
+        {
+            Assert.Equal(0, read.Scalar<long>("select count(*) from raw_transactions"));
+        }
+        else
+        {
+            Assert.Equal(FileOutcomeKind.Loaded, outcome.Kind);
+            Assert.Equal(8, outcome.Rows);
+            Assert.Equal(8, read.Scalar<long>("select count(*) from raw_transactions where transaction_id like 'T%'"));
+            Assert.Equal(8, read.Scalar<long>("select row_count from ingest_files"));
+        }
+    }
+
+    private static void Swap(string how, string path, string forged)
+    {
+        switch (how)
+        {
+            case "rename-over": // another file (another inode) takes the name
+                var beside = path + ".new";
+                File.Copy(forged, beside);
+                File.Move(beside, path, overwrite: true);
+                break;
+            case "symlink":
+                File.Delete(path);
+                File.CreateSymbolicLink(path, forged);
+                break;
+            case "rewrite-in-place": // the same inode, new bytes
+                File.WriteAllBytes(path, File.ReadAllBytes(forged));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(how));
+        }
+    }
+}
