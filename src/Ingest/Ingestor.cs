@@ -32,7 +32,14 @@ public sealed record IngestSummary(IReadOnlyList<FileOutcome> Files, IReadOnlyLi
 /// </remarks>
 public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<string>? progress = null)
 {
-    private readonly Warehouse warehouse = Landing.EnsureSchema(warehouse);
+    private readonly Warehouse warehouse = Landing.EnsureSchema(RemoveStaleCopies(warehouse));
+
+    /// <summary>Copies a killed ingest left; the warehouse is open for writing, so its lock is ours.</summary>
+    private static Warehouse RemoveStaleCopies(Warehouse warehouse)
+    {
+        PrivateFolder.RemoveStale(PrivateFolder.ForDatabase(warehouse.Path));
+        return warehouse;
+    }
 
     /// <summary>How far a compressed file may expand (a gzip bomb is refused, not loaded).</summary>
     public DecompressionLimits Limits { get; init; } = DecompressionLimits.Default;
@@ -79,33 +86,40 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
         // A link, pipe or device is refused where it lies: never followed, read, quarantined or echoed.
         if (RegularFile.WhyNot(path) is { } why)
             return Refuse(path, platformId, new UnreadableFileException(null, $"the file {why}; only regular files are read, so it was refused and left where it is", RuleIds.NotRegular));
+        // One handle, opened without following links, serves every read: the hash, the checks and the private copy
+        // DuckDB reads, so bytes swapped in at the path afterwards are never read (issue 11: TOCTOU).
+        FileStream source;
         string sha;
         try
         {
-            sha = DeliveredFile.HashOf(path);
+            source = RegularFile.OpenRead(path, 1 << 20, FileOptions.SequentialScan);
         }
         catch (UnreadableFileException e) // swapped for a link or pipe since the check above
         {
             return Refuse(path, platformId, e);
         }
-        var known = warehouse.Scalar<int?>("select file_id from ingest_files where content_sha256 = $1", sha);
-        if (known is { } knownId)
-        {
-            progress?.Report($"{platformId}/{display}: already loaded as file {knownId}, skipped");
-            return new FileOutcome(path, FileOutcomeKind.Skipped, platformId, null, 0, $"same content already loaded as file {knownId}");
-        }
-
-        progress?.Report($"{platformId}/{display}: validating");
         DeliveredFile delivered;
-        try
+        using (source)
         {
-            delivered = DeliveredFile.Open(path, ScratchDirectory, sha, Limits);
-        }
-        catch (UnreadableFileException e)
-        {
-            var check = new FileCheck(display, null, 0, null,
-                [new RuleViolation(e.Rule, null, 1, [new ValidationError(display, e.Line, null, null, e.Rule, e.Message)])]);
-            return Reject(path, platformId, sha, check, quarantine);
+            sha = DeliveredFile.HashOf(source.SafeFileHandle);
+            var known = warehouse.Scalar<int?>("select file_id from ingest_files where content_sha256 = $1", sha);
+            if (known is { } knownId)
+            {
+                progress?.Report($"{platformId}/{display}: already loaded as file {knownId}, skipped");
+                return new FileOutcome(path, FileOutcomeKind.Skipped, platformId, null, 0, $"same content already loaded as file {knownId}");
+            }
+
+            progress?.Report($"{platformId}/{display}: validating");
+            try
+            {
+                delivered = DeliveredFile.Open(source.SafeFileHandle, path, CopyFolder, sha, Limits);
+            }
+            catch (UnreadableFileException e)
+            {
+                var check = new FileCheck(display, null, 0, null,
+                    [new RuleViolation(e.Rule, null, 1, [new ValidationError(display, e.Line, null, null, e.Rule, e.Message)])]);
+                return Reject(path, platformId, sha, check, quarantine);
+            }
         }
         using (delivered)
         {
@@ -143,7 +157,8 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
         }
     }
 
-    private string ScratchDirectory => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(warehouse.Path))!, ".scratch");
+    /// <summary>Where the private copies DuckDB reads are made (<see cref="PrivateFolder"/>).</summary>
+    private string CopyFolder => PrivateFolder.ForDatabase(warehouse.Path);
 
     private sealed record Placement(int? Replaces, List<RuleViolation> Conflicts);
 

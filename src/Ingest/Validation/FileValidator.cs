@@ -85,7 +85,7 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
         return file.Format == FileFormat.Parquet
             ? $"(select columns(*)::varchar from read_parquet({path}))"
             : $"read_csv({path}, header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', " +
-              $"compression = '{(file.ReadableIsGzip ? "gzip" : "none")}', strict_mode = true, null_padding = false, " +
+              "compression = 'none', strict_mode = true, null_padding = false, " +
               "store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_scans', max_line_size = 1048576)";
     }
 
