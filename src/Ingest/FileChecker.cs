@@ -19,7 +19,7 @@ public sealed class FileChecker(TimeProvider clock)
         try
         {
             using var delivered = DeliveredFile.Open(path, copies.FullName, limits: Limits);
-            return new FileValidator(connection, clock).Check(delivered, display, expectedPlatform);
+            return new FileValidator(connection, clock) { Limits = Limits }.Check(delivered, display, expectedPlatform);
         }
         catch (UnreadableFileException e)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MarketStats.Core;
 using MarketStats.Core.Contract;
 using MarketStats.Core.Domain;
 using MarketStats.Core.Storage;
@@ -67,15 +68,20 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
         var outcomes = new List<FileOutcome>();
         // Only INBOX/<platform>/<file> is read; anything else a sender left would be silently lost, so it is named.
         var ignored = Directory.GetFiles(inbox).Where(IsCandidate).ToList();
+        var delivered = new List<(string File, string Platform)>();
         foreach (var platformDir in Directory.GetDirectories(inbox).Order(StringComparer.Ordinal))
         {
             ignored.AddRange(Directory.GetDirectories(platformDir)
                 .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories)).Where(IsCandidate));
-            foreach (var file in Directory.GetFiles(platformDir).Where(IsCandidate).Order(StringComparer.Ordinal))
-            {
-                ct.ThrowIfCancellationRequested();
-                outcomes.Add(IngestFile(file, System.IO.Path.GetFileName(platformDir), quarantine));
-            }
+            delivered.AddRange(Directory.GetFiles(platformDir).Where(IsCandidate).Order(StringComparer.Ordinal)
+                .Select(f => (f, System.IO.Path.GetFileName(platformDir))));
+        }
+        progress.Advance("ingest", 0, delivered.Count, "files");
+        foreach (var (file, platform) in delivered)
+        {
+            ct.ThrowIfCancellationRequested();
+            outcomes.Add(IngestFile(file, platform, quarantine));
+            progress.Advance("ingest", outcomes.Count, delivered.Count, "files");
         }
         return new IngestSummary(outcomes, ignored.Order(StringComparer.Ordinal).ToList());
     }
@@ -133,7 +139,7 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
             AfterChecks?.Invoke(path);
             try
             {
-                var check = new FileValidator(warehouse.Connection, clock).Check(delivered, display, platformId);
+                var check = new FileValidator(warehouse.Connection, clock) { Limits = Limits }.Check(delivered, display, platformId);
                 if (!check.IsValid || check.Envelope is null)
                     return Reject(path, platformId, sha, check, quarantine);
 
