@@ -49,6 +49,9 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
     /// hostile writer would swap it.</summary>
     internal Action<string>? AfterChecks { get; init; }
 
+    /// <summary>Test seam: called with the path once the open file is hashed and before it is checked and copied.</summary>
+    internal Action<string>? AfterHash { get; init; }
+
     /// <summary>File names the inbox ignores: partial downloads and hidden files.</summary>
     public static bool IsCandidate(string path)
     {
@@ -116,6 +119,7 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
             }
 
             progress?.Report($"{platformId}/{display}: validating");
+            AfterHash?.Invoke(path);
             try
             {
                 delivered = DeliveredFile.Open(source.SafeFileHandle, path, CopyFolder, sha, Limits);

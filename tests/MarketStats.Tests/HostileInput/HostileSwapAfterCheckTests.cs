@@ -58,6 +58,41 @@ public sealed class HostileSwapAfterCheckTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// Between the hash and the checks: a new file at the path is not read (the open one is, and loads as hashed); the
+    /// open file rewritten in place no longer matches its hash and is refused whole as <c>file.changed</c>.
+    /// </summary>
+    [Theory]
+    [InlineData("rename-over", false)]
+    [InlineData("symlink", true)]
+    [InlineData("rewrite-in-place", false)]
+    [InlineData("rewrite-in-place", true)]
+    public void A_file_swapped_between_its_hash_and_its_checks_loads_as_hashed_or_is_refused(string swap, bool gzip)
+    {
+        var name = gzip ? "tx.csv.gz" : "tx.csv";
+        ExportFile.Transactions(rows: 8).Write(Path.Combine(temp["inbox"], "P01", name), gzip: gzip);
+        var forged = ExportFile.Transactions(rows: 5, idPrefix: "X").Write(temp["forged/" + name], gzip: gzip);
+
+        FileOutcome outcome;
+        using (var warehouse = Warehouse.OpenForWrite(temp["db/w.duckdb"]))
+            outcome = Assert.Single(new Ingestor(warehouse, Clock) { AfterHash = path => Swap(swap, path, forged) }
+                .IngestInbox(temp["inbox"], temp["quarantine"]).Files);
+
+        using var read = Warehouse.OpenReadOnly(temp["db/w.duckdb"]);
+        Assert.Equal(0, read.Scalar<long>("select count(*) from raw_transactions where transaction_id like 'X%'"));
+        if (swap == "rewrite-in-place")
+        {
+            Assert.Equal(FileOutcomeKind.Rejected, outcome.Kind);
+            Assert.Equal(MarketStats.Ingest.Validation.RuleIds.Changed, Assert.Single(outcome.Check!.Examples).Rule);
+            Assert.Equal(0, read.Scalar<long>("select count(*) from raw_transactions"));
+        }
+        else
+        {
+            Assert.Equal(FileOutcomeKind.Loaded, outcome.Kind);
+            Assert.Equal(8, read.Scalar<long>("select count(*) from raw_transactions where transaction_id like 'T%'"));
+        }
+    }
+
     private static void Swap(string how, string path, string forged)
     {
         switch (how)
