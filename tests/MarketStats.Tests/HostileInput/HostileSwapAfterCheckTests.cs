@@ -93,6 +93,31 @@ public sealed class HostileSwapAfterCheckTests : IDisposable
         }
     }
 
+    [Fact]
+    public void The_copies_are_made_in_a_private_folder_that_is_emptied_after_use_and_at_start_up()
+    {
+        ExportFile.Transactions(rows: 8).Write(Path.Combine(temp["inbox"], "P01", "tx.csv.gz"), gzip: true);
+        var copies = PrivateFolder.ForDatabase(temp["db/w.duckdb"]);
+        Directory.CreateDirectory(copies);
+        File.WriteAllText(Path.Combine(copies, "left-by-a-killed-run.csv"), "stale");
+        string[] seenDuringRead = [];
+        var mode = default(UnixFileMode);
+
+        using (var warehouse = Warehouse.OpenForWrite(temp["db/w.duckdb"]))
+        {
+            var ingestor = new Ingestor(warehouse, Clock)
+            {
+                AfterChecks = _ => (seenDuringRead, mode) = (Directory.GetFiles(copies), OperatingSystem.IsWindows() ? default : File.GetUnixFileMode(copies)),
+            };
+            Assert.Equal(FileOutcomeKind.Loaded, Assert.Single(ingestor.IngestInbox(temp["inbox"], temp["quarantine"]).Files).Kind);
+        }
+
+        // While DuckDB reads: one copy (the checked text, not the gzip), owner-only; afterwards none.
+        Assert.EndsWith(".csv", Assert.Single(seenDuringRead), StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, mode);
+        Assert.Empty(Directory.GetFiles(copies));
+    }
+
     private static void Swap(string how, string path, string forged)
     {
         switch (how)
