@@ -14,16 +14,19 @@ public sealed class TerminalProgress(IAnsiConsole console) : IStepProgress, IDis
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, ProgressTask> tasks = new(StringComparer.Ordinal);
-    private Dictionary<int, string> units = []; // per live display: Spectre numbers tasks anew in each
+    // Per live display (Spectre numbers tasks anew in each). Read by Spectre's refresh thread while it holds its own
+    // lock, so it is lock-free: taking `gate` there would deadlock against Advance, which holds `gate` and calls Spectre.
+    private System.Collections.Concurrent.ConcurrentDictionary<int, string> units = new();
     private ManualResetEventSlim finished = new();
     private ProgressContext? context;
     private Thread? live;
+    private bool broken;
 
     public void Advance(string step, long done, long total, string unit)
     {
         lock (gate)
         {
-            var ctx = Start();
+            if (Start() is not { } ctx) return; // no live display could start: the step runs on without bars
             if (!tasks.TryGetValue(step, out var task))
             {
                 task = ctx.AddTask(Markup.Escape(step), autoStart: true, maxValue: Math.Max(total, 1));
@@ -42,31 +45,45 @@ public sealed class TerminalProgress(IAnsiConsole console) : IStepProgress, IDis
             console.MarkupLine($"[grey]  … {Markup.Escape(value)}[/]");
     }
 
-    private ProgressContext Start()
+    private ProgressContext? Start()
     {
         if (context is { } started) return started;
+        if (broken) return null;
         using var ready = new ManualResetEventSlim();
         var unitsOfThisDisplay = units;
-        string UnitOf(ProgressTask task)
+        string UnitOf(ProgressTask task) => unitsOfThisDisplay.GetValueOrDefault(task.Id, "");
+        Exception? failed = null;
+        live = new Thread(() =>
         {
-            lock (gate) return unitsOfThisDisplay.GetValueOrDefault(task.Id, "");
-        }
-        live = new Thread(() => console.Progress()
-            .AutoClear(false)
-            .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new CountColumn(UnitOf), new RateColumn(UnitOf),
-                new RemainingTimeColumn(), new SpinnerColumn())
-            .Start(ctx =>
+            try
             {
-                var end = finished;
-                context = ctx;
+                console.Progress()
+                    .AutoClear(false)
+                    .HideCompleted(false)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new CountColumn(UnitOf), new RateColumn(UnitOf),
+                        new RemainingTimeColumn(), new SpinnerColumn())
+                    .Start(ctx =>
+                    {
+                        var end = finished;
+                        context = ctx;
+                        ready.Set();
+                        end.Wait();
+                    });
+            }
+            catch (Exception e) // Spectre could not start a live display: never leave Advance waiting for it
+            {
+                failed = e;
                 ready.Set();
-                end.Wait();
-            }))
+            }
+        })
         { IsBackground = true, Name = "progress" };
         live.Start();
         ready.Wait();
-        return context!;
+        if (failed is null) return context;
+        broken = true;
+        live = null;
+        console.MarkupLine($"[grey]  … (no progress bars: {Markup.Escape(failed.Message)})[/]");
+        return null;
     }
 
     /// <summary>Ends the live display, leaving the bars' last state on screen; a later step starts a new one.</summary>
@@ -80,7 +97,7 @@ public sealed class TerminalProgress(IAnsiConsole console) : IStepProgress, IDis
             ending = live;
             (context, live) = (null, null);
             tasks.Clear();
-            units = []; // the ending display still renders its last frame with the old ones
+            units = new(); // the ending display still renders its last frame with the old ones
             finished = new ManualResetEventSlim();
         }
         ending?.Join();
