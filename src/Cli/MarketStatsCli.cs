@@ -53,7 +53,11 @@ public static class MarketStatsCli
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider? clock = null)
     {
-        var context = new CliContext(stdout, stderr, clock ?? TimeProvider.System, !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out));
+        var terminal = !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out);
+        var context = new CliContext(stdout, stderr, clock ?? TimeProvider.System, terminal)
+        {
+            ErrorIsTerminal = terminal && !Console.IsErrorRedirected && ReferenceEquals(stderr, Console.Error),
+        };
         var root = BuildRoot(context);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -67,12 +71,19 @@ public static class MarketStatsCli
         var verbose = parse.GetValue(VerboseOption);
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration
+            try
             {
-                Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false,
-                // null: System.CommandLine leaves Ctrl-C / SIGTERM alone, because 'schedule run' waits for its running job itself.
-                ProcessTerminationTimeout = ScheduleCommand.HandlesItsOwnSignals(parse) ? null : TimeSpan.FromSeconds(2),
-            });
+                return await parse.InvokeAsync(new InvocationConfiguration
+                {
+                    Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false,
+                    // null: System.CommandLine leaves Ctrl-C / SIGTERM alone, because 'schedule run' waits for its running job itself.
+                    ProcessTerminationTimeout = ScheduleCommand.HandlesItsOwnSignals(parse) ? null : TimeSpan.FromSeconds(2),
+                });
+            }
+            finally
+            {
+                context.Dispose(); // the bars end before any error is printed below them
+            }
         }
         catch (WarehouseUnavailableException e)
         {

@@ -6,12 +6,13 @@ namespace MarketStats.Ingest;
 /// How far a delivered file may expand when it is decompressed, so a gzip bomb is refused within seconds instead of
 /// filling memory and the spill folder. A file is refused once its decompressed text exceeds <see cref="MaxBytes"/>,
 /// or exceeds both <see cref="RatioFloorBytes"/> and <see cref="MaxRatio"/> times its compressed size. The same size
-/// caps what a drop-folder pull copies and an uncompressed file.
+/// caps what a drop-folder pull copies and an uncompressed file. A Parquet file is held to the same size and ratio by
+/// the uncompressed size its footer declares, and to <see cref="MaxRows"/> rows, before any of it is read.
 /// </summary>
 /// <remarks>
 /// Real exports compress 5-20 times (a 10-million-line transactions export is about 2 GB of text); defaults leave
 /// wide room: 16 GiB and 100 times. Override with MARKETSTATS_MAX_DECOMPRESSED_BYTES (bytes, or with a KiB/MiB/GiB
-/// suffix) and MARKETSTATS_MAX_EXPANSION_RATIO.
+/// suffix), MARKETSTATS_MAX_EXPANSION_RATIO and MARKETSTATS_MAX_ROWS.
 /// </remarks>
 public sealed record DecompressionLimits(long MaxBytes, int MaxRatio, long RatioFloorBytes = DecompressionLimits.DefaultRatioFloorBytes)
 {
@@ -22,6 +23,13 @@ public sealed record DecompressionLimits(long MaxBytes, int MaxRatio, long Ratio
 
     public const string MaxBytesVariable = "MARKETSTATS_MAX_DECOMPRESSED_BYTES";
     public const string MaxRatioVariable = "MARKETSTATS_MAX_EXPANSION_RATIO";
+    public const string MaxRowsVariable = "MARKETSTATS_MAX_ROWS";
+
+    /// <summary>The most rows a Parquet file may declare: 10 times a 10-million-line export.</summary>
+    public const long DefaultMaxRows = 100_000_000;
+
+    /// <summary>The most rows a Parquet file may declare in its footer (CSV text is bounded by <see cref="MaxBytes"/>).</summary>
+    public long MaxRows { get; init; } = DefaultMaxRows;
 
     /// <summary>The defaults, or what the environment sets.</summary>
     public static DecompressionLimits Default => new(
@@ -29,7 +37,13 @@ public sealed record DecompressionLimits(long MaxBytes, int MaxRatio, long Ratio
         Environment.GetEnvironmentVariable(MaxRatioVariable) is { Length: > 0 } ratio
             ? int.TryParse(ratio, NumberStyles.None, CultureInfo.InvariantCulture, out var r) && r > 0 ? r
               : throw new ArgumentException($"{MaxRatioVariable}={ratio} is not a positive whole number.")
-            : DefaultMaxRatio);
+            : DefaultMaxRatio)
+    {
+        MaxRows = Environment.GetEnvironmentVariable(MaxRowsVariable) is { Length: > 0 } rows
+            ? long.TryParse(rows, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n
+              : throw new ArgumentException($"{MaxRowsVariable}={rows} is not a positive whole number.")
+            : DefaultMaxRows,
+    };
 
     /// <summary>The most text a file of <paramref name="compressedBytes"/> may expand to.</summary>
     public long AllowedFor(long compressedBytes) =>

@@ -14,16 +14,22 @@ public sealed class FileChecker(TimeProvider clock)
         var display = Path.GetFileName(path);
         using var connection = new DuckDBConnection("Data Source=:memory:");
         connection.Open();
-        var scratch = Path.Combine(Path.GetTempPath(), "marketstats-validate");
+        // A private folder (0700, its own name): a shared, fixed one under /tmp could be planted by another account.
+        var copies = Directory.CreateTempSubdirectory("marketstats-validate-");
         try
         {
-            using var delivered = DeliveredFile.Open(path, scratch, limits: Limits);
-            return new FileValidator(connection, clock).Check(delivered, display, expectedPlatform);
+            using var delivered = DeliveredFile.Open(path, copies.FullName, limits: Limits);
+            return new FileValidator(connection, clock) { Limits = Limits }.Check(delivered, display, expectedPlatform);
         }
         catch (UnreadableFileException e)
         {
             return new FileCheck(display, null, 0, null,
                 [new RuleViolation(e.Rule, null, 1, [new ValidationError(display, e.Line, null, null, e.Rule, e.Message)])]);
+        }
+        finally
+        {
+            try { copies.Delete(recursive: true); }
+            catch (IOException) { /* the system cleans its temporary folder */ }
         }
     }
 }

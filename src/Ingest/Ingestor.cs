@@ -1,4 +1,5 @@
 using System.Globalization;
+using MarketStats.Core;
 using MarketStats.Core.Contract;
 using MarketStats.Core.Domain;
 using MarketStats.Core.Storage;
@@ -32,10 +33,24 @@ public sealed record IngestSummary(IReadOnlyList<FileOutcome> Files, IReadOnlyLi
 /// </remarks>
 public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<string>? progress = null)
 {
-    private readonly Warehouse warehouse = Landing.EnsureSchema(warehouse);
+    private readonly Warehouse warehouse = Landing.EnsureSchema(RemoveStaleCopies(warehouse));
+
+    /// <summary>Copies a killed ingest left; the warehouse is open for writing, so its lock is ours.</summary>
+    private static Warehouse RemoveStaleCopies(Warehouse warehouse)
+    {
+        PrivateFolder.RemoveStale(PrivateFolder.ForDatabase(warehouse.Path));
+        return warehouse;
+    }
 
     /// <summary>How far a compressed file may expand (a gzip bomb is refused, not loaded).</summary>
     public DecompressionLimits Limits { get; init; } = DecompressionLimits.Default;
+
+    /// <summary>Test seam: called with the delivered file's path once it is checked and before DuckDB reads it, where a
+    /// hostile writer would swap it.</summary>
+    internal Action<string>? AfterChecks { get; init; }
+
+    /// <summary>Test seam: called with the path once the open file is hashed and before it is checked and copied.</summary>
+    internal Action<string>? AfterHash { get; init; }
 
     /// <summary>File names the inbox ignores: partial downloads and hidden files.</summary>
     public static bool IsCandidate(string path)
@@ -56,15 +71,20 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
         var outcomes = new List<FileOutcome>();
         // Only INBOX/<platform>/<file> is read; anything else a sender left would be silently lost, so it is named.
         var ignored = Directory.GetFiles(inbox).Where(IsCandidate).ToList();
+        var delivered = new List<(string File, string Platform)>();
         foreach (var platformDir in Directory.GetDirectories(inbox).Order(StringComparer.Ordinal))
         {
             ignored.AddRange(Directory.GetDirectories(platformDir)
                 .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories)).Where(IsCandidate));
-            foreach (var file in Directory.GetFiles(platformDir).Where(IsCandidate).Order(StringComparer.Ordinal))
-            {
-                ct.ThrowIfCancellationRequested();
-                outcomes.Add(IngestFile(file, System.IO.Path.GetFileName(platformDir), quarantine));
-            }
+            delivered.AddRange(Directory.GetFiles(platformDir).Where(IsCandidate).Order(StringComparer.Ordinal)
+                .Select(f => (f, System.IO.Path.GetFileName(platformDir))));
+        }
+        progress.Advance("ingest", 0, delivered.Count, "files");
+        foreach (var (file, platform) in delivered)
+        {
+            ct.ThrowIfCancellationRequested();
+            outcomes.Add(IngestFile(file, platform, quarantine));
+            progress.Advance("ingest", outcomes.Count, delivered.Count, "files");
         }
         return new IngestSummary(outcomes, ignored.Order(StringComparer.Ordinal).ToList());
     }
@@ -75,33 +95,41 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
         // A link, pipe or device is refused where it lies: never followed, read, quarantined or echoed.
         if (RegularFile.WhyNot(path) is { } why)
             return Refuse(path, platformId, new UnreadableFileException(null, $"the file {why}; only regular files are read, so it was refused and left where it is", RuleIds.NotRegular));
+        // One handle, opened without following links, serves every read: the hash, the checks and the private copy
+        // DuckDB reads, so bytes swapped in at the path afterwards are never read (issue 11: TOCTOU).
+        FileStream source;
         string sha;
         try
         {
-            sha = DeliveredFile.HashOf(path);
+            source = RegularFile.OpenRead(path, 1 << 20, FileOptions.SequentialScan);
         }
         catch (UnreadableFileException e) // swapped for a link or pipe since the check above
         {
             return Refuse(path, platformId, e);
         }
-        var known = warehouse.Scalar<int?>("select file_id from ingest_files where content_sha256 = $1", sha);
-        if (known is { } knownId)
-        {
-            progress?.Report($"{platformId}/{display}: already loaded as file {knownId}, skipped");
-            return new FileOutcome(path, FileOutcomeKind.Skipped, platformId, null, 0, $"same content already loaded as file {knownId}");
-        }
-
-        progress?.Report($"{platformId}/{display}: validating");
         DeliveredFile delivered;
-        try
+        using (source)
         {
-            delivered = DeliveredFile.Open(path, ScratchDirectory, sha, Limits);
-        }
-        catch (UnreadableFileException e)
-        {
-            var check = new FileCheck(display, null, 0, null,
-                [new RuleViolation(e.Rule, null, 1, [new ValidationError(display, e.Line, null, null, e.Rule, e.Message)])]);
-            return Reject(path, platformId, sha, check, quarantine);
+            sha = DeliveredFile.HashOf(source.SafeFileHandle);
+            var known = warehouse.Scalar<int?>("select file_id from ingest_files where content_sha256 = $1", sha);
+            if (known is { } knownId)
+            {
+                progress?.Report($"{platformId}/{display}: already loaded as file {knownId}, skipped");
+                return new FileOutcome(path, FileOutcomeKind.Skipped, platformId, null, 0, $"same content already loaded as file {knownId}");
+            }
+
+            progress?.Report($"{platformId}/{display}: validating");
+            AfterHash?.Invoke(path);
+            try
+            {
+                delivered = DeliveredFile.Open(source.SafeFileHandle, path, CopyFolder, sha, Limits);
+            }
+            catch (UnreadableFileException e)
+            {
+                var check = new FileCheck(display, null, 0, null,
+                    [new RuleViolation(e.Rule, null, 1, [new ValidationError(display, e.Line, null, null, e.Rule, e.Message)])]);
+                return Reject(path, platformId, sha, check, quarantine);
+            }
         }
         using (delivered)
         {
@@ -112,9 +140,10 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
                 progress?.Report($"{platformId}/{display}: the same rows were already loaded as file {sameId}, skipped");
                 return new FileOutcome(path, FileOutcomeKind.Skipped, platformId, null, 0, $"the same rows (in other bytes) already loaded as file {sameId}");
             }
+            AfterChecks?.Invoke(path);
             try
             {
-                var check = new FileValidator(warehouse.Connection, clock).Check(delivered, display, platformId);
+                var check = new FileValidator(warehouse.Connection, clock) { Limits = Limits }.Check(delivered, display, platformId);
                 if (!check.IsValid || check.Envelope is null)
                     return Reject(path, platformId, sha, check, quarantine);
 
@@ -138,7 +167,8 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
         }
     }
 
-    private string ScratchDirectory => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(warehouse.Path))!, ".scratch");
+    /// <summary>Where the private copies DuckDB reads are made (<see cref="PrivateFolder"/>).</summary>
+    private string CopyFolder => PrivateFolder.ForDatabase(warehouse.Path);
 
     private sealed record Placement(int? Replaces, List<RuleViolation> Conflicts);
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using MarketStats.Core;
 using MarketStats.Core.Privacy;
 using MarketStats.Core.Storage;
 
@@ -43,14 +44,18 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         var timer = Stopwatch.StartNew();
         LinkageTables.EnsureSchema(warehouse);
         warehouse.Execute("create or replace table int_link_accounts as\n" + LinkageTables.Sql("int_link_accounts.sql"));
+        const int Stages = 4; // loaded, candidates, scored and clustered, written and tested
+        progress.Advance("link", 0, Stages, "stages");
         var accounts = LoadAccounts();
         var n = accounts.Count;
+        progress.Advance("link", 1, Stages, "stages");
         progress?.Report($"{n:N0} accounts loaded ({timer.Elapsed.TotalSeconds:F1} s)");
 
         var pairs = new ConcurrentDictionary<long, double>(); // (a << 32 | b) → Dice (NaN: no encoding on one side)
         var exact = ExactCandidates(accounts, pairs);
         var comparisons = FuzzyCandidates(accounts, pairs, ct);
         progress?.Report($"{exact:N0} exact and {comparisons:N0} fuzzy comparisons; {pairs.Count:N0} pairs to score ({timer.Elapsed.TotalSeconds:F1} s)");
+        progress.Advance("link", 2, Stages, "stages");
 
         var links = new List<ScoredLink>();
         foreach (var (key, dice) in pairs)
@@ -69,9 +74,11 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         var (sets, accepted, refused) = Cluster(accounts, links);
         var (personIds, newIds) = AssignPersonIds(accounts, sets);
         progress?.Report($"{links.Count:N0} links scored, clustered and numbered ({timer.Elapsed.TotalSeconds:F1} s)");
+        progress.Advance("link", 3, Stages, "stages");
         Write(accounts, accepted, personIds);
         new SqlModelRunner(warehouse).Run([], LinkageTables.Tests);
         progress?.Report($"written and tested ({timer.Elapsed.TotalSeconds:F1} s)");
+        progress.Advance("link", Stages, Stages, "stages");
 
         var workerPersons = Enumerable.Range(0, n).Where(i => accounts.IsWorker[i]).Select(i => personIds[i]).Distinct().LongCount();
         var clientPersons = Enumerable.Range(0, n).Where(i => !accounts.IsWorker[i]).Select(i => personIds[i]).Distinct().LongCount();

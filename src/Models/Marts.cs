@@ -19,15 +19,15 @@ public static class Marts
     /// <see cref="MartFreshness"/>) and <paramref name="force"/> is false. Needs a writable warehouse.
     /// </summary>
     /// <returns>True when the marts were rebuilt, false when they were current.</returns>
-    public static bool Build(Warehouse warehouse, MartGroup group, TextWriter? trace = null, bool force = false) =>
-        Build(warehouse, [group], trace, force);
+    public static bool Build(Warehouse warehouse, MartGroup group, TextWriter? trace = null, bool force = false, IProgress<string>? progress = null) =>
+        Build(warehouse, [group], trace, force, progress);
 
     /// <summary>Every group, for the steps that build everything (link, the build-marts job).</summary>
-    public static bool BuildAll(Warehouse warehouse, TextWriter? trace = null, bool force = false) =>
-        Build(warehouse, [Reports, Linkage], trace, force);
+    public static bool BuildAll(Warehouse warehouse, TextWriter? trace = null, bool force = false, IProgress<string>? progress = null) =>
+        Build(warehouse, [Reports, Linkage], trace, force, progress);
 
     /// <summary>Staging once, then each group that is not current, each in its own transaction.</summary>
-    private static bool Build(Warehouse warehouse, IReadOnlyList<MartGroup> groups, TextWriter? trace, bool force)
+    private static bool Build(Warehouse warehouse, IReadOnlyList<MartGroup> groups, TextWriter? trace, bool force, IProgress<string>? progress)
     {
         // The fingerprint reads the landed tables and the linker's output, not staging: check it before anything else.
         var stale = new List<(MartGroup Group, string Fingerprint)>();
@@ -40,7 +40,7 @@ public static class Marts
         if (stale.Count == 0) return false;
 
         Staging.Build(warehouse, trace);
-        var runner = new SqlModelRunner(warehouse, trace);
+        var runner = new SqlModelRunner(warehouse, trace, progress, "mart build");
         // Marts are read with explicit ORDER BY: let DuckDB materialise them in any order (faster, less memory).
         warehouse.Execute("set preserve_insertion_order = false");
         warehouse.SetMemoryLimit(Warehouse.MartBuildMemoryLimit);

@@ -76,7 +76,7 @@ public sealed class PipelineSteps(TimeProvider clock, IProgress<string>? progres
     public bool BuildMarts(Warehouse warehouse, MartScope scope, bool force = false)
     {
         progress?.Report("building marts");
-        return scope == MartScope.All ? Marts.BuildAll(warehouse, trace, force) : Marts.Build(warehouse, Marts.Reports, trace, force);
+        return scope == MartScope.All ? Marts.BuildAll(warehouse, trace, force, progress) : Marts.Build(warehouse, Marts.Reports, trace, force, progress);
     }
 
     /// <summary>The yearly survey of <paramref name="fiscalYear"/>: report marts (if stale), then the workbook and charts.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using MarketStats.Core.Domain;
+using MarketStats.Core;
 using MarketStats.Core.Privacy;
 
 namespace MarketStats.Synthetic;
@@ -50,6 +51,8 @@ public sealed class MarketGenerator(TimeProvider? clock = null)
         var order = Enumerable.Range(0, platforms.Count).OrderByDescending(p => budgets[p].Sum()).ThenBy(p => p).ToArray();
         // No buffering: an array would otherwise be split into fixed ranges, leaving one core with all the big platforms.
         var queue = Partitioner.Create(order, EnumerablePartitionerOptions.NoBuffering);
+        long rowsDone = 0;
+        progress.Advance("generate", 0, options.Transactions, "rows");
         Parallel.ForEach(queue, new ParallelOptions { CancellationToken = ct }, p =>
         {
             var platform = platforms[p];
@@ -74,6 +77,7 @@ public sealed class MarketGenerator(TimeProvider? clock = null)
                 KeepIfNotEmpty(path, rows, written);
             }
             files[p] = [.. written];
+            progress.Advance("generate", Interlocked.Add(ref rowsDone, transactionRows[p]), options.Transactions, "rows");
             progress?.Report(string.Create(CultureInfo.InvariantCulture,
                 $"{platform.PlatformId}: {transactionRows[p]:N0} transaction rows, {registrationRows[p]:N0} registrations"));
         });

@@ -36,11 +36,15 @@ public sealed record DataTest(string Name, string Sql)
 }
 
 /// <summary>Runs an ordered list of models, then their data tests, stopping on the first failing test.</summary>
-public sealed class SqlModelRunner(Warehouse warehouse, TextWriter? trace = null)
+/// <param name="progress">Counts models and data tests as <paramref name="step"/> (on a terminal, a progress bar).</param>
+public sealed class SqlModelRunner(Warehouse warehouse, TextWriter? trace = null, IProgress<string>? progress = null, string step = "models")
 {
     public void Run(IEnumerable<SqlModel> models, IEnumerable<DataTest> tests)
     {
-        foreach (var model in models)
+        var (modelList, testList) = (models.ToList(), tests.ToList());
+        var (done, total) = (0, modelList.Count + testList.Count);
+        progress.Advance(step, 0, total, "models and tests");
+        foreach (var model in modelList)
         {
             var kind = model.Temporary ? "temp table" : model.Materialise ? "table" : "view";
             // A table and a view cannot share a name: drop whichever is there before re-creating. DuckDB refuses
@@ -50,13 +54,18 @@ public sealed class SqlModelRunner(Warehouse warehouse, TextWriter? trace = null
             var sql = $"{drop}create {kind} {model.Name} as\n{model.Sql}";
             trace?.WriteLine($"-- model {model.Name} ({kind})\n{sql};");
             warehouse.Execute(sql);
+            progress.Advance(step, ++done, total, "models and tests");
         }
-        foreach (var test in tests)
+        foreach (var test in testList)
         {
             trace?.WriteLine($"-- data test {test.Name}\n{test.Sql};");
             // Count first: the count reads only the columns the test's predicate needs (a 'select *' over a wide
             // staging view reads every column); the offending rows are fetched only when there are some.
-            if (warehouse.Scalar<long>($"select count(*) from ({test.Sql})") == 0) continue;
+            if (warehouse.Scalar<long>($"select count(*) from ({test.Sql})") == 0)
+            {
+                progress.Advance(step, ++done, total, "models and tests");
+                continue;
+            }
             using var reader = warehouse.Query($"select * from ({test.Sql}) limit 5");
             reader.Read();
             var row = string.Join(", ", Enumerable.Range(0, reader.FieldCount).Select(i => $"{reader.GetName(i)}={reader.GetValue(i)}"));

@@ -221,6 +221,7 @@ public static class RuleIds
     public const string GzipIntegrity = "file.gzip";
     public const string TooLarge = "file.too_large";
     public const string NotRegular = "file.not_regular";
+    public const string Changed = "file.changed";
     public const string CsvStructure = "file.csv_structure";
     public const string Empty = "file.empty";
     public const string UnknownKind = "contract.record_kind";

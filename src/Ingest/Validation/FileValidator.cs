@@ -29,6 +29,9 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
     public const int ExamplesPerRule = 20;
     public const string RawTable = "ingest_raw";
 
+    /// <summary>How much a Parquet file may declare (rows, uncompressed bytes) before it is read.</summary>
+    public DecompressionLimits Limits { get; init; } = DecompressionLimits.Default;
+
     public FileCheck Check(DeliveredFile file, string displayName, string? expectedPlatform)
     {
         var violations = new List<RuleViolation>();
@@ -36,6 +39,11 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
         List<string> header;
         try
         {
+            if (file.Format == FileFormat.Parquet && ParquetTooLarge(file) is { } tooLarge)
+            {
+                violations.Add(FileLevel(displayName, RuleIds.TooLarge, tooLarge));
+                return new FileCheck(displayName, null, 0, null, violations);
+            }
             header = HeaderOf(source);
         }
         catch (DuckDBException e)
@@ -85,8 +93,28 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
         return file.Format == FileFormat.Parquet
             ? $"(select columns(*)::varchar from read_parquet({path}))"
             : $"read_csv({path}, header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', " +
-              $"compression = '{(file.ReadableIsGzip ? "gzip" : "none")}', strict_mode = true, null_padding = false, " +
+              "compression = 'none', strict_mode = true, null_padding = false, " +
               "store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_scans', max_line_size = 1048576)";
+    }
+
+    /// <summary>
+    /// A Parquet file's footer says how many rows it holds and how large its columns are uncompressed; one that
+    /// declares more than the limits allow is refused before DuckDB decompresses any of it (a Parquet bomb).
+    /// </summary>
+    private string? ParquetTooLarge(DeliveredFile file)
+    {
+        var path = SqlText.Literal(file.ReadablePath);
+        var rows = Scalar<long>($"select coalesce(sum(num_rows), 0)::bigint from parquet_file_metadata({path})");
+        if (rows > Limits.MaxRows)
+            return $"the Parquet file declares {rows.ToString("N0", CultureInfo.InvariantCulture)} rows, more than {Limits.MaxRows.ToString("N0", CultureInfo.InvariantCulture)}, " +
+                   $"the most a file may hold; it was refused before it was read (limit: {DecompressionLimits.MaxRowsVariable})";
+        var uncompressed = Scalar<long>($"select coalesce(sum(total_uncompressed_size), 0)::bigint from parquet_metadata({path})");
+        var allowed = Limits.AllowedFor(file.SizeBytes);
+        if (uncompressed > allowed)
+            return $"the Parquet file's columns hold {DecompressionLimits.Size(uncompressed)} uncompressed, more than {DecompressionLimits.Size(allowed)} " +
+                   (allowed == Limits.MaxBytes ? "(the most a file may hold)" : $"({Limits.MaxRatio} times its size of {DecompressionLimits.Size(file.SizeBytes)})") +
+                   $"; it was refused before it was read (limits: {DecompressionLimits.MaxBytesVariable}, {DecompressionLimits.MaxRatioVariable})";
+        return null;
     }
 
     private List<string> HeaderOf(string source)

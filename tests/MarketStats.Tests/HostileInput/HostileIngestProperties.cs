@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
@@ -12,7 +13,9 @@ namespace MarketStats.Tests.HostileInput;
 /// Valid exports mutated at random (truncated, bytes flipped, a column dropped, another encoding, gzipped, CRLF) go
 /// through <c>marketstats ingest</c> in-process. Whatever the bytes: exit 0 or 1, never a crash; the database opens;
 /// each loaded file's rows equal its manifest count; nothing outside the inbox, the database's folder, the quarantine
-/// and the output folder is written.
+/// and the output folder is written. Run as its own process, with its current directory, TMPDIR and a sentinel folder
+/// beside the inbox each an empty folder of the test's, it leaves all three as they were: every file and folder the
+/// run creates is under the inbox, the database's folder, the quarantine or the output folder.
 /// </summary>
 public sealed class HostileIngestProperties
 {
@@ -21,12 +24,20 @@ public sealed class HostileIngestProperties
     [Fact]
     public void Any_mutated_delivery_is_loaded_or_refused_and_nothing_else_is_touched() =>
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(30),
-            Prop.ForAll(Gen.Choose(0, int.MaxValue).ToArbitrary(), seed => Run(seed).Label($"seed {seed}")));
+            Prop.ForAll(Gen.Choose(0, int.MaxValue).ToArbitrary(), seed => Run(seed, asProcess: false).Label($"seed {seed}")));
 
-    private static bool Run(int seed)
+    /// <summary>Fewer cases: each starts a process.</summary>
+    [Fact]
+    public void Run_as_a_process_a_mutated_delivery_leaves_its_current_directory_and_tmpdir_untouched() =>
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(5),
+            Prop.ForAll(Gen.Choose(0, int.MaxValue).ToArbitrary(), seed => Run(seed, asProcess: true).Label($"seed {seed}")));
+
+    private static bool Run(int seed, bool asProcess)
     {
         var random = new Random(seed);
         using var temp = new TempFolder();
+        // The process's own current directory, TMPDIR and a sentinel beside the inbox: empty, and must stay so.
+        foreach (var empty in new[] { "cwd", "tmp", "sentinel" }) Directory.CreateDirectory(temp[empty]);
         // Bystanders: files that must come through the run untouched.
         Directory.CreateDirectory(temp["elsewhere"]);
         File.WriteAllText(temp["elsewhere/keep.txt"], "not for ingest");
@@ -47,7 +58,8 @@ public sealed class HostileIngestProperties
         }
         var before = Snapshot(temp.Path);
 
-        var (code, _, error) = CliRunner.Run("ingest", "--inbox", temp["inbox"], "--db", temp["db/w.duckdb"], "--quarantine", temp["quarantine"]).GetAwaiter().GetResult();
+        string[] args = ["ingest", "--inbox", temp["inbox"], "--db", temp["db/w.duckdb"], "--quarantine", temp["quarantine"]];
+        var (code, _, error) = asProcess ? RunProcess(temp, args) : CliRunner.Run(args).GetAwaiter().GetResult();
 
         Assert.True(code is 0 or 1, $"seed {seed}: exit {code}: {error}");
         Assert.DoesNotContain("unexpected", error, StringComparison.Ordinal);
@@ -70,6 +82,29 @@ public sealed class HostileIngestProperties
             .ToList();
         Assert.True(changed.Count == 0, $"seed {seed}: written outside inbox, db, quarantine, out: {string.Join(", ", changed)}");
         return true;
+    }
+
+    /// <summary>marketstats as a child with its current directory and TMPDIR in the test's folder (the runtime's
+    /// diagnostics socket, which it would open in TMPDIR, switched off: it is .NET's, not the program's).</summary>
+    private static (int Code, string Output, string Error) RunProcess(TempFolder temp, string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = temp["cwd"],
+        };
+        info.Environment["TMPDIR"] = temp["tmp"];
+        info.Environment["DOTNET_EnableDiagnostics"] = "0";
+        info.ArgumentList.Add(CliProcess.Dll);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        using var child = Process.Start(info)!;
+        var output = child.StandardOutput.ReadToEndAsync();
+        var error = child.StandardError.ReadToEndAsync();
+        if (!child.WaitForExit(TimeSpan.FromSeconds(120)))
+        {
+            child.Kill(entireProcessTree: true);
+            throw new TimeoutException("marketstats ingest ran for over 120 s");
+        }
+        return (child.ExitCode, output.GetAwaiter().GetResult(), error.GetAwaiter().GetResult());
     }
 
     private static byte[] Mutate(string csv, string mutation, Random random)
@@ -98,9 +133,9 @@ public sealed class HostileIngestProperties
         }
     }
 
-    /// <summary>Every file under the root (relative path with '/') and a hash of its bytes.</summary>
+    /// <summary>Every file under the root (relative path with '/') and a hash of its bytes, and every folder.</summary>
     private static Dictionary<string, string> Snapshot(string root) =>
-        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).ToDictionary(
-            f => Path.GetRelativePath(root, f).Replace('\\', '/'),
-            f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
+        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Select(f => (f, Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))))
+            .Concat(Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories).Select(d => (d, "folder")))
+            .ToDictionary(e => Path.GetRelativePath(root, e.Item1).Replace('\\', '/'), e => e.Item2);
 }
