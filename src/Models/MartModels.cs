@@ -29,13 +29,45 @@ public static class MartModels
         SqlModel.Table(Owner, "marts/mart_survey_region_flow.sql"),
         SqlModel.Table(Owner, "marts/mart_survey_workers.sql"),
         SqlModel.Table(Owner, "marts/mart_survey_coverage.sql"),
-        // Researchers' extracts: line-level events with every dimension an extract may ask for (a view: each
-        // extract aggregates it once, in DuckDB, with its own grouping sets).
-        SqlModel.View(Owner, "marts/mart_extract_lines.sql"),
         // A member's benchmark: each platform's own figures in the survey's published cells (read one platform at a time).
         SqlModel.Table(Owner, "marts/mart_member_benchmark.sql"),
         // Each member's own part of every survey money cell: the survey's disclosure control attacks as each member.
         SqlModel.Table(Owner, "marts/mart_survey_platform_contributions.sql"),
+    ];
+
+    /// <summary>
+    /// Researchers' extracts: line-level events with every dimension an extract may ask for (a view: each extract
+    /// aggregates it once, in DuckDB, with its own grouping sets). A group of its own, built by the extract step only:
+    /// its data test reads every line, which the survey should not pay for. Built after the report marts (the test
+    /// reconciles with mart_market_size_total).
+    /// </summary>
+    public static readonly SqlModel[] ExtractModels =
+    [
+        SqlModel.View(Owner, "marts/mart_extract_lines.sql"),
+    ];
+
+    public static readonly DataTest[] ExtractTests =
+    [
+        // Every event of the extract base equals the market size's figures, per fiscal year (nothing lost or doubled
+        // by the joins to registrations and persons).
+        new("mart_extract_lines per fiscal year equals mart_market_size_total (posted, contracted, paid, fee, lines)",
+            """
+            select t.fiscal_year
+            from mart_market_size_total as t
+            left join (
+                select fiscal_year,
+                       sum(amount_jpy) filter (where event = 'posted') as posted_jpy,
+                       sum(amount_jpy) filter (where event = 'contracted') as contracted_jpy,
+                       count(*) filter (where event = 'contracted') as lines_contracted,
+                       sum(amount_jpy) filter (where event = 'paid') as paid_jpy,
+                       sum(fee_jpy) filter (where event = 'paid') as fee_jpy,
+                       count(*) filter (where event = 'paid') as lines_paid
+                from mart_extract_lines group by fiscal_year
+            ) as e using (fiscal_year)
+            where coalesce(e.posted_jpy, 0) <> t.posted_jpy or coalesce(e.contracted_jpy, 0) <> t.contracted_jpy
+               or coalesce(e.lines_contracted, 0) <> t.lines_contracted or coalesce(e.paid_jpy, 0) <> t.paid_jpy
+               or coalesce(e.fee_jpy, 0) <> t.fee_jpy or coalesce(e.lines_paid, 0) <> t.lines_paid
+            """),
     ];
 
     /// <summary>
@@ -116,26 +148,6 @@ public static class MartModels
             join mart_survey_category as c on c.fiscal_year = t.fiscal_year and c.category is null and c.form is null
             join mart_survey_workers as w on w.fiscal_year = t.fiscal_year and w.age_band is null and w.gender is null
             where c.active_clients <> t.active_clients or c.active_workers <> t.active_workers or w.active_workers <> t.active_workers
-            """),
-        // Every event of the extract base equals the market size's figures, per fiscal year (nothing lost or doubled
-        // by the joins to registrations and persons).
-        new("mart_extract_lines per fiscal year equals mart_market_size_total (posted, contracted, paid, fee, lines)",
-            """
-            select t.fiscal_year
-            from mart_market_size_total as t
-            left join (
-                select fiscal_year,
-                       sum(amount_jpy) filter (where event = 'posted') as posted_jpy,
-                       sum(amount_jpy) filter (where event = 'contracted') as contracted_jpy,
-                       count(*) filter (where event = 'contracted') as lines_contracted,
-                       sum(amount_jpy) filter (where event = 'paid') as paid_jpy,
-                       sum(fee_jpy) filter (where event = 'paid') as fee_jpy,
-                       count(*) filter (where event = 'paid') as lines_paid
-                from mart_extract_lines group by fiscal_year
-            ) as e using (fiscal_year)
-            where coalesce(e.posted_jpy, 0) <> t.posted_jpy or coalesce(e.contracted_jpy, 0) <> t.contracted_jpy
-               or coalesce(e.lines_contracted, 0) <> t.lines_contracted or coalesce(e.paid_jpy, 0) <> t.paid_jpy
-               or coalesce(e.fee_jpy, 0) <> t.fee_jpy or coalesce(e.lines_paid, 0) <> t.lines_paid
             """),
         DataTest.Unique("mart_member_benchmark", "fiscal_year, platform_id, family, row_code, column_code"),
         DataTest.Unique("mart_survey_platform_contributions", "fiscal_year, platform_id, family, row_code, column_code"),

@@ -11,6 +11,9 @@ public static class Marts
     /// <summary>What the published reports read: the market size and the yearly survey.</summary>
     public static readonly MartGroup Reports = new("reports", MartModels.Models, MartModels.Tests);
 
+    /// <summary>What researchers' extracts read (after the report marts, with which its data test reconciles).</summary>
+    public static readonly MartGroup Extracts = new("extracts", MartModels.ExtractModels, MartModels.ExtractTests);
+
     /// <summary>What linkage reports: registered and active unique persons (no published report reads them).</summary>
     public static readonly MartGroup Linkage = new("linkage", MartModels.LinkageModels, MartModels.LinkageTests);
 
@@ -24,10 +27,10 @@ public static class Marts
 
     /// <summary>Every group, for the steps that build everything (link, the build-marts job).</summary>
     public static bool BuildAll(Warehouse warehouse, TextWriter? trace = null, bool force = false, IProgress<string>? progress = null) =>
-        Build(warehouse, [Reports, Linkage], trace, force, progress);
+        Build(warehouse, [Reports, Extracts, Linkage], trace, force, progress);
 
-    /// <summary>Staging once, then each group that is not current, each in its own transaction.</summary>
-    private static bool Build(Warehouse warehouse, IReadOnlyList<MartGroup> groups, TextWriter? trace, bool force, IProgress<string>? progress)
+    /// <summary>Staging once, then each group that is not current, in order, each in its own transaction.</summary>
+    public static bool Build(Warehouse warehouse, IReadOnlyList<MartGroup> groups, TextWriter? trace, bool force, IProgress<string>? progress)
     {
         // The fingerprint reads the landed tables and the linker's output, not staging: check it before anything else.
         var stale = new List<(MartGroup Group, string Fingerprint)>();

@@ -16,6 +16,8 @@ namespace MarketStats.Pipeline;
 public enum MartScope
 {
     Reports,
+    /// <summary>The report marts and the extracts' base (what <c>extract</c> reads).</summary>
+    Extracts,
     All,
 }
 
@@ -76,7 +78,12 @@ public sealed class PipelineSteps(TimeProvider clock, IProgress<string>? progres
     public bool BuildMarts(Warehouse warehouse, MartScope scope, bool force = false)
     {
         progress?.Report("building marts");
-        return scope == MartScope.All ? Marts.BuildAll(warehouse, trace, force, progress) : Marts.Build(warehouse, Marts.Reports, trace, force, progress);
+        return scope switch
+        {
+            MartScope.All => Marts.BuildAll(warehouse, trace, force, progress),
+            MartScope.Extracts => Marts.Build(warehouse, [Marts.Reports, Marts.Extracts], trace, force, progress),
+            _ => Marts.Build(warehouse, Marts.Reports, trace, force, progress),
+        };
     }
 
     /// <summary>The yearly survey of <paramref name="fiscalYear"/>: report marts (if stale), then the workbook and charts.</summary>
@@ -97,7 +104,7 @@ public sealed class PipelineSteps(TimeProvider clock, IProgress<string>? progres
     /// <exception cref="Reports.Disclosure.DisclosureAuditException">No suppression pattern protects the release.</exception>
     public ExtractOutput Extract(Warehouse warehouse, ExtractRequest request, string outDir)
     {
-        BuildMarts(warehouse, MartScope.Reports);
+        BuildMarts(warehouse, MartScope.Extracts);
         progress?.Report("computing the extract and its disclosure control");
         return new ExtractReport(clock).Write(warehouse, request, outDir);
     }

@@ -5,11 +5,15 @@
 -- masks over millions of lines costs a third of 128-bit ones, and a family that outgrows its type fails the cast
 -- loudly instead of miscounting. Key: (category, form, client_prefecture, worker_prefecture).
 with finest as (select family, row_code, column_code, mask from int_survey_cells where bit is not null),
+-- One relation per family before the cross join: filtering after it let DuckDB build ~27 million rows (2.9 s).
+category_form as (select * from finest where family = 'category_form'),
+client_side as (select * from finest where family = 'client_prefecture'),
+worker_side as (select * from finest where family = 'worker_prefecture'),
+region_flow as (select * from finest where family = 'region_flow'),
 places as (
-    select finest.row_code as code, coalesce(ref_prefectures.region_code, 'unknown') as region_code
-    from finest
-    left join ref_prefectures on ref_prefectures.code = finest.row_code
-    where finest.family = 'client_prefecture'
+    select client_side.row_code as code, coalesce(ref_prefectures.region_code, 'unknown') as region_code
+    from client_side
+    left join ref_prefectures on ref_prefectures.code = client_side.row_code
 ),
 
 final as (
@@ -22,15 +26,13 @@ final as (
         cast(client_side.mask as ubigint) as client_prefecture_mask,
         cast(worker_side.mask as ubigint) as worker_prefecture_mask,
         region_flow.mask as region_flow_mask
-    from finest as category_form
-    cross join finest as client_side
-    cross join finest as worker_side
+    from category_form
+    cross join client_side
+    cross join worker_side
     join places as client_place on client_place.code = client_side.row_code
     join places as worker_place on worker_place.code = worker_side.row_code
-    join finest as region_flow
-        on region_flow.family = 'region_flow'
-        and region_flow.row_code = client_place.region_code and region_flow.column_code = worker_place.region_code
-    where category_form.family = 'category_form' and client_side.family = 'client_prefecture' and worker_side.family = 'worker_prefecture'
+    join region_flow
+        on region_flow.row_code = client_place.region_code and region_flow.column_code = worker_place.region_code
 )
 
 select * from final
