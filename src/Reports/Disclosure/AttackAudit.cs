@@ -142,60 +142,86 @@ internal static class AttackCore
         var tol = 1e-9 * scale;
         var zero = 1e-12 * scale;
 
-        using var lp = Solver.CreateSolver("GLOP") ?? throw new InvalidOperationException("OR-Tools GLOP is not available.");
-        var y = new Dictionary<int, Variable>();
         // A finite cap (10^4 × the largest value) keeps GLOP away from unbounded rays, which it may report as infeasible;
         // reaching the cap means unbounded, far beyond any margin.
         const double cap = 1e4;
-        // Every cell is at least 0, and at least what the attacker put into it.
-        foreach (var k in group) y[k] = lp.MakeNumVar(ix.Own[k] / scale, cap, "");
-        foreach (var r in rels)
+        (Solver Lp, Dictionary<int, Variable> Y) Build(string solver)
         {
-            var rhs = 0.0;
-            foreach (var (k, c) in ix.Relations[r]) if (!y.ContainsKey(k)) rhs -= c * ix.Constant[k] / scale;
-            var ct = lp.MakeConstraint(rhs, rhs, "");
-            foreach (var (k, c) in ix.Relations[r]) if (y.TryGetValue(k, out var v)) ct.SetCoefficient(v, c);
+            var lp = Solver.CreateSolver(solver) ?? throw new InvalidOperationException($"OR-Tools {solver} is not available.");
+            var y = new Dictionary<int, Variable>();
+            // Every cell is at least 0, and at least what the attacker put into it.
+            foreach (var k in group) y[k] = lp.MakeNumVar(ix.Own[k] / scale, cap, "");
+            foreach (var r in rels)
+            {
+                var rhs = 0.0;
+                foreach (var (k, c) in ix.Relations[r]) if (!y.ContainsKey(k)) rhs -= c * ix.Constant[k] / scale;
+                var ct = lp.MakeConstraint(rhs, rhs, "");
+                foreach (var (k, c) in ix.Relations[r]) if (y.TryGetValue(k, out var v)) ct.SetCoefficient(v, c);
+            }
+            return (lp, y);
+        }
+        (Solver.ResultStatus Status, double Value) Solve((Solver Lp, Dictionary<int, Variable> Y) model, int p, bool maximise)
+        {
+            var objective = model.Lp.Objective();
+            objective.Clear();
+            objective.SetCoefficient(model.Y[p], 1);
+            objective.SetOptimizationDirection(maximise);
+            var status = model.Lp.Solve();
+            return (status, status == Solver.ResultStatus.OPTIMAL ? model.Y[p].SolutionValue() : double.NaN);
         }
 
-        foreach (var p in targets)
+        var glop = Build("GLOP");
+        (Solver Lp, Dictionary<int, Variable> Y)? clp = null;
+        try
         {
-            var v = ix.Value[p];
-            var objective = lp.Objective();
-            objective.Clear();
-            objective.SetCoefficient(y[p], 1);
-            objective.SetMaximization();
-            var upStatus = lp.Solve();
-            var max = upStatus != Solver.ResultStatus.OPTIMAL ? double.NaN
-                : y[p].SolutionValue() >= cap / 2 ? double.PositiveInfinity : y[p].SolutionValue() * scale;
-            objective.SetMinimization();
-            var downStatus = lp.Solve();
-            var min = downStatus == Solver.ResultStatus.OPTIMAL ? y[p].SolutionValue() * scale : double.NaN;
-            if (upStatus == Solver.ResultStatus.INFEASIBLE || downStatus == Solver.ResultStatus.INFEASIBLE)
+            foreach (var p in targets)
             {
-                findings.Add(new(ix.Keys[p], v, double.NaN, double.NaN,
-                    "the published values contradict the relations (an earlier release's figures were revised?): the attack cannot be bounded"));
-                continue;
+                var v = ix.Value[p];
+                var (upStatus, up) = Solve(glop, p, maximise: true);
+                var (downStatus, down) = Solve(glop, p, maximise: false);
+                // GLOP's incremental re-solves occasionally end ABNORMAL on degenerate bases (an attacker's own part equal to
+                // a cell's value fixes it); CLP from scratch settles those.
+                if (upStatus is not (Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.INFEASIBLE)
+                    || downStatus is not (Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.INFEASIBLE))
+                {
+                    clp ??= Build("CLP");
+                    (upStatus, up) = Solve(clp.Value, p, maximise: true);
+                    (downStatus, down) = Solve(clp.Value, p, maximise: false);
+                }
+                var max = upStatus != Solver.ResultStatus.OPTIMAL ? double.NaN : up >= cap / 2 ? double.PositiveInfinity : up * scale;
+                var min = downStatus == Solver.ResultStatus.OPTIMAL ? down * scale : double.NaN;
+                if (upStatus == Solver.ResultStatus.INFEASIBLE || downStatus == Solver.ResultStatus.INFEASIBLE)
+                {
+                    findings.Add(new(ix.Keys[p], v, double.NaN, double.NaN,
+                        "the published values contradict the relations (an earlier release's figures were revised?): the attack cannot be bounded"));
+                    continue;
+                }
+                if (double.IsNaN(max) || double.IsNaN(min))
+                {
+                    findings.Add(new(ix.Keys[p], v, min, max, $"the attack LP could not be solved ({upStatus}/{downStatus}), so protection is not shown"));
+                    continue;
+                }
+                // What is protected is the others' part: w = v − own (v itself when the attacker contributed nothing).
+                var own = ix.Own[p];
+                var w = v - own;
+                var upOk = max - own > w * (1 + policy.Margin) + tol;
+                var downOk = min - own <= zero || min - own < w * (1 - policy.Margin) - tol;
+                if (upOk && downOk) continue;
+                var reason = max - min <= tol
+                    ? $"an attacker recovers it exactly ({F(min)}) from the published values and relations"
+                    : $"an attacker can prove it lies in [{F(min)}, {F(max)}], which does not reach "
+                      + string.Join(" and ", new[] { downOk ? null : $"below {F(own + w * (1 - policy.Margin))}", upOk ? null : $"above {F(own + w * (1 + policy.Margin))}" }.OfType<string>())
+                      + $" (±{policy.Margin:P0}" + (own > 0 ? $" of the others' {F(w)}, the attacker's own {F(own)} known)" : ")");
+                findings.Add(new(ix.Keys[p], v, min, max, reason));
+                if (!wantCuts) continue;
+                if (!upOk) cuts.Add(MakeCut(ix, hidden, group, rels, p, +1, w * policy.Margin + tol, scale));
+                if (!downOk) cuts.Add(MakeCut(ix, hidden, group, rels, p, -1, Math.Min(w * policy.Margin + tol, w - zero), scale));
             }
-            if (double.IsNaN(max) || double.IsNaN(min))
-            {
-                findings.Add(new(ix.Keys[p], v, min, max, $"the attack LP could not be solved ({upStatus}/{downStatus}), so protection is not shown"));
-                continue;
-            }
-            // What is protected is the others' part: w = v − own (v itself when the attacker contributed nothing).
-            var own = ix.Own[p];
-            var w = v - own;
-            var upOk = max - own > w * (1 + policy.Margin) + tol;
-            var downOk = min - own <= zero || min - own < w * (1 - policy.Margin) - tol;
-            if (upOk && downOk) continue;
-            var reason = max - min <= tol
-                ? $"an attacker recovers it exactly ({F(min)}) from the published values and relations"
-                : $"an attacker can prove it lies in [{F(min)}, {F(max)}], which does not reach "
-                  + string.Join(" and ", new[] { downOk ? null : $"below {F(own + w * (1 - policy.Margin))}", upOk ? null : $"above {F(own + w * (1 + policy.Margin))}" }.OfType<string>())
-                  + $" (±{policy.Margin:P0}" + (own > 0 ? $" of the others' {F(w)}, the attacker's own {F(own)} known)" : ")");
-            findings.Add(new(ix.Keys[p], v, min, max, reason));
-            if (!wantCuts) continue;
-            if (!upOk) cuts.Add(MakeCut(ix, hidden, group, rels, p, +1, w * policy.Margin + tol, scale));
-            if (!downOk) cuts.Add(MakeCut(ix, hidden, group, rels, p, -1, Math.Min(w * policy.Margin + tol, w - zero), scale));
+        }
+        finally
+        {
+            glop.Lp.Dispose();
+            clp?.Lp.Dispose();
         }
     }
 

@@ -13,9 +13,10 @@ namespace MarketStats.Tests.HostileInput;
 /// Valid exports mutated at random (truncated, bytes flipped, a column dropped, another encoding, gzipped, CRLF) go
 /// through <c>marketstats ingest</c> in-process. Whatever the bytes: exit 0 or 1, never a crash; the database opens;
 /// each loaded file's rows equal its manifest count; nothing outside the inbox, the database's folder, the quarantine
-/// and the output folder is written. Run as its own process, with its current directory, TMPDIR and a sentinel folder
-/// beside the inbox each an empty folder of the test's, it leaves all three as they were: every file and folder the
-/// run creates is under the inbox, the database's folder, the quarantine or the output folder.
+/// and the output folder is written, and bystander files beside the inbox are not even read (their access times).
+/// Run as its own process, with its current directory, TMPDIR and a sentinel folder beside the inbox each an empty
+/// folder of the test's, it leaves all three as they were: every file and folder the run creates is under the inbox,
+/// the database's folder, the quarantine or the output folder.
 /// </summary>
 public sealed class HostileIngestProperties
 {
@@ -57,6 +58,11 @@ public sealed class HostileIngestProperties
             File.WriteAllBytes(path, Mutate(export.ToCsv(), mutation, random));
         }
         var before = Snapshot(temp.Path);
+        // Reads leave no content change: bystanders get an access time days in the past, which any read moves forward
+        // (relatime updates an access time older than a day), when this file system records reads at all.
+        string[] bystanders = ["elsewhere/keep.txt", "beside-inbox.csv"];
+        var longAgo = DateTime.UtcNow.AddDays(-3);
+        foreach (var b in bystanders) File.SetLastAccessTimeUtc(temp[b], longAgo);
 
         string[] args = ["ingest", "--inbox", temp["inbox"], "--db", temp["db/w.duckdb"], "--quarantine", temp["quarantine"]];
         var (code, _, error) = asProcess ? RunProcess(temp, args) : CliRunner.Run(args).GetAwaiter().GetResult();
@@ -74,6 +80,8 @@ public sealed class HostileIngestProperties
                 """);
             Assert.Equal(0L, mismatched);
         }
+        var read = bystanders.Where(b => File.GetLastAccessTimeUtc(temp[b]) > longAgo.AddMinutes(1)).ToList();
+        Assert.True(!ReadsAreRecorded.Value || read.Count == 0, $"seed {seed}: read outside the inbox: {string.Join(", ", read)}");
         var after = Snapshot(temp.Path);
         string[] allowed = ["inbox", "db", "quarantine", "out"];
         var changed = before.Keys.Union(after.Keys)
@@ -83,6 +91,18 @@ public sealed class HostileIngestProperties
         Assert.True(changed.Count == 0, $"seed {seed}: written outside inbox, db, quarantine, out: {string.Join(", ", changed)}");
         return true;
     }
+
+    /// <summary>Whether this machine's temporary folder records reads in access times (not mounted noatime): a file with
+    /// an old access time, read once, shows a new one.</summary>
+    private static readonly Lazy<bool> ReadsAreRecorded = new(() =>
+    {
+        using var temp = new TempFolder();
+        File.WriteAllText(temp["probe.txt"], "probe");
+        var longAgo = DateTime.UtcNow.AddDays(-3);
+        File.SetLastAccessTimeUtc(temp["probe.txt"], longAgo);
+        _ = File.ReadAllText(temp["probe.txt"]);
+        return File.GetLastAccessTimeUtc(temp["probe.txt"]) > longAgo.AddMinutes(1);
+    });
 
     /// <summary>marketstats as a child with its current directory and TMPDIR in the test's folder (the runtime's
     /// diagnostics socket, which it would open in TMPDIR, switched off: it is .NET's, not the program's).</summary>
