@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using ClosedXML.Excel;
 using MarketStats.Cli;
 using MarketStats.Core.Domain;
@@ -72,36 +71,22 @@ public sealed class MemberBenchmarkFixture : IDisposable
     /// <summary>The survey release's final statuses (what the survey published: status None).</summary>
     public IReadOnlyDictionary<string, Suppression> Status => Release.Status;
 
-    private static IEnumerable<string> Lines(string path)
-    {
-        using Stream raw = File.OpenRead(path);
-        using var text = new StreamReader(path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(raw, CompressionMode.Decompress) : raw);
-        while (text.ReadLine() is { } line) yield return line;
-    }
 
     /// <summary>Each platform's paid value, fees and paid lines under every release key a paid line falls in.</summary>
     private static Dictionary<string, Dictionary<string, Own>> FromRawExports(string inbox)
     {
         var result = new Dictionary<string, Dictionary<string, Own>>(StringComparer.Ordinal);
-        foreach (var path in Directory.GetFiles(inbox, "transactions_*", SearchOption.AllDirectories))
+        foreach (var field in RawExports.Transactions(inbox))
         {
-            using var text = Lines(path).GetEnumerator();
-            text.MoveNext();
-            var col = text.Current.TrimStart('\uFEFF').Split(',').Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i);
-            while (text.MoveNext() && text.Current is { Length: > 0 } line)
+            if (field("paid_on").Length == 0) continue;
+            var year = global::MarketStats.Core.Domain.FiscalYear.Of(DateOnly.ParseExact(field("paid_on"), "yyyy-MM-dd", CultureInfo.InvariantCulture));
+            var platform = field("platform_id");
+            var own = result.TryGetValue(platform, out var o) ? o : result[platform] = new Dictionary<string, Own>(StringComparer.Ordinal);
+            var (paid, fee) = (long.Parse(field("paid_jpy"), CultureInfo.InvariantCulture), field("fee_jpy").Length == 0 ? 0 : long.Parse(field("fee_jpy"), CultureInfo.InvariantCulture));
+            foreach (var key in KeysOf(year, field("category"), field("form"), field("client_prefecture"), field("worker_prefecture")))
             {
-                var f = line.Split(',');
-                string F(string name) => f[col[name]];
-                if (F("paid_on").Length == 0) continue;
-                var year = global::MarketStats.Core.Domain.FiscalYear.Of(DateOnly.ParseExact(F("paid_on"), "yyyy-MM-dd", CultureInfo.InvariantCulture));
-                var platform = F("platform_id");
-                var own = result.TryGetValue(platform, out var o) ? o : result[platform] = new Dictionary<string, Own>(StringComparer.Ordinal);
-                var (paid, fee) = (long.Parse(F("paid_jpy"), CultureInfo.InvariantCulture), F("fee_jpy").Length == 0 ? 0 : long.Parse(F("fee_jpy"), CultureInfo.InvariantCulture));
-                foreach (var key in KeysOf(year, F("category"), F("form"), F("client_prefecture"), F("worker_prefecture")))
-                {
-                    var was = own.GetValueOrDefault(key, new Own(0, 0, 0));
-                    own[key] = new Own(was.PaidJpy + paid, was.FeeJpy + fee, was.LinesPaid + 1);
-                }
+                var was = own.GetValueOrDefault(key, new Own(0, 0, 0));
+                own[key] = new Own(was.PaidJpy + paid, was.FeeJpy + fee, was.LinesPaid + 1);
             }
         }
         return result;

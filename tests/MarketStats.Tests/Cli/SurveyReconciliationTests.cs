@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Security.Cryptography;
 using ClosedXML.Excel;
 using MarketStats.Cli;
@@ -80,7 +79,7 @@ public sealed class SurveyReconciliationTests : IDisposable
             var (name, hash) = (Path.GetFileName(file), Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file))));
             Assert.DoesNotContain(texts, t => t.Contains(name, StringComparison.Ordinal) || t.Contains(hash, StringComparison.Ordinal));
         }
-        var rowCounts = delivered.Select(f => (double)(Lines(f).Count() - 1)).ToHashSet();
+        var rowCounts = delivered.Select(f => (double)(RawExports.Lines(f).Count() - 1)).ToHashSet();
         // (the Files table's totals over all members are exempt: 82 registration files once met a file of 82 rows)
         var sources = workbook.Worksheet(s.SourcesSheet);
         var fileTotals = sources.Table("Files").DataRange;
@@ -112,14 +111,6 @@ public sealed class SurveyReconciliationTests : IDisposable
             .ToDictionary(f => (f[0], f[1], f[2]), f => f[3]);
     }
 
-    /// <summary>A delivered export's lines (gzip or not; CP932 only differs in bytes that are not line breaks).</summary>
-    private static IEnumerable<string> Lines(string path)
-    {
-        using Stream raw = File.OpenRead(path);
-        using var text = new StreamReader(path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(raw, CompressionMode.Decompress) : raw);
-        while (text.ReadLine() is { } line) yield return line;
-    }
-
     private static Dictionary<int, YearFigures> FromRawExports(string inbox, Dictionary<(string, string, string), string> persons)
     {
         var years = new Dictionary<int, YearFigures>();
@@ -130,33 +121,24 @@ public sealed class SurveyReconciliationTests : IDisposable
             persons.TryGetValue((platform, account, kind), out var id) ? "person:" + id : $"account:{platform}:{account}";
         static long Yen(string text) => text.Length == 0 ? 0 : long.Parse(text, CultureInfo.InvariantCulture);
 
-        foreach (var path in Directory.GetFiles(inbox, "transactions_*", SearchOption.AllDirectories))
+        foreach (var field in RawExports.Transactions(inbox))
         {
-            using var text = Lines(path).GetEnumerator();
-            text.MoveNext();
-            var header = text.Current.TrimStart('\uFEFF').Split(',');
-            var col = header.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i);
-            while (text.MoveNext() && text.Current is { Length: > 0 } line)
-            {
-                var f = line.Split(',');
-                string F(string name) => f[col[name]];
-                var platform = F("platform_id");
-                var posted = In(F("posted_on"));
-                posted.PostedJpy += Yen(F("posted_jpy"));
-                posted.Jobs.Add(platform + ":" + F("job_id"));
-                if (F("contracted_on").Length > 0 && F("status") != "cancelled")
-                    In(F("contracted_on")).ContractedJpy += Yen(F("contracted_jpy"));
-                if (F("paid_on").Length == 0) continue;
-                var paid = In(F("paid_on"));
-                var value = Yen(F("paid_jpy"));
-                paid.PaidJpy += value;
-                paid.FeeJpy += Yen(F("fee_jpy"));
-                paid.LinesPaid++;
-                paid.Clients.Add(Person(platform, F("client_account_id"), "client"));
-                paid.Workers.Add(Person(platform, F("worker_account_id"), "worker"));
-                paid.PaidByCategory[F("category")] = paid.PaidByCategory.GetValueOrDefault(F("category")) + value;
-                if (F("client_prefecture") == SurveyData.TokyoCode) paid.TokyoClientPaidJpy += value;
-            }
+            var platform = field("platform_id");
+            var posted = In(field("posted_on"));
+            posted.PostedJpy += Yen(field("posted_jpy"));
+            posted.Jobs.Add(platform + ":" + field("job_id"));
+            if (field("contracted_on").Length > 0 && field("status") != "cancelled")
+                In(field("contracted_on")).ContractedJpy += Yen(field("contracted_jpy"));
+            if (field("paid_on").Length == 0) continue;
+            var paid = In(field("paid_on"));
+            var value = Yen(field("paid_jpy"));
+            paid.PaidJpy += value;
+            paid.FeeJpy += Yen(field("fee_jpy"));
+            paid.LinesPaid++;
+            paid.Clients.Add(Person(platform, field("client_account_id"), "client"));
+            paid.Workers.Add(Person(platform, field("worker_account_id"), "worker"));
+            paid.PaidByCategory[field("category")] = paid.PaidByCategory.GetValueOrDefault(field("category")) + value;
+            if (field("client_prefecture") == SurveyData.TokyoCode) paid.TokyoClientPaidJpy += value;
         }
         return years;
     }

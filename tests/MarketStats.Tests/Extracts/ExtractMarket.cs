@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using MarketStats.Cli;
 using MarketStats.Core.Domain;
 using MarketStats.Core.Storage;
@@ -48,36 +47,21 @@ public sealed class ExtractMarket : IAsyncLifetime
         var lines = new List<RawPaidLine>();
         string Person(string platform, string account, string kind) =>
             persons.TryGetValue((platform, account, kind), out var id) ? "person:" + id : $"account:{platform}:{account}";
-        foreach (var path in Directory.GetFiles(inbox, "transactions_*", SearchOption.AllDirectories))
+        foreach (var field in RawExports.Transactions(inbox))
         {
-            using var text = Lines(path).GetEnumerator();
-            text.MoveNext();
-            var header = text.Current.TrimStart('\uFEFF').Split(',');
-            var col = header.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i);
-            while (text.MoveNext() && text.Current is { Length: > 0 } line)
-            {
-                var f = line.Split(',');
-                string F(string name) => f[col[name]];
-                if (F("paid_on").Length == 0) continue;
-                var platform = F("platform_id");
-                var worker = F("worker_account_id");
-                lines.Add(new RawPaidLine(
-                    MarketStats.Core.Domain.FiscalYear.Of(DateOnly.ParseExact(F("paid_on"), "yyyy-MM-dd", CultureInfo.InvariantCulture)),
-                    platform, F("category"), F("worker_prefecture") is { Length: > 0 } p ? p : null,
-                    long.Parse(F("paid_jpy"), CultureInfo.InvariantCulture),
-                    Person(platform, F("client_account_id"), "client"),
-                    worker.Length == 0 ? "" : Person(platform, worker, "worker")));
-            }
+            if (field("paid_on").Length == 0) continue;
+            var platform = field("platform_id");
+            var worker = field("worker_account_id");
+            lines.Add(new RawPaidLine(
+                MarketStats.Core.Domain.FiscalYear.Of(DateOnly.ParseExact(field("paid_on"), "yyyy-MM-dd", CultureInfo.InvariantCulture)),
+                platform, field("category"), field("worker_prefecture") is { Length: > 0 } p ? p : null,
+                long.Parse(field("paid_jpy"), CultureInfo.InvariantCulture),
+                Person(platform, field("client_account_id"), "client"),
+                worker.Length == 0 ? "" : Person(platform, worker, "worker")));
         }
         return lines;
     }
 
-    private static IEnumerable<string> Lines(string path)
-    {
-        using Stream raw = File.OpenRead(path);
-        using var text = new StreamReader(path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(raw, CompressionMode.Decompress) : raw);
-        while (text.ReadLine() is { } line) yield return line;
-    }
 
     public static string RegionOf(string? prefecture) => prefecture is not null && Prefecture.IsCode(prefecture) ? Prefecture.ByCode(prefecture).Region.Code : "unknown";
 

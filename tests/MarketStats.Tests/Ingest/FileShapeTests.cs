@@ -3,25 +3,12 @@ using MarketStats.Core.Storage;
 using MarketStats.Ingest;
 using MarketStats.Ingest.Validation;
 using MarketStats.Tests.Support;
-using Microsoft.Extensions.Time.Testing;
 
 namespace MarketStats.Tests.Ingest;
 
 /// <summary>Files in an encoding, shape or place the contract does not accept get the rule that names the real problem (issue 11, item 10).</summary>
-public sealed class FileShapeTests : IDisposable
+public sealed class FileShapeTests : InboxTest
 {
-    private static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
-    private readonly TempFolder temp = new();
-    private string Inbox => temp["inbox"];
-
-    public void Dispose() => temp.Dispose();
-
-    private IngestSummary Ingest()
-    {
-        using var warehouse = Warehouse.OpenForWrite(temp["w.duckdb"]);
-        return new Ingestor(warehouse, Clock).IngestInbox(Inbox, temp["quarantine"]);
-    }
-
     private FileOutcome IngestOne(string name, byte[] bytes)
     {
         var path = Path.Combine(Inbox, "P01", name);
@@ -106,7 +93,7 @@ public sealed class FileShapeTests : IDisposable
 
         Assert.Equal(FileOutcomeKind.Loaded, outcome.Kind);
         Assert.Equal(6, outcome.Rows);
-        using var warehouse = Warehouse.OpenReadOnly(temp["w.duckdb"]);
+        using var warehouse = Warehouse.OpenReadOnly(Db);
         Assert.Equal(0L, warehouse.Scalar<long>("select count(*) from raw_transactions where worker_prefecture like '%' || chr(13) or client_prefecture like '%' || chr(13)"));
         Assert.Equal("T000005", warehouse.Scalar<string>("select transaction_id from raw_transactions where source_line = 7"));
     }
@@ -118,7 +105,7 @@ public sealed class FileShapeTests : IDisposable
         ExportFile.Transactions(platform: "P02").Write(Path.Combine(Inbox, "stray.csv"));
         ExportFile.Transactions(platform: "P03").Write(Path.Combine(Inbox, "P03", "2024", "nested.csv"));
 
-        var (code, output, error) = await CliRunner.Run("ingest", "--inbox", Inbox, "--db", temp["w.duckdb"], "--quarantine", temp["quarantine"]);
+        var (code, output, error) = await CliRunner.Run("ingest", "--inbox", Inbox, "--db", Db, "--quarantine", QuarantineRoot);
 
         Assert.Equal(1, code);
         Assert.Equal("1", CliRunner.Results(output)["files_loaded"].Single());
@@ -133,15 +120,15 @@ public sealed class FileShapeTests : IDisposable
     {
         ExportFile.Transactions().Write(Path.Combine(Inbox, "P01", "good.csv"));
         ExportFile.Transactions(platform: "P02").Set(0, "paid_jpy", "999999").Write(Path.Combine(Inbox, "P02", "bad.csv"));
-        File.WriteAllText(temp["quarantine"], "a file where the quarantine folder should be");
+        File.WriteAllText(QuarantineRoot, "a file where the quarantine folder should be");
 
-        var (code, _, error) = await CliRunner.Run("ingest", "--inbox", Inbox, "--db", temp["w.duckdb"], "--quarantine", temp["quarantine"]);
+        var (code, _, error) = await CliRunner.Run("ingest", "--inbox", Inbox, "--db", Db, "--quarantine", QuarantineRoot);
 
         Assert.Equal(3, code);
         Assert.Contains("quarantine", error, StringComparison.Ordinal);
-        Assert.Contains(temp["quarantine"], error, StringComparison.Ordinal);
+        Assert.Contains(QuarantineRoot, error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
-        using var warehouse = Warehouse.OpenReadOnly(temp["w.duckdb"]);
+        using var warehouse = Warehouse.OpenReadOnly(Db);
         Assert.Equal(0L, warehouse.Scalar<long>("select count(*) from ingest_files"));
     }
 }

@@ -2,32 +2,11 @@ using MarketStats.Core.Storage;
 using MarketStats.Ingest;
 using MarketStats.Ingest.Validation;
 using MarketStats.Tests.Support;
-using Microsoft.Extensions.Time.Testing;
 
 namespace MarketStats.Tests.Ingest;
 
-public sealed class IngestorTests : IDisposable
+public sealed class IngestorTests : InboxTest
 {
-    private static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
-    private readonly TempFolder temp = new();
-    private string Inbox => temp["inbox"];
-    private string QuarantineRoot => temp["quarantine"];
-    private string Db => temp["warehouse.duckdb"];
-
-    public void Dispose() => temp.Dispose();
-
-    private IngestSummary Ingest()
-    {
-        using var warehouse = Warehouse.OpenForWrite(Db);
-        return new Ingestor(warehouse, Clock).IngestInbox(Inbox, QuarantineRoot);
-    }
-
-    private T Scalar<T>(string sql)
-    {
-        using var warehouse = Warehouse.OpenReadOnly(Db);
-        return warehouse.Scalar<T>(sql)!;
-    }
-
     private string InboxFile(string platform, string name) => Path.Combine(Inbox, platform, name);
 
     [Fact]
@@ -147,7 +126,7 @@ public sealed class IngestorTests : IDisposable
     [Fact]
     public void Parquet_exports_load_like_csv()
     {
-        var csv = ExportFile.Transactions(rows: 8).Write(temp["source.csv"]);
+        var csv = ExportFile.Transactions(rows: 8).Write(Temp["source.csv"]);
         using (var scratch = new DuckDB.NET.Data.DuckDBConnection("Data Source=:memory:"))
         {
             scratch.Open();

@@ -3,31 +3,12 @@ using MarketStats.Core.Storage;
 using MarketStats.Ingest;
 using MarketStats.Ingest.Validation;
 using MarketStats.Tests.Support;
-using Microsoft.Extensions.Time.Testing;
 
 namespace MarketStats.Tests.Ingest;
 
 /// <summary>"Already loaded" means the same rows, whatever bytes carry them (issue 11, item 11).</summary>
-public sealed class SameContentTests : IDisposable
+public sealed class SameContentTests : InboxTest
 {
-    private static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
-    private readonly TempFolder temp = new();
-    private string Inbox => temp["inbox"];
-
-    public void Dispose() => temp.Dispose();
-
-    private IngestSummary Ingest()
-    {
-        using var warehouse = Warehouse.OpenForWrite(temp["w.duckdb"]);
-        return new Ingestor(warehouse, Clock).IngestInbox(Inbox, temp["quarantine"]);
-    }
-
-    private T Scalar<T>(string sql)
-    {
-        using var warehouse = Warehouse.OpenReadOnly(temp["w.duckdb"]);
-        return warehouse.Scalar<T>(sql)!;
-    }
-
     [Theory]
     [InlineData("gzip")]
     [InlineData("crlf")]
