@@ -105,26 +105,23 @@ public sealed class BenchmarkData
         {
             cubes.TryGetValue(cube.FiscalYear - 1, out var previous);
             foreach (var cell in Ordered(cube.Cells, ReportLabels.CategoryOrder, ReportLabels.FormOrder))
-                cells.Add(Cell(BenchmarkTable.Category, cube.FiscalYear, cell.Row, cell.Column,
-                    SurveyRelease.CategoryKey(cube.FiscalYear, cell.Row, cell.Column), cell, previous?.Get(cell.Row, cell.Column),
+                cells.Add(Cell(BenchmarkTable.Category, cube.FiscalYear, cell.Row, cell.Column, cell, previous?.Get(cell.Row, cell.Column),
                     own, ("category_form", cell.Row, cell.Column), policy));
         }
 
         // The survey year's region flow margins: client regions, then worker regions.
         var regions = SurveyLabels.RegionCodes.Append("unknown").ToList();
         foreach (var cell in survey.Flows.Cells.Where(c => c.Row is not null && c.Column is null).OrderBy(c => regions.IndexOf(c.Row!)))
-            cells.Add(Cell(BenchmarkTable.ClientRegion, year, cell.Row, null, SurveyRelease.PaidKey(year, $"client_region={cell.Row}"),
-                cell, null, own, ("region_flow", cell.Row, null), policy));
+            cells.Add(Cell(BenchmarkTable.ClientRegion, year, cell.Row, null, cell, null, own, ("region_flow", cell.Row, null), policy));
         foreach (var cell in survey.Flows.Cells.Where(c => c.Row is null && c.Column is not null).OrderBy(c => regions.IndexOf(c.Column!)))
-            cells.Add(Cell(BenchmarkTable.WorkerRegion, year, cell.Column, null, SurveyRelease.PaidKey(year, $"worker_region={cell.Column}"),
-                cell, null, own, ("region_flow", null, cell.Column), policy));
+            cells.Add(Cell(BenchmarkTable.WorkerRegion, year, cell.Column, null, cell, null, own, ("region_flow", null, cell.Column), policy));
 
         return new BenchmarkData { PlatformId = platformId, FiscalYear = year, Policy = policy, Cells = cells };
     }
 
     private sealed record OwnRow(long PaidJpy, long FeeJpy, long LinesPaid, long Peers, long Rank);
 
-    private static BenchmarkCell Cell(BenchmarkTable table, int fiscalYear, string? row, string? column, string key,
+    private static BenchmarkCell Cell(BenchmarkTable table, int fiscalYear, string? row, string? column,
         CubeCell market, CubeCell? previousMarket, Dictionary<(int, string, string?, string?), OwnRow> own,
         (string Family, string? Row, string? Column) at, DisclosurePolicy policy)
     {
@@ -134,6 +131,9 @@ public sealed class BenchmarkData
         long? marketPaid = market.Published ? market.PaidJpy : null;
         long? previousPaid = previousMarket is { Published: true } p ? p.PaidJpy : null;
         var ownPaid = mine?.PaidJpy ?? 0;
+        // The survey release's key of the same cell, from the one place that makes money keys.
+        var key = SurveyRelease.MoneyKey(fiscalYear, at.Family, at.Row, at.Column)
+                  ?? throw new InvalidOperationException($"The survey release has no key for family {at.Family}.");
         return new BenchmarkCell(table, fiscalYear, row, column, key,
             ownPaid, mine?.FeeJpy ?? 0, mine?.LinesPaid ?? 0,
             marketPaid,
