@@ -10,8 +10,11 @@ public static class ChartStyle
     // face, because IPAGothic sets Latin text in fixed width. SVG output names this family, so it is also the font's own name.
     public const string FontName = "IPAPGothic";
 
-    /// <summary>The shipped font file, copied beside the assemblies at build.</summary>
-    public static string FontFile => Path.Combine(AppContext.BaseDirectory, "Fonts", "ipagp.ttf");
+    /// <summary>The shipped font file, copied beside this assembly at build.</summary>
+    /// <remarks>Beside the assembly, not the application: a notebook loads Reports from the build output into another
+    /// program (the notebook kernel), whose own folder has no font.</remarks>
+    public static string FontFile => Path.Combine(
+        typeof(ChartStyle).Assembly.Location is { Length: > 0 } location ? Path.GetDirectoryName(location)! : AppContext.BaseDirectory, "Fonts", "ipagp.ttf");
 
     // Loaded from the file, not the system: a fresh machine has no CJK font, and the bundled Skia asset does not ask
     // fontconfig. Registered once, before any plot resolves a typeface (ScottPlot caches them by name).
