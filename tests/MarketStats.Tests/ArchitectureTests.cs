@@ -18,6 +18,9 @@ public sealed class ArchitectureTests
         ["MarketStats.Linkage"] = ["MarketStats.Core"],
         ["MarketStats.Reports"] = ["MarketStats.Core"],
         ["MarketStats.Synthetic"] = ["MarketStats.Core"],
+        // The notebooks' loader reads marts and the linker's tables read-only; Linkage for its settings (the link
+        // threshold), Reports for labels and the chart style with its font.
+        ["MarketStats.Analysis"] = ["MarketStats.Core", "MarketStats.Linkage", "MarketStats.Reports"],
         ["MarketStats.Pipeline"] = ["MarketStats.Core", "MarketStats.Ingest", "MarketStats.Models", "MarketStats.Linkage", "MarketStats.Reports"],
         // The scheduler runs steps only through the pipeline; it reads their results (Ingest's and Linkage's summaries).
         ["MarketStats.Scheduling"] = ["MarketStats.Core", "MarketStats.Ingest", "MarketStats.Linkage", "MarketStats.Pipeline"],
