@@ -60,25 +60,6 @@ public sealed class DemoCommandTests : IDisposable
         Assert.InRange(found, truePersons * 0.97, truePersons * 1.03);
     }
 
-    [Fact]
-    public async Task Every_query_in_the_overview_notebook_runs_on_the_demo_database()
-    {
-        var (code, _, _) = await CliRunner.Run("demo", "--out", temp["out"], "--db", temp["demo/demo.duckdb"], "--transactions", "2000");
-        Assert.Equal(ExitCodes.Success, code);
-        var notebook = Repository.File("notebooks/market-overview.sql");
-        var queries = File.ReadAllText(notebook).ReplaceLineEndings("\n").Split("\n\n")
-            .Select(block => string.Join("\n", block.Split('\n').Where(l => !l.TrimStart().StartsWith("--", StringComparison.Ordinal))).Trim().TrimEnd(';'))
-            .Where(q => q.Length > 0).ToList();
-        Assert.True(queries.Count >= 5);
-        foreach (var query in queries)
-        {
-            var (queryCode, output, error) = await CliRunner.Run("sql", query, "--db", temp["demo/demo.duckdb"], "--format", "csv");
-            Assert.True(queryCode == ExitCodes.Success, $"{query}\n{error}");
-            Assert.NotEmpty(output);
-        }
-    }
-
-
     /// <summary>Paid lines, paid value and fees per fiscal year of paid_on, read straight from the CSV exports (no DuckDB).</summary>
     private static Dictionary<int, (long Lines, long Paid, long Fee)> PaidByFiscalYear(string inbox)
     {

@@ -25,7 +25,7 @@ public sealed partial class NotebookTests(ExtractMarket market)
     public static TheoryData<string, int, int> Notebooks => new()
     {
         // notebook, tables and images it shows at least
-        { "market-overview.ipynb", 6, 1 },
+        { "market-overview.ipynb", 7, 1 },
         { "linkage-review.ipynb", 7, 1 },
         { "regional-deep-dive.ipynb", 4, 2 },
     };
