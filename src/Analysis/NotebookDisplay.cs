@@ -43,7 +43,7 @@ public static class NotebookDisplay
         return html.ToString();
     }
 
-    /// <summary>The chart as a PNG, with the survey's font (<see cref="Reports.ChartStyle"/>) already set on it.</summary>
+    /// <summary>The chart as a PNG; make the plot with <see cref="Reports.ChartStyle.NewPlot"/> for the survey's font and style.</summary>
     public static byte[] Png(Plot plot, int width = 900, int height = 500) => plot.GetImageBytes(width, height, ImageFormat.Png);
 
     // A year is a label, not a quantity: 2025, never 2,025.
