@@ -18,7 +18,7 @@ public static class BenchCommand
 
     public static Command Build(CliContext context)
     {
-        var quick = new Option<bool>("--quick") { Description = "A smoke run (seconds): 20,000 transactions and 10,000 linkage registrations, instead of 1,000,000 and 200,000 (10,000,000 transactions with --survey)." };
+        var quick = new Option<bool>("--quick") { Description = "A smoke run (seconds): 20,000 transactions and 10,000 linkage registrations instead of 1,000,000 and 200,000; with --survey 100,000 transactions instead of 10,000,000." };
         var survey = new Option<bool>("--survey") { Description = "Benchmark the yearly survey instead: build a database (generate, ingest, link), then time 'report survey' (workbook and all charts) in its own process, against one DuckDB aggregate over stg_transactions." };
         var transactions = new Option<long?>("--transactions") { Description = "Rows in the benchmark export (overrides --quick)." };
         var work = new Option<string>("--work") { Description = "Scratch folder (default: data/bench; emptied first).", DefaultValueFactory = _ => Path.Combine(DefaultPaths.Data, "bench") };
