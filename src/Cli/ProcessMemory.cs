@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace MarketStats.Cli;
 
@@ -20,4 +21,18 @@ public static class ProcessMemory
         catch (IOException) { /* not Linux, or not permitted: the peak then includes what ran before */ }
         catch (UnauthorizedAccessException) { }
     }
+
+    /// <summary>The largest peak resident memory of any child process this one has waited for (getrusage RUSAGE_CHILDREN); 0 where unavailable.</summary>
+    public static long ChildrenPeakRssBytes()
+    {
+        if (!OperatingSystem.IsLinux()) return 0;
+        // struct rusage on 64-bit Linux: ru_utime and ru_stime (two longs each), then ru_maxrss in kilobytes.
+        var usage = new long[18];
+        return GetResourceUsage(ResourceUsageChildren, usage) == 0 ? usage[4] * 1024 : 0;
+    }
+
+    private const int ResourceUsageChildren = -1;
+
+    [DllImport("libc", EntryPoint = "getrusage")]
+    private static extern int GetResourceUsage(int who, [Out] long[] usage);
 }

@@ -58,10 +58,12 @@ public sealed class PipelineSteps(TimeProvider clock, IProgress<string>? progres
     public Task<PullSummary> Pull(SourcePuller puller, PullSource source, CancellationToken ct) => puller.PullAsync(source, ct);
 
     /// <summary>Validates and loads every export in <paramref name="inbox"/> (each whole or quarantined whole), then builds staging over what landed.</summary>
-    public IngestSummary Ingest(Warehouse warehouse, string inbox, string quarantine, CancellationToken ct)
+    /// <param name="timings">Where the time went, phase by phase, when given (<c>ingest --trace</c>, <c>bench</c>).</param>
+    public IngestSummary Ingest(Warehouse warehouse, string inbox, string quarantine, CancellationToken ct, IngestTimings? timings = null)
     {
-        var summary = new Ingestor(warehouse, clock, progress).IngestInbox(inbox, quarantine, ct);
-        Staging.Build(warehouse, trace);
+        var summary = new Ingestor(warehouse, clock, progress) { Timings = timings }.IngestInbox(inbox, quarantine, ct);
+        using (timings?.Measure("staging"))
+            Staging.Build(warehouse, trace);
         return summary;
     }
 

@@ -11,22 +11,23 @@ using MarketStats.Synthetic;
 
 namespace MarketStats.Cli.Commands;
 
-/// <summary><c>marketstats bench</c>: ingest speed against raw DuckDB <c>read_csv</c> of the same file, measured in one run.</summary>
+/// <summary><c>marketstats bench</c>: each stage's speed and memory beside its baseline, measured in one run.</summary>
 public static class BenchCommand
 {
     private const int Repetitions = 3;
 
     public static Command Build(CliContext context)
     {
-        var quick = new Option<bool>("--quick") { Description = "A smoke run on 100,000 transactions (seconds), instead of 1,000,000 (10,000,000 with --survey)." };
+        var quick = new Option<bool>("--quick") { Description = "A smoke run (seconds): 20,000 transactions and 10,000 linkage registrations instead of 1,000,000 and 200,000; with --survey 100,000 transactions instead of 10,000,000." };
         var survey = new Option<bool>("--survey") { Description = "Benchmark the yearly survey instead: build a database (generate, ingest, link), then time 'report survey' (workbook and all charts) in its own process, against one DuckDB aggregate over stg_transactions." };
         var transactions = new Option<long?>("--transactions") { Description = "Rows in the benchmark export (overrides --quick)." };
         var work = new Option<string>("--work") { Description = "Scratch folder (default: data/bench; emptied first).", DefaultValueFactory = _ => Path.Combine(DefaultPaths.Data, "bench") };
         var linkage = new Option<bool>("--linkage") { Description = "Benchmark linkage instead: exact-only baseline vs the full linker on --registrations accounts over 30 platforms, 20% cross-registered." };
-        var registrations = new Option<long?>("--registrations") { Description = "Accounts in the linkage benchmark (default 2,000,000; 100,000 with --quick)." };
-        var command = new Command("bench", "Performance benchmark of MarketStats itself (a member's market benchmark is 'benchmark'): ingest with validation vs raw DuckDB read_csv of the same export (best of 3 each), with peak memory; or, with --linkage, linkage time and memory; or, with --survey, the survey's time and memory.")
+        var registrations = new Option<long?>("--registrations") { Description = "Accounts in the linkage benchmark (default 2,000,000 with --linkage, 200,000 in the stage run; 100,000 / 10,000 with --quick)." };
+        var peer = new Option<string?>("--peer") { Description = "The pandas peer script (default: ../shared/peers/pandas_survey.py beside the checkout); skipped when absent or when python3 lacks pandas, matplotlib or openpyxl." };
+        var command = new Command("bench", "Performance benchmark of MarketStats itself (a member's market benchmark is 'benchmark'): on a generated 30-platform inbox, every stage beside its baseline from the same run, with peak memory: ingest vs DuckDB reading the same transaction files, exports → published survey vs the pandas peer, linkage vs exact-only; or, with --linkage, linkage alone; or, with --survey, the survey's time and memory.")
         {
-            quick, survey, transactions, work, linkage, registrations,
+            quick, survey, transactions, work, linkage, registrations, peer,
         };
         command.SetAction((parse, ct) =>
         {
@@ -41,52 +42,143 @@ public static class BenchCommand
                 RunSurvey(context, parse.GetValue(transactions) ?? (parse.GetValue(quick) ? 100_000 : 10_000_000), Path.GetFullPath(parse.GetValue(work)!), ct);
                 return Task.FromResult(ExitCodes.Success);
             }
-            var rows = parse.GetValue(transactions) ?? (parse.GetValue(quick) ? 100_000 : 1_000_000);
-            Run(context, rows, Path.GetFullPath(parse.GetValue(work)!), ct);
+            var rows = parse.GetValue(transactions) ?? (parse.GetValue(quick) ? 20_000 : 1_000_000);
+            RunStages(context, rows, parse.GetValue(registrations) ?? (parse.GetValue(quick) ? 10_000 : 200_000),
+                Path.GetFullPath(parse.GetValue(work)!), parse.GetValue(peer), ct);
             return Task.FromResult(ExitCodes.Success);
         });
         return command;
     }
 
-    private static void Run(CliContext context, long rows, string work, CancellationToken ct)
+    /// <summary>
+    /// Every stage of the path from a real inbox to the published survey, each beside its baseline from the same run
+    /// (the machine may be busy: only a ratio within one run means anything): ingest against DuckDB reading the same
+    /// transaction files into a table; exports → survey (ingest + link + report survey) against the pandas peer; and
+    /// the production linker against the exact-only baseline (<see cref="LinkageBenchmark"/>).
+    /// </summary>
+    private static void RunStages(CliContext context, long rows, long registrations, string work, string? peerOption, CancellationToken ct)
     {
         if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
         var inbox = Path.Combine(work, "inbox");
+        var db = Path.Combine(work, "bench.duckdb");
         var timer = Stopwatch.StartNew();
         var generated = new MarketGenerator(context.Clock).Generate(
-            new GeneratorOptions(inbox, Seed: 7, FirstFiscalYear: 2024, LastFiscalYear: 2024, Platforms: 1, Transactions: rows), null, ct);
+            new GeneratorOptions(inbox, Seed: 7, FirstFiscalYear: 2023, LastFiscalYear: SurveyYear, Transactions: rows), null, ct);
         var generateSeconds = timer.Elapsed.TotalSeconds;
-        // Only the transactions export is measured; registrations would blur the comparison.
-        foreach (var file in generated.ExportFiles.Where(f => !Path.GetFileName(f).StartsWith("transactions_", StringComparison.Ordinal)))
-            File.Delete(file);
-        var export = generated.ExportFiles.Single(f => Path.GetFileName(f).StartsWith("transactions_", StringComparison.Ordinal));
-        var sizeMb = new FileInfo(export).Length / 1e6;
-        context.Progress?.Report($"generated {generated.TransactionRows:N0} rows ({sizeMb:F0} MB) in {generateSeconds:F1} s");
+        var transactionFiles = generated.ExportFiles.Where(f => Path.GetFileName(f).StartsWith("transactions_", StringComparison.Ordinal)).ToList();
+        context.Result("inbox", string.Create(CultureInfo.InvariantCulture,
+            $"{generated.ExportFiles.Count} files ({transactionFiles.Count} transactions, {generated.Platforms} platforms, FY2023-FY{SurveyYear}; gzip and CP932 among them), {generated.ExportFiles.Sum(f => new FileInfo(f).Length) / 1e6:F0} MB"));
+        context.Result("transactions", generated.TransactionRows);
+        context.Result("registrations", generated.RegistrationRows);
+        context.Result("generate_seconds", F(generateSeconds));
 
-        var typedColumns = string.Join(", ", ExportContract.V1.ColumnsOf(RecordKind.Transactions).Select(f =>
-            $"'{f.Name}': '{f.Type switch { FieldType.Date => "DATE", FieldType.Yen => "BIGINT", FieldType.Int => "INTEGER", _ => "VARCHAR" }}'"));
-        // Ingest runs first so that the peak memory read after it is ingest's own (DuckDB capped as in production);
-        // the raw baselines run with DuckDB's defaults. The file was just written, so every reader finds it cached.
-        var ingest = Best(i => Ingest(context, work, i, inbox));
-        var ingestPeakRss = ProcessMemory.PeakRssBytes();
-        var results = new List<(string Name, double Seconds)>
+        // Ingest: the baseline reads the transaction files first, so both find them in the page cache.
+        var rawSource = $"read_csv([{string.Join(", ", transactionFiles.Select(SqlText.Literal))}])";
+        var (rawSeconds, rawPeak) = Stage(() => RawRead(work, 0, rawSource));
+        var timings = new IngestTimings();
+        var steps = new PipelineSteps(context.Clock, context.Progress);
+        double ingestSeconds, linkSeconds, ingestPeak, linkPeak;
+        using (var warehouse = PipelineSteps.OpenWarehouse(db))
         {
-            ("duckdb read_csv (auto-detect) into a table", Best(i => RawRead(work, i, $"read_csv('{export}')"))),
-            ("duckdb read_csv (typed columns) into a table", Best(i => RawRead(work, i, $"read_csv('{export}', header = true, columns = {{{typedColumns}}})"))),
-            ("marketstats ingest (hash, encoding, validation, load)", ingest),
-        };
+            (ingestSeconds, ingestPeak) = Stage(() =>
+            {
+                var summary = steps.Ingest(warehouse, inbox, Path.Combine(work, "quarantine"), ct, timings);
+                if (summary.AnyProblem || summary.Count(FileOutcomeKind.Loaded) != generated.ExportFiles.Count)
+                    throw new InvalidOperationException("A benchmark export did not load: " + string.Join("; ", summary.Files.Where(f => f.Kind != FileOutcomeKind.Loaded).Select(f => f.Detail)));
+            });
+            (linkSeconds, linkPeak) = Stage(() => steps.Link(warehouse, ct));
+        }
+        context.Result("ingest_seconds", F(ingestSeconds));
+        context.Result("ingest_peak_rss_mb", F(ingestPeak / 1e6, "F0"));
+        context.Result("ingest_baseline", $"duckdb read_csv of the {transactionFiles.Count} transaction files into one table (auto-detected types)");
+        context.Result("ingest_baseline_seconds", F(rawSeconds));
+        context.Result("ingest_baseline_peak_rss_mb", F(rawPeak / 1e6, "F0"));
+        context.Result("ingest_vs_baseline", F(ingestSeconds / rawSeconds));
+        IngestCommand.PrintTimings(context, timings);
 
-        var baseline = results[0].Seconds;
-        context.Out.WriteLine($"export: {generated.TransactionRows:N0} transaction rows, {sizeMb:F1} MB ({Path.GetFileName(export)})");
-        context.Out.WriteLine($"generate: {generateSeconds:F2} s ({generated.TransactionRows / generateSeconds:N0} rows/s, all files)");
-        foreach (var (name, seconds) in results)
-            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-56} {seconds,7:F2} s  {generated.TransactionRows / seconds,12:N0} rows/s  {seconds / baseline,5:F2}x baseline"));
-        context.Result("ingest_vs_raw_read_csv", (results[2].Seconds / baseline).ToString("F2", CultureInfo.InvariantCulture));
-        context.Result("ingest_vs_typed_read_csv", (results[2].Seconds / results[1].Seconds).ToString("F2", CultureInfo.InvariantCulture));
-        context.Result("ingest_peak_rss_mb", (ingestPeakRss / 1e6).ToString("F0", CultureInfo.InvariantCulture));
+        // Exports → published survey. The peer runs first, so the children's peak memory read after it is its own.
+        var peer = RunPeer(peerOption, inbox, Path.Combine(work, "peer"));
+        var surveyWall = Stopwatch.StartNew();
+        var lines = RunCli(["report", "survey", "--fiscal-year", SurveyYear.ToString(CultureInfo.InvariantCulture), "--db", db, "--out", Path.Combine(work, "survey")]);
+        var surveySeconds = surveyWall.Elapsed.TotalSeconds;
+        var surveyPeak = lines.First(l => l.StartsWith("peak_rss_mb: ", StringComparison.Ordinal))["peak_rss_mb: ".Length..];
+        var total = ingestSeconds + linkSeconds + surveySeconds;
+        context.Result("link_seconds_in_pipeline", F(linkSeconds));
+        context.Result("link_peak_rss_mb_in_pipeline", F(linkPeak / 1e6, "F0"));
+        context.Result("survey_seconds", F(surveySeconds));
+        context.Result("survey_peak_rss_mb", surveyPeak);
+        context.Result("exports_to_survey_seconds", F(total));
+        context.Result("exports_to_survey_peak_rss_mb", F(Math.Max(Math.Max(ingestPeak, linkPeak) / 1e6, double.Parse(surveyPeak, CultureInfo.InvariantCulture)), "F0"));
+        if (peer.Skipped is { } why)
+            context.Result("peer", "skipped: " + why);
+        else
+        {
+            context.Result("peer", "pandas_survey.py (pandas + openpyxl + matplotlib; no validation, linkage or disclosure control)");
+            context.Result("peer_seconds", F(peer.Seconds));
+            context.Result("peer_peak_rss_mb", F(peer.PeakBytes / 1e6, "F0"));
+            context.Result("exports_to_survey_vs_peer", F(total / peer.Seconds));
+        }
+        Directory.Delete(inbox, recursive: true); // loaded; free the disk before the linkage stage writes its own
+
+        // Linkage: the production linker against exact keyed hashes only, on its own market of registrations.
+        LinkageBenchmark.Run(context, registrations, Path.Combine(work, "linkage"), ct);
         Directory.Delete(work, recursive: true);
     }
+
+    /// <summary>Runs one stage in this process: its wall seconds and its own peak resident memory.</summary>
+    private static (double Seconds, double PeakBytes) Stage(Action stage) => Stage(() => { stage(); return -1; });
+
+    private static (double Seconds, double PeakBytes) Stage(Func<double> stage)
+    {
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true); // the previous stage's garbage is not this one's
+        ProcessMemory.ResetPeakRss();
+        var timer = Stopwatch.StartNew();
+        var reported = stage();
+        var seconds = reported >= 0 ? reported : timer.Elapsed.TotalSeconds;
+        return (seconds, ProcessMemory.PeakRssBytes());
+    }
+
+    private sealed record PeerRun(double Seconds, long PeakBytes, string? Skipped);
+
+    /// <summary>The pandas peer (<c>../shared/peers/pandas_survey.py</c>) on the same inbox, or why it was skipped.</summary>
+    private static PeerRun RunPeer(string? peerOption, string inbox, string outDir)
+    {
+        var script = peerOption ?? new[] { Path.Combine(DefaultPaths.Home, "..", "shared", "peers", "pandas_survey.py"), Path.Combine(DefaultPaths.Home, "shared", "peers", "pandas_survey.py") }
+            .Select(Path.GetFullPath).FirstOrDefault(File.Exists);
+        if (script is null || !File.Exists(script))
+            return new(0, 0, "peer script not found (../shared/peers/pandas_survey.py; --peer FILE names it)");
+        // The first python3 on PATH may be another install (pyenv) than Debian's, which the peer's packages come with.
+        var python = new[] { "python3", "/usr/bin/python3" }.FirstOrDefault(p => Python(p, ["-c", "import pandas, matplotlib, openpyxl"]) is (0, _));
+        if (python is null)
+            return new(0, 0, "python3 pandas not found (Debian: python3-pandas python3-matplotlib python3-openpyxl)");
+        var timer = Stopwatch.StartNew();
+        var (code, error) = Python(python, [script, inbox, SurveyYear.ToString(CultureInfo.InvariantCulture), outDir]);
+        var seconds = timer.Elapsed.TotalSeconds;
+        if (code != 0) throw new InvalidOperationException($"The pandas peer exited {code}: {error}");
+        return new(seconds, ProcessMemory.ChildrenPeakRssBytes(), null);
+    }
+
+    /// <summary>Runs a Python and returns its exit code and stderr; exit code -1 when it cannot be started.</summary>
+    private static (int Code, string Error) Python(string python, IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        try
+        {
+            using var process = Process.Start(info);
+            if (process is null) return (-1, "python3 did not start");
+            var error = process.StandardError.ReadToEndAsync();
+            process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return (process.ExitCode, error.Result);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return (-1, e.Message);
+        }
+    }
+
+    private static string F(double value, string format = "F2") => value.ToString(format, CultureInfo.InvariantCulture);
 
     /// <summary>The survey's fiscal year in the benchmark market (FY2023–FY2025, generated as of a fixed day after FY2025).</summary>
     private const int SurveyYear = 2025;
@@ -224,21 +316,6 @@ public static class BenchCommand
             using var command = connection.CreateCommand();
             command.CommandText = $"create table t as select * from {source}";
             command.ExecuteNonQuery();
-        }
-        var seconds = timer.Elapsed.TotalSeconds;
-        File.Delete(db);
-        return seconds;
-    }
-
-    private static double Ingest(CliContext context, string work, int run, string inbox)
-    {
-        var db = Path.Combine(work, $"ingest-{run}-{Guid.NewGuid():N}.duckdb");
-        var timer = Stopwatch.StartNew();
-        using (var warehouse = PipelineSteps.OpenWarehouse(db))
-        {
-            var summary = new PipelineSteps(context.Clock).Ingest(warehouse, inbox, Path.Combine(work, "quarantine"), CancellationToken.None);
-            if (summary.Count(FileOutcomeKind.Loaded) != 1)
-                throw new InvalidOperationException("The benchmark export did not load: " + string.Join("; ", summary.Files.Select(f => f.Detail)));
         }
         var seconds = timer.Elapsed.TotalSeconds;
         File.Delete(db);

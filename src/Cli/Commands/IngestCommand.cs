@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using MarketStats.Ingest;
 using MarketStats.Pipeline;
@@ -12,22 +13,35 @@ public static class IngestCommand
         var inbox = new Option<string>("--inbox") { Description = "Inbox with one folder per platform id (default: data/inbox).", DefaultValueFactory = _ => DefaultPaths.Inbox };
         var db = CommonOptions.Database();
         var quarantine = new Option<string>("--quarantine") { Description = "Where rejected files go, with their error reports (default: data/quarantine).", DefaultValueFactory = _ => DefaultPaths.Quarantine };
+        var trace = new Option<bool>("--trace") { Description = "Print where the time went, phase by phase (seconds and count), as trace_* lines." };
         var command = new Command("ingest", "Validate and load member exports from INBOX/<platform_id>/ into the database; each file loads whole or is quarantined whole; re-runs are safe.")
         {
-            inbox, db, quarantine,
+            inbox, db, quarantine, trace,
         };
         command.SetAction((parse, ct) =>
         {
-            var summary = Run(context, parse.GetValue(inbox)!, parse.GetValue(db)!, parse.GetValue(quarantine)!, ct);
+            var timings = parse.GetValue(trace) ? new IngestTimings() : null;
+            var summary = Run(context, parse.GetValue(inbox)!, parse.GetValue(db)!, parse.GetValue(quarantine)!, ct, timings);
+            if (timings is not null) PrintTimings(context, timings);
             return Task.FromResult(summary.AnyProblem ? ExitCodes.ProblemFound : ExitCodes.Success);
         });
         return command;
     }
 
-    internal static IngestSummary Run(CliContext context, string inbox, string dbPath, string quarantine, CancellationToken ct)
+    /// <summary>One <c>trace_&lt;phase&gt;: seconds (count)</c> line per phase, in the order they first ran.</summary>
+    internal static void PrintTimings(CliContext context, IngestTimings timings)
+    {
+        foreach (var (phase, seconds, count) in timings.Phases)
+            context.Result("trace_" + TraceKey(phase), string.Create(CultureInfo.InvariantCulture, $"{seconds:F2} s ({count})"));
+    }
+
+    private static string TraceKey(string phase) =>
+        string.Join('_', phase.Split([' ', ',', ':', '(', ')', '+'], StringSplitOptions.RemoveEmptyEntries));
+
+    internal static IngestSummary Run(CliContext context, string inbox, string dbPath, string quarantine, CancellationToken ct, IngestTimings? timings = null)
     {
         using var warehouse = PipelineSteps.OpenWarehouse(dbPath);
-        var summary = new PipelineSteps(context.Clock, context.Progress).Ingest(warehouse, inbox, quarantine, ct);
+        var summary = new PipelineSteps(context.Clock, context.Progress).Ingest(warehouse, inbox, quarantine, ct, timings);
         foreach (var outcome in summary.Files) ValidateCommand.PrintOutcome(context, outcome);
         context.Result("database", Path.GetFullPath(dbPath));
         context.Result("files_loaded", summary.Count(FileOutcomeKind.Loaded) + summary.Count(FileOutcomeKind.Replaced));

@@ -32,10 +32,15 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
     /// <summary>How much a Parquet file may declare (rows, uncompressed bytes) before it is read.</summary>
     public DecompressionLimits Limits { get; init; } = DecompressionLimits.Default;
 
+    public IngestTimings? Timings { get; init; }
+
     public FileCheck Check(DeliveredFile file, string displayName, string? expectedPlatform)
     {
         var violations = new List<RuleViolation>();
-        var source = SourceOf(file);
+        // A plain header is read here, so DuckDB reads the file once with its columns given and no sniffing; any
+        // header that needs DuckDB's judgement (quotes, odd spaces, duplicates) is read by DuckDB as before.
+        var plainHeader = file.Format == FileFormat.Parquet ? null : PlainHeader.Of(file.ReadablePath);
+        var source = SourceOf(file, plainHeader);
         List<string> header;
         try
         {
@@ -44,7 +49,9 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
                 violations.Add(FileLevel(displayName, RuleIds.TooLarge, tooLarge));
                 return new FileCheck(displayName, null, 0, null, violations);
             }
-            header = HeaderOf(source);
+            using var _ = Timings?.Measure("validate: header");
+            header = plainHeader ?? HeaderOf(source);
+            if (plainHeader is not null) DropWorkTables();
         }
         catch (DuckDBException e)
         {
@@ -63,8 +70,11 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
             return new FileCheck(displayName, null, 0, null, violations);
         }
         CheckColumns(kind, columns, displayName, violations);
-        if (!LoadRaw(file, source, kind, header, displayName, violations))
-            return new FileCheck(displayName, kind, 0, null, violations);
+        using (Timings?.Measure("validate: read into temp table"))
+        {
+            if (!LoadRaw(file, source, kind, header, displayName, violations))
+                return new FileCheck(displayName, kind, 0, null, violations);
+        }
 
         var rows = Scalar<long>($"select count(*) from {RawTable}");
         if (rows == 0)
@@ -76,8 +86,10 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
         var firstRow = FirstRow();
         ExportPeriod? period = ExportPeriod.TryParse(firstRow["export_period"], out var p) ? p : null;
         var context = new RuleContext(DateOnly.FromDateTime(clock.GetLocalNow().DateTime), expectedPlatform, firstRow, period);
-        violations.AddRange(CheckRows(ContractRules.For(kind, context), displayName));
-        violations.AddRange(CheckUniqueKey(ExportContract.V1.Records[kind].Key, displayName));
+        using (Timings?.Measure("validate: row rules"))
+            violations.AddRange(CheckRows(ContractRules.For(kind, context), displayName));
+        using (Timings?.Measure("validate: unique key"))
+            violations.AddRange(CheckUniqueKey(ExportContract.V1.Records[kind].Key, displayName));
 
         var envelope = period is { } ep && violations.Count == 0
             ? new FileEnvelope(kind, firstRow["platform_id"]!, ep,
@@ -87,14 +99,16 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
     }
 
     /// <summary>The file as a DuckDB table expression: every column as text, structural CSV errors collected, not thrown.</summary>
-    private static string SourceOf(DeliveredFile file)
+    /// <param name="header">The header when it was read without DuckDB: its names are then given as the columns, so nothing is sniffed.</param>
+    private static string SourceOf(DeliveredFile file, IReadOnlyList<string>? header)
     {
         var path = SqlText.Literal(file.ReadablePath);
-        return file.Format == FileFormat.Parquet
-            ? $"(select columns(*)::varchar from read_parquet({path}))"
-            : $"read_csv({path}, header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', " +
-              "compression = 'none', strict_mode = true, null_padding = false, " +
-              "store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_scans', max_line_size = 1048576)";
+        if (file.Format == FileFormat.Parquet) return $"(select columns(*)::varchar from read_parquet({path}))";
+        var columns = header is null ? "all_varchar = true"
+            : $"auto_detect = false, columns = {{{string.Join(", ", header.Select(h => $"{SqlText.Literal(h)}: 'VARCHAR'"))}}}";
+        return $"read_csv({path}, header = true, {columns}, delim = ',', quote = '\"', escape = '\"', " +
+               "compression = 'none', strict_mode = true, null_padding = false, " +
+               "store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_scans', max_line_size = 1048576)";
     }
 
     /// <summary>
@@ -117,9 +131,11 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
         return null;
     }
 
+    private void DropWorkTables() => Execute($"drop table if exists {RawTable}; drop table if exists csv_rejects; drop table if exists csv_scans;");
+
     private List<string> HeaderOf(string source)
     {
-        Execute($"drop table if exists {RawTable}; drop table if exists csv_rejects; drop table if exists csv_scans;");
+        DropWorkTables();
         var names = new List<string>();
         using var reader = Query($"select column_name from (describe select * from {source})");
         while (reader.Read()) names.Add(reader.GetString(0));
