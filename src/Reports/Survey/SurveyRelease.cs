@@ -114,6 +114,16 @@ public sealed class SurveyRelease
     public void AddWorkers(SurveyCube cube) =>
         AddCube(cube, c => string.Create(CultureInfo.InvariantCulture, $"workers|FY{cube.FiscalYear}|age={c.Row ?? "*"}|gender={c.Column ?? "*"}"), c => c.ActiveWorkers);
 
+    /// <summary>
+    /// A table whose cells share no key with the tables above (e.g. accounts and persons by platform-count band): its
+    /// cells with their disclosure inputs, and its own additivity relations. Solved with the rest of the release.
+    /// </summary>
+    public void AddTable(IEnumerable<(string Key, long Value, DisclosureInput Sdc)> tableCells, IEnumerable<AdditiveRelation> tableRelations)
+    {
+        foreach (var (key, value, sdc) in tableCells) AddCell(key, value, DisclosureControl.Primary(sdc, policy));
+        relations.AddRange(tableRelations.Where(r => cells.ContainsKey(r.Total) && r.Members.All(cells.ContainsKey)));
+    }
+
     private static string PrefectureKey(int fiscalYear, string side, string prefecture) => PaidKey(fiscalYear, $"{side}_prefecture={prefecture}");
 
     private void AddCube(SurveyCube cube, Func<CubeCell, string?> key, Func<CubeCell, long> value)
