@@ -131,7 +131,7 @@ public static class MartModels
         DataTest.Unique("mart_survey_coverage", "platform_id, fiscal_year"),
         DataTest.Unique("mart_survey_registered_persons", "fiscal_year, kind, platform_band"),
         DataTest.Holds("mart_survey_registered_persons",
-            "unique_active_persons <= unique_registered_persons and unique_registered_persons <= registered_accounts and sdc_active_platforms <= sdc_registered_platforms"),
+            "unique_active_persons <= unique_registered_persons and unique_registered_persons <= registered_accounts and active_platforms <= registered_platforms and sdc_top_two_platforms_share <= 1"),
         // The bands partition the persons and their accounts: each measure of the bands adds up to the all-bands row.
         new("mart_survey_registered_persons bands add up to their all-bands row",
             """

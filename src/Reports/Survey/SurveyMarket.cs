@@ -23,7 +23,7 @@ public sealed class SurveyMarket
     public static readonly IReadOnlyList<string> Kinds = ["worker", "client"];
     public static readonly IReadOnlyList<string> Bands = ["1", "2", "3+"];
 
-    private readonly List<(int Year, string Kind, string? Band, long Accounts, long Registered, long Active, DisclosureInput[] Sdc)> persons = [];
+    private readonly List<(int Year, string Kind, string? Band, long Accounts, long Registered, long Active, DisclosureInput Sdc)> persons = [];
     private readonly List<PlatformYear> platformYears = [];
     private readonly int fiscalYear;
 
@@ -43,16 +43,9 @@ public sealed class SurveyMarket
         {
             while (reader.Read())
             {
-                long L(string c) => MartReader.LongOrZero(reader, c);
-                double? D(string c) => MartReader.DoubleOrNull(reader, c);
-                var (registered, active) = (L("unique_registered_persons"), L("unique_active_persons"));
                 market.persons.Add((Convert.ToInt32(reader["fiscal_year"], CultureInfo.InvariantCulture), reader.GetString(reader.GetOrdinal("kind")),
-                    MartReader.StringOrNull(reader, "platform_band"), L("registered_accounts"), registered, active,
-                    [
-                        new(registered, L("sdc_registered_platforms"), D("sdc_accounts_top_share"), D("sdc_accounts_top_two_share")),
-                        new(registered, L("sdc_registered_platforms"), D("sdc_registered_top_share"), D("sdc_registered_top_two_share")),
-                        new(active, L("sdc_active_platforms"), D("sdc_active_top_share"), D("sdc_active_top_two_share")),
-                    ]));
+                    MartReader.StringOrNull(reader, "platform_band"), MartReader.LongOrZero(reader, "registered_accounts"),
+                    MartReader.LongOrZero(reader, "unique_registered_persons"), MartReader.LongOrZero(reader, "unique_active_persons"), MartReader.Disclosure(reader)));
             }
         }
         // Each member's own total per year (internal; shown only as sums over sets of platforms that pass the rule).
@@ -72,10 +65,12 @@ public sealed class SurveyMarket
     public static string PersonsKey(int fiscalYear, string kind, string? band, string measure) =>
         string.Create(CultureInfo.InvariantCulture, $"persons|FY{fiscalYear}|kind={kind}|band={band ?? "*"}|measure={measure}");
 
-    /// <summary>Adds the accounts-and-persons table to the release (before it is solved): each measure's bands add up to all persons.</summary>
+    /// <summary>Adds the accounts-and-persons table to the release (before it is solved): each measure's bands add up to all persons, and a row's three measures are one unit.</summary>
     public void AddTo(SurveyRelease release)
     {
-        var cells = persons.SelectMany(p => Measures.Select((m, i) => (PersonsKey(p.Year, p.Kind, p.Band, m), new[] { p.Accounts, p.Registered, p.Active }[i], p.Sdc[i])));
+        // A row's measures go together: its accounts would give its persons away (a person in band '2' has two accounts).
+        var cells = persons.SelectMany(p => Measures.Select((m, i) =>
+            (PersonsKey(p.Year, p.Kind, p.Band, m), new[] { p.Accounts, p.Registered, p.Active }[i], p.Sdc, (string?)PersonsKey(p.Year, p.Kind, p.Band, "*"))));
         var relations = persons.Where(p => p.Band is null).SelectMany(p => Measures.Select(m =>
             new AdditiveRelation(PersonsKey(p.Year, p.Kind, null, m), [.. persons.Where(b => b.Year == p.Year && b.Kind == p.Kind && b.Band is not null).Select(b => PersonsKey(b.Year, b.Kind, b.Band, m))])))
             .Where(r => r.Members.Count > 0);

@@ -146,7 +146,7 @@ public static partial class SurveyWorkbook
         if (sources.Count == 0) sources.Add([s.NotApplicable, null, null]);
         WriteTable(sheet, row, 1, "NonMemberSources", m.EstimateSourcesHeaders, sources, [null, "0", labels.CountFormat], labels);
         SetWidths(sheet, 22, 36, 20, 60, 14, 20, 20, 18, 18);
-        PlaceChart(sheet, chart, HeaderRow, 6);
+        PlaceChart(sheet, chart, HeaderRow, 11);
         Finish(sheet, HeaderRow);
     }
 

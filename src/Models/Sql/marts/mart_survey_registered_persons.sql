@@ -4,9 +4,10 @@
 -- per platform, and count people who never work.
 -- Key: (fiscal_year, kind, platform_band). Definitions as mart_registered_persons (the linkage mart, built apart):
 -- registered = registered by the fiscal year's last day (the stock); active = a registered account paid in the year.
--- sdc_* are the disclosure inputs of each measure (DisclosureControl in C#): platforms holding the cell's accounts
--- (or its active persons' paid accounts) and the largest platforms' share of them; a person on two platforms counts on
--- each, so a top-two share is capped at the whole cell, as in mart_survey_workers.
+-- sdc_* are the disclosure inputs of the row, whose three measures are published or suppressed together (accounts
+-- would give the persons of a band away: a person in band '2' has two accounts): persons = the smaller of registered
+-- and active persons (registered when none is active), the platforms holding the row's accounts, and the largest
+-- platforms' share of those accounts (each account is on one platform, so the shares add up to the row).
 with registrations as not materialized (select * from stg_registrations),
 account_persons as (select * from int_account_persons),
 
@@ -63,19 +64,13 @@ cells as (
 ),
 
 per_platform as (
-    select fiscal_year, kind, platform_band, platform_id,
-           count(*) as accounts,
-           count(distinct person_key) as persons,
-           count(distinct person_key) filter (where paid) as active_persons
+    select fiscal_year, kind, platform_band, platform_id, count(*) as accounts
     from banded
     group by grouping sets ((fiscal_year, kind, platform_band, platform_id), (fiscal_year, kind, platform_id))
 ),
 
 concentration as (
-    select fiscal_year, kind, platform_band,
-           max(accounts) as top_accounts, list_sum(max(accounts, 2)) as top_two_accounts,
-           max(persons) as top_persons, list_sum(max(persons, 2)) as top_two_persons,
-           max(active_persons) as top_active, list_sum(max(active_persons, 2)) as top_two_active
+    select fiscal_year, kind, platform_band, max(accounts) as top_accounts, list_sum(max(accounts, 2)) as top_two_accounts
     from per_platform
     group by all
 ),
@@ -84,14 +79,12 @@ final as (
     select
         cells.fiscal_year, cells.kind, cells.platform_band,
         cells.registered_accounts, cells.unique_registered_persons, cells.unique_active_persons,
-        cells.registered_platforms as sdc_registered_platforms,
-        cells.active_platforms as sdc_active_platforms,
-        c.top_accounts / cells.registered_accounts as sdc_accounts_top_share,
-        c.top_two_accounts / cells.registered_accounts as sdc_accounts_top_two_share,
-        least(1.0, c.top_persons / cells.unique_registered_persons) as sdc_registered_top_share,
-        least(1.0, c.top_two_persons / cells.unique_registered_persons) as sdc_registered_top_two_share,
-        least(1.0, c.top_active / nullif(cells.unique_active_persons, 0)) as sdc_active_top_share,
-        least(1.0, c.top_two_active / nullif(cells.unique_active_persons, 0)) as sdc_active_top_two_share
+        cells.registered_platforms, cells.active_platforms,
+        case when cells.unique_active_persons = 0 then cells.unique_registered_persons
+             else least(cells.unique_registered_persons, cells.unique_active_persons) end as sdc_persons,
+        cells.registered_platforms as sdc_platforms,
+        c.top_accounts / cells.registered_accounts as sdc_top_platform_share,
+        c.top_two_accounts / cells.registered_accounts as sdc_top_two_platforms_share
     from cells
     join concentration as c
         on c.fiscal_year = cells.fiscal_year and c.kind = cells.kind and c.platform_band is not distinct from cells.platform_band
