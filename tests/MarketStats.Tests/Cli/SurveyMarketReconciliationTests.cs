@@ -117,6 +117,13 @@ public sealed class SurveyMarketReconciliationTests(SurveyDemo demo)
             var inStratum = members.Values.Where(v => v >= from && (v < to || last)).ToList();
             var stratumClasses = classes.Where(c => c.Min >= from && c.Max <= to).ToList();
             covered += stratumClasses.Count;
+            if (inStratum.Count == 0)
+            {
+                // A class no member and no listed non-member falls in adds nothing and reveals nothing.
+                Assert.Equal(0, nonMembers.Count(n => stratumClasses.Any(c => c.Code == n)));
+                Assert.Equal(0, row.Cell(7).GetValue<long>());
+                continue;
+            }
             // Each stratum passes the survey's rule as a cell: its mean is never one or two members' value.
             Assert.True(inStratum.Count >= policy.MinPlatforms, $"stratum {row.Cell(1).GetString()}: {inStratum.Count} members");
             Assert.True(inStratum.OrderDescending().Take(2).Sum() / (double)inStratum.Sum() <= policy.DominanceMaxShare);
