@@ -69,19 +69,18 @@ public sealed class SurveyMarketTests
     [Fact]
     public void LikeForLike_ThreeComparableJoiners_IsPublished_AndEqualsGrowthOverTheContinuingPlatforms()
     {
-        using var db = new TempWarehouse();
-        var lines = TwoYears("P7", "P8", "P9");
-        var data = Read(db, lines);
+        // In memory (the marts' side is the one-joiner test above and the demo's reconciliation): A, B, C continue.
+        PlatformYear[] rows = [new(2024, "A", 300, 3), new(2024, "B", 200, 2), new(2024, "C", 100, 1),
+            new(2025, "A", 330, 4), new(2025, "B", 210, 2), new(2025, "C", 90, 1), new(2025, "J1", 40, 1), new(2025, "J2", 41, 1), new(2025, "J3", 42, 1)];
 
-        var year = data.Market!.LikeForLike.Single(y => y.FiscalYear == 2025);
+        var year = LikeForLikeYear.Compute(rows, 2025, _ => true, DisclosurePolicy.Survey).Single();
+
         Assert.True(year.Published);
-        Assert.Equal(3, year.JoinedPlatforms);
-        var fy2025 = new DateOnly(2025, 4, 1);
-        var continuing = lines.Where(l => l.PaidOn < fy2025).Select(l => l.Platform).Distinct().ToList();
-        var now = lines.Where(l => l.PaidOn >= fy2025 && continuing.Contains(l.Platform)).Sum(l => l.PaidJpy);
-        var before = lines.Where(l => l.PaidOn < fy2025).Sum(l => l.PaidJpy);
-        Assert.Equal((now - before) / (double)before, year.Growth()!.Value, 12);
-        Assert.Equal(lines.Where(l => !continuing.Contains(l.Platform)).Sum(l => l.PaidJpy), year.JoinedPaidJpy);
+        Assert.Equal((3, 3, 0), (year.ContinuingPlatforms, year.JoinedPlatforms, year.LeftPlatforms));
+        Assert.Equal((330 + 210 + 90) / 600.0 - 1, year.Growth()!.Value, 12);
+        Assert.Equal(7 / 6.0 - 1, year.LinesGrowth()!.Value, 12);
+        Assert.Equal((630 + 123) / 600.0 - 1, year.HeadlineGrowth!.Value, 12);
+        Assert.Equal(123, year.JoinedPaidJpy);
     }
 
     [Fact]
