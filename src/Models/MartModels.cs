@@ -29,6 +29,8 @@ public static class MartModels
         SqlModel.Table(Owner, "marts/mart_survey_region_flow.sql"),
         SqlModel.Table(Owner, "marts/mart_survey_workers.sql"),
         SqlModel.Table(Owner, "marts/mart_survey_coverage.sql"),
+        // Accounts vs unique persons by platform-count band (the survey's own; mart_registered_persons is linkage's).
+        SqlModel.Table(Owner, "marts/mart_survey_registered_persons.sql"),
         // A member's benchmark: each platform's own figures in the survey's published cells (read one platform at a time).
         SqlModel.Table(Owner, "marts/mart_member_benchmark.sql"),
         // Each member's own part of every survey money cell: the survey's disclosure control attacks as each member.
@@ -127,6 +129,19 @@ public static class MartModels
         DataTest.Unique("mart_survey_workers", "fiscal_year, age_band, gender"),
         DataTest.Holds("mart_survey_workers", "active_workers > 0 and sdc_top_platform_share > 0 and sdc_top_platform_share <= sdc_top_two_platforms_share and sdc_top_two_platforms_share <= 1"),
         DataTest.Unique("mart_survey_coverage", "platform_id, fiscal_year"),
+        DataTest.Unique("mart_survey_registered_persons", "fiscal_year, kind, platform_band"),
+        DataTest.Holds("mart_survey_registered_persons",
+            "unique_active_persons <= unique_registered_persons and unique_registered_persons <= registered_accounts and active_platforms <= registered_platforms and sdc_top_two_platforms_share <= 1"),
+        // The bands partition the persons and their accounts: each measure of the bands adds up to the all-bands row.
+        new("mart_survey_registered_persons bands add up to their all-bands row",
+            """
+            select a.fiscal_year, a.kind
+            from (select * from mart_survey_registered_persons where platform_band is null) as a
+            join (select fiscal_year, kind, sum(registered_accounts) as accounts, sum(unique_registered_persons) as persons,
+                         sum(unique_active_persons) as active
+                  from mart_survey_registered_persons where platform_band is not null group by all) as b using (fiscal_year, kind)
+            where a.registered_accounts <> b.accounts or a.unique_registered_persons <> b.persons or a.unique_active_persons <> b.active
+            """),
         DataTest.Holds("mart_survey_coverage", "covered_days between 1 and fiscal_year_days"),
         // Every paid yen lands in each survey table's grand total, and that equals the market-size headline.
         new("survey grand totals equal mart_market_size_total.paid_jpy",

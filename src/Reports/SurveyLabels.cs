@@ -118,6 +118,9 @@ public sealed class SurveyLabels
 
     public required string Language { get; init; }
 
+    /// <summary>The sections on accounts and persons, the whole market (estimate) and like-for-like growth.</summary>
+    public SurveyMarketLabels Market => IsJapanese ? SurveyMarketLabels.Japanese : SurveyMarketLabels.English;
+
     public bool IsJapanese => Language == "ja";
 
     public string PrefectureLabel(string? code) =>
@@ -168,7 +171,7 @@ public sealed class SurveyLabels
         DefinitionHeader = "定義",
         Headlines =
         [
-            ("支払金額（市場規模・見出し）", "年度内に支払日がある契約明細の支払金額の合計。本調査が公表する市場規模です。"),
+            ("支払金額（市場規模・見出し）", "年度内に支払日がある契約明細の支払金額の合計。本調査が公表する市場規模で、報告した会員プラットフォームの実績です（非会員を含む推計は「市場全体の推計」シート）。"),
             ("契約金額", "年度内に契約が成立した明細の金額（後に取り消された契約を除く）。参考値。"),
             ("依頼金額", "年度内に依頼された明細の提示金額。契約に至らない依頼を含み、市場規模としては過大です。参考値。"),
             ("システム利用料（プラットフォーム手数料収入）", "支払明細に対してプラットフォームが受け取った手数料の合計。"),
@@ -285,7 +288,7 @@ public sealed class SurveyLabels
         DefinitionHeader = "Definition",
         Headlines =
         [
-            ("Paid value (market size, headline)", "Sum of paid contract lines with a payment date in the fiscal year. This is the market size the survey publishes."),
+            ("Paid value (market size, headline)", "Sum of paid contract lines with a payment date in the fiscal year. This is the market size the survey publishes: the reporting member platforms' own data (an estimate with non-members is on the 'Whole market (estimate)' sheet)."),
             ("Contracted value", "Value of contract lines concluded in the fiscal year (later cancellations excluded). For reference."),
             ("Posted value", "Asked value of lines posted in the fiscal year. It includes jobs never contracted, so it overstates the market. For reference."),
             ("Platform fee revenue", "Fees the platforms took on paid lines."),

@@ -5,7 +5,11 @@ using ScottPlot;
 namespace MarketStats.Reports.Survey;
 
 /// <summary>The PNG of each survey chart (for the workbook), and every file written (PNG and SVG).</summary>
-public sealed record SurveyChartFiles(string MarketSize, string CategoryMix, string TileMap, string FlowMatrix, IReadOnlyList<string> All);
+public sealed record SurveyChartFiles(string MarketSize, string CategoryMix, string TileMap, string FlowMatrix, IReadOnlyList<string> All)
+{
+    /// <summary>The charts of accounts vs persons, the whole market and like-for-like growth.</summary>
+    public SurveyMarketChartFiles? Market { get; init; }
+}
 
 /// <summary>The survey's charts (ScottPlot), each as PNG and SVG. Suppressed cells are never drawn as values.</summary>
 public static class SurveyCharts
@@ -36,7 +40,8 @@ public static class SurveyCharts
         var category = Save(CategoryMix(data, labels), CategoryMixName, 800, 480);
         var tiles = Save(TileMap(data, labels), TileMapName, 720, 600);
         var flows = Save(FlowMatrix(data, labels), FlowMatrixName, 760, 640);
-        return new SurveyChartFiles(marketSize[0], category, tiles, flows, written);
+        var market = SurveyMarketCharts.Write(data, labels, outDir, written);
+        return new SurveyChartFiles(marketSize[0], category, tiles, flows, written) { Market = market };
     }
 
     /// <summary>The market-size data without suppressed form rows, so the chart cannot show what the table hides.</summary>

@@ -52,6 +52,8 @@ public sealed class SurveyData
     /// what a member's benchmark reads its market cells from, and what an attack audit replays. Null only for data
     /// assembled in memory.</summary>
     public SurveyRelease? Release { get; init; }
+    /// <summary>Accounts vs persons, the whole market (estimate) and like-for-like growth; null only for data assembled in memory.</summary>
+    public SurveyMarket? Market { get; init; }
     /// <summary>How long disclosure control (complements and the attack audit) took over the release.</summary>
     public required double DisclosureSeconds { get; init; }
 
@@ -102,7 +104,11 @@ public sealed class SurveyData
         release.AddFlows(flows);
         release.AddWorkers(workers);
         release.AddContributions(ReadContributions(warehouse, fiscalYear));
+        var market = SurveyMarket.Read(warehouse, fiscalYear);
+        market.AddTo(release);
         var solved = release.Solve();
+        var marketSizeStatus = release.MarketSizeStatus();
+        market.Resolve(release.Status, year => marketSizeStatus.GetValueOrDefault((year, null), Suppression.None) == Suppression.None, DisclosurePolicy.Survey);
         return new SurveyData
         {
             DisclosureSeconds = solved.Elapsed.TotalSeconds,
@@ -110,7 +116,8 @@ public sealed class SurveyData
             FiscalYear = fiscalYear,
             Today = today,
             MarketSize = marketSize,
-            MarketSizeSuppression = release.MarketSizeStatus(),
+            MarketSizeSuppression = marketSizeStatus,
+            Market = market,
             CategoryByYear = [.. categories.Where(c => c.FiscalYear <= fiscalYear)],
             Prefectures = prefectures,
             Flows = flows,

@@ -114,6 +114,17 @@ public sealed class SurveyRelease
     public void AddWorkers(SurveyCube cube) =>
         AddCube(cube, c => string.Create(CultureInfo.InvariantCulture, $"workers|FY{cube.FiscalYear}|age={c.Row ?? "*"}|gender={c.Column ?? "*"}"), c => c.ActiveWorkers);
 
+    /// <summary>
+    /// A table whose cells share no key with the tables above (e.g. accounts and persons by platform-count band): its
+    /// cells with their disclosure inputs, and its own additivity relations. Solved with the rest of the release.
+    /// </summary>
+    /// <param name="tableCells">Unit: cells published or suppressed together (the measures of one row), or null.</param>
+    public void AddTable(IEnumerable<(string Key, long Value, DisclosureInput Sdc, string? Unit)> tableCells, IEnumerable<AdditiveRelation> tableRelations)
+    {
+        foreach (var (key, value, sdc, unit) in tableCells) AddCell(key, value, DisclosureControl.Primary(sdc, policy), unit);
+        relations.AddRange(tableRelations.Where(r => cells.ContainsKey(r.Total) && r.Members.All(cells.ContainsKey)));
+    }
+
     private static string PrefectureKey(int fiscalYear, string side, string prefecture) => PaidKey(fiscalYear, $"{side}_prefecture={prefecture}");
 
     private void AddCube(SurveyCube cube, Func<CubeCell, string?> key, Func<CubeCell, long> value)
@@ -135,14 +146,14 @@ public sealed class SurveyRelease
     }
 
     /// <summary>One key, one cell: where two tables publish the same quantity, the stricter primary status holds.</summary>
-    private void AddCell(string key, long value, Suppression primary)
+    private void AddCell(string key, long value, Suppression primary, string? unit = null)
     {
         if (cells.TryGetValue(key, out var known))
         {
             if (known.Primary == Suppression.None && primary != Suppression.None) cells[key] = known with { Primary = primary };
             return;
         }
-        cells[key] = new ReleaseCell(key, value, primary);
+        cells[key] = new ReleaseCell(key, value, primary, unit);
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace MarketStats.Reports.Survey;
 public sealed record SuppressedCell(string Sheet, string Row, string Column, Suppression Reason);
 
 /// <summary>The yearly survey workbook: summary, one sheet per report with its chart beside its table, sources and method.</summary>
-public static class SurveyWorkbook
+public static partial class SurveyWorkbook
 {
     public const int TitleRow = 1;
     public const int StatusRow = 2;
@@ -44,7 +44,9 @@ public static class SurveyWorkbook
         WriteRegions(workbook.AddWorksheet(labels.Survey.RegionSheet), data, labels, Chart(charts?.TileMap), log);
         WriteFlows(workbook.AddWorksheet(labels.Survey.FlowSheet), data, labels, Chart(charts?.FlowMatrix), log);
         WriteWorkers(workbook.AddWorksheet(labels.Survey.WorkersSheet), data, labels, log);
+        WriteMarketSections(workbook, data, labels, charts?.Market, pictures, log);
         WriteSummary(summary, data, labels);
+        WriteFactsAndEstimates(summary, data, labels);
         WriteSources(workbook.AddWorksheet(labels.Survey.SourcesSheet), data, labels, log);
         summary.SetTabActive();
         AtomicFile.Write(path, temporary =>

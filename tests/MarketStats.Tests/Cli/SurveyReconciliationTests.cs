@@ -13,7 +13,8 @@ namespace MarketStats.Tests.Cli;
 /// The survey workbook's headline figures, recomputed straight from the raw export files in C# (no DuckDB), and
 /// compared with the workbook's cells. Unique persons use the linker's output (its mapping is an input of the survey).
 /// </summary>
-public sealed class SurveyReconciliationTests : IDisposable
+[Collection(SurveyDemoCollection.Name)]
+public sealed class SurveyReconciliationTests(SurveyDemo demo) : IDisposable
 {
     private readonly TempFolder temp = new();
     public void Dispose() => temp.Dispose();
@@ -29,14 +30,11 @@ public sealed class SurveyReconciliationTests : IDisposable
     [Fact]
     public async Task Demo_SurveyWorkbookHeadlines_EqualFiguresRecomputedFromTheRawExports()
     {
-        var (code, output, error) = await CliRunner.Run("demo", "--out", temp["out"], "--db", temp["demo/demo.duckdb"], "--transactions", "8000");
-        Assert.True(code == ExitCodes.Success, error);
-        var results = CliRunner.Results(output);
-        var year = int.Parse(results["survey_fiscal_year"].Single(), CultureInfo.InvariantCulture);
+        var results = demo.Results;
+        var year = demo.FiscalYear;
         Assert.Equal("complete", results["survey_status"].Single());
 
-        var persons = await LinkerMapping(temp["demo/demo.duckdb"]);
-        var years = FromRawExports(temp["demo/inbox"], persons);
+        var years = FromRawExports(demo.Inbox, demo.Person);
         var expected = years[year];
 
         using var workbook = Workbooks.Open(results["survey_workbook"].Single());
@@ -70,7 +68,7 @@ public sealed class SurveyReconciliationTests : IDisposable
 
         // Files are counted per kind over all members, and nothing in the workbook is one member's own: no file name, no
         // file hash, and on the sources sheet no number equal to one delivered file's row count (a member's sign-ups or lines).
-        var delivered = Directory.GetFiles(temp["demo/inbox"], "*", SearchOption.AllDirectories);
+        var delivered = Directory.GetFiles(demo.Inbox, "*", SearchOption.AllDirectories);
         var counted = workbook.Worksheet(s.SourcesSheet).Table("Files").DataRange.Rows().Sum(r => r.Cell(2).GetValue<long>());
         Assert.Equal(delivered.Length, counted);
         var texts = workbook.Worksheets.SelectMany(sheet => sheet.CellsUsed()).Select(c => c.GetString()).ToList();
@@ -88,7 +86,7 @@ public sealed class SurveyReconciliationTests : IDisposable
         Assert.True(leaks.Count == 0, "per-file row counts on the sources sheet: " + string.Join("; ", leaks));
 
         // The same database, a year nobody reported: the command says so (exit 1) and still writes a workbook that says so.
-        var (emptyCode, emptyOutput, _) = await CliRunner.Run("report", "survey", "--fiscal-year", "2030", "--db", temp["demo/demo.duckdb"], "--out", temp["empty"], "--lang", "en");
+        var (emptyCode, emptyOutput, _) = await CliRunner.Run("report", "survey", "--fiscal-year", "2030", "--db", demo.Db, "--out", temp["empty"], "--lang", "en");
         Assert.Equal(ExitCodes.ProblemFound, emptyCode);
         Assert.Equal("empty", CliRunner.Results(emptyOutput)["status"].Single());
         Assert.True(File.Exists(CliRunner.Results(emptyOutput)["workbook"].Single()));
@@ -103,22 +101,12 @@ public sealed class SurveyReconciliationTests : IDisposable
         Assert.False(File.Exists(temp["nothing.duckdb"]));
     }
 
-    /// <summary>The linker's table (platform, account, kind → person), read through the CLI like any analyst would.</summary>
-    private static async Task<Dictionary<(string, string, string), string>> LinkerMapping(string db)
-    {
-        var (_, csv, _) = await CliRunner.Run("sql", "select platform_id, account_id, kind, person_id from int_account_persons", "--db", db, "--format", "csv");
-        return csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.TrimEnd('\r').Split(','))
-            .ToDictionary(f => (f[0], f[1], f[2]), f => f[3]);
-    }
-
-    private static Dictionary<int, YearFigures> FromRawExports(string inbox, Dictionary<(string, string, string), string> persons)
+    private static Dictionary<int, YearFigures> FromRawExports(string inbox, Func<string, string, string, string> personOf)
     {
         var years = new Dictionary<int, YearFigures>();
         YearFigures In(string date) =>
             years.TryGetValue(FiscalYear.Of(DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture)), out var y) ? y
             : years[FiscalYear.Of(DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture))] = new YearFigures();
-        string Person(string platform, string account, string kind) =>
-            persons.TryGetValue((platform, account, kind), out var id) ? "person:" + id : $"account:{platform}:{account}";
         static long Yen(string text) => text.Length == 0 ? 0 : long.Parse(text, CultureInfo.InvariantCulture);
 
         foreach (var field in RawExports.Transactions(inbox))
@@ -135,8 +123,8 @@ public sealed class SurveyReconciliationTests : IDisposable
             paid.PaidJpy += value;
             paid.FeeJpy += Yen(field("fee_jpy"));
             paid.LinesPaid++;
-            paid.Clients.Add(Person(platform, field("client_account_id"), "client"));
-            paid.Workers.Add(Person(platform, field("worker_account_id"), "worker"));
+            paid.Clients.Add(personOf(platform, field("client_account_id"), "client"));
+            paid.Workers.Add(personOf(platform, field("worker_account_id"), "worker"));
             paid.PaidByCategory[field("category")] = paid.PaidByCategory.GetValueOrDefault(field("category")) + value;
             if (field("client_prefecture") == SurveyData.TokyoCode) paid.TokyoClientPaidJpy += value;
         }

@@ -105,7 +105,8 @@ public sealed class SurveyReportTests
 
         Assert.Equal(YearStatus.Complete, output.Status);
         using var workbook = Workbooks.Open(output.WorkbookPath);
-        Assert.Equal([s.SummarySheet, labels.MarketSizeSheet, s.CategorySheet, s.RegionSheet, s.FlowSheet, s.WorkersSheet, s.SourcesSheet],
+        Assert.Equal([s.SummarySheet, labels.MarketSizeSheet, s.CategorySheet, s.RegionSheet, s.FlowSheet, s.WorkersSheet,
+                s.Market.PersonsSheet, s.Market.EstimateSheet, s.Market.LikeForLikeSheet, s.SourcesSheet],
             workbook.Worksheets.Select(w => w.Name));
 
         var summary = workbook.Worksheet(s.SummarySheet).Table(SurveyWorkbook.SummaryTable).DataRange.Rows().ToList();
@@ -131,12 +132,14 @@ public sealed class SurveyReportTests
 
         Assert.Equal(SurveyWorkbook.HeaderRow, workbook.Worksheet(s.RegionSheet).SheetView.SplitRow);
         Assert.True(workbook.Worksheet(s.RegionSheet).Table(SurveyWorkbook.RegionTable).ShowAutoFilter);
-        Assert.Equal(8, output.ChartPaths.Count);
+        // The fixture has one fiscal year: no like-for-like chart (no pair of years), the other two market charts.
+        Assert.Equal(12, output.ChartPaths.Count);
 
         // Each chart sits beside its sheet's table at 80%, the same bytes as the PNG published beside the workbook.
         var pictures = Workbooks.Pictures(output.WorkbookPath);
-        Assert.Equal([labels.MarketSizeSheet, s.CategorySheet, s.RegionSheet, s.FlowSheet], pictures.Select(p => p.Sheet));
-        string[] charts = [SurveyCharts.MarketSizeName, SurveyCharts.CategoryMixName, SurveyCharts.TileMapName, SurveyCharts.FlowMatrixName];
+        Assert.Equal([labels.MarketSizeSheet, s.CategorySheet, s.RegionSheet, s.FlowSheet, s.Market.PersonsSheet, s.Market.EstimateSheet], pictures.Select(p => p.Sheet));
+        string[] charts = [SurveyCharts.MarketSizeName, SurveyCharts.CategoryMixName, SurveyCharts.TileMapName, SurveyCharts.FlowMatrixName,
+            SurveyMarketCharts.PersonsName, SurveyMarketCharts.EstimateName];
         foreach (var (picture, chart) in pictures.Zip(charts))
         {
             var png = File.ReadAllBytes(output.ChartPaths.Single(p => Path.GetFileName(p) == chart + ".png"));
@@ -165,7 +168,7 @@ public sealed class SurveyReportTests
         Assert.Equal(previous, File.ReadAllBytes(output.WorkbookPath));
         Assert.Equal(before, Directory.GetFiles(db.OutDir).Order()); // no half-written temporary left behind
         using var workbook = Workbooks.Open(output.WorkbookPath);     // still the good one, and it opens
-        Assert.Equal(4, Workbooks.Pictures(output.WorkbookPath).Count);
+        Assert.Equal(output.ChartPaths.Count(p => p.EndsWith(".png", StringComparison.Ordinal)), Workbooks.Pictures(output.WorkbookPath).Count);
     }
 
     [Fact]
