@@ -52,6 +52,9 @@ public sealed class SurveyData
     /// what a member's benchmark reads its market cells from, and what an attack audit replays. Null only for data
     /// assembled in memory.</summary>
     public SurveyRelease? Release { get; init; }
+    /// <summary>The year's distributions (value per job, pay per worker) and rates, their cells solved with the release.
+    /// Null only for data assembled in memory.</summary>
+    public SurveyDistributions? Distributions { get; init; }
     /// <summary>How long disclosure control (complements and the attack audit) took over the release.</summary>
     public required double DisclosureSeconds { get; init; }
 
@@ -101,8 +104,10 @@ public sealed class SurveyData
         release.AddPrefectures(prefectures);
         release.AddFlows(flows);
         release.AddWorkers(workers);
+        var distributions = SurveyDistributions.Read(warehouse, fiscalYear, release, DisclosurePolicy.Survey);
         release.AddContributions(ReadContributions(warehouse, fiscalYear));
         var solved = release.Solve();
+        distributions.ApplyRelease(release);
         return new SurveyData
         {
             DisclosureSeconds = solved.Elapsed.TotalSeconds,
@@ -115,6 +120,7 @@ public sealed class SurveyData
             Prefectures = prefectures,
             Flows = flows,
             Workers = workers,
+            Distributions = distributions,
             Coverage = ReadCoverage(warehouse, fiscalYear),
             Files = ReadFiles(warehouse),
             Linkage = ReadLinkage(warehouse),

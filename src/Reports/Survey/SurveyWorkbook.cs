@@ -9,7 +9,7 @@ namespace MarketStats.Reports.Survey;
 public sealed record SuppressedCell(string Sheet, string Row, string Column, Suppression Reason);
 
 /// <summary>The yearly survey workbook: summary, one sheet per report with its chart beside its table, sources and method.</summary>
-public static class SurveyWorkbook
+public static partial class SurveyWorkbook
 {
     public const int TitleRow = 1;
     public const int StatusRow = 2;
@@ -33,7 +33,7 @@ public static class SurveyWorkbook
     private sealed record Hidden;
     private static readonly Hidden Suppressed = new();
 
-    public static void Write(SurveyData data, ReportLabels labels, string path, SurveyChartFiles? charts)
+    public static void Write(SurveyData data, ReportLabels labels, string path, SurveyChartFiles? charts, DistributionChartFiles? distributionCharts = null)
     {
         var log = new List<SuppressedCell>();
         var pictures = new List<WorkbookPicture>();
@@ -44,6 +44,7 @@ public static class SurveyWorkbook
         WriteRegions(workbook.AddWorksheet(labels.Survey.RegionSheet), data, labels, Chart(charts?.TileMap), log);
         WriteFlows(workbook.AddWorksheet(labels.Survey.FlowSheet), data, labels, Chart(charts?.FlowMatrix), log);
         WriteWorkers(workbook.AddWorksheet(labels.Survey.WorkersSheet), data, labels, log);
+        WriteDistributionSheets(workbook, data, labels, Chart(distributionCharts?.WorkerPay), Chart(distributionCharts?.JobBands), log);
         WriteSummary(summary, data, labels);
         WriteSources(workbook.AddWorksheet(labels.Survey.SourcesSheet), data, labels, log);
         summary.SetTabActive();
@@ -314,6 +315,8 @@ public static class SurveyWorkbook
         row = Paragraph(sheet, row, s.LinkageMethod(data.Linkage));
         row = Section(sheet, row + 1, s.DisclosureSection);
         row = Paragraph(sheet, row, s.DisclosureRule);
+        row = Section(sheet, row + 1, DistributionLabels.For(labels.Language).MethodSection);
+        row = Paragraph(sheet, row, DistributionLabels.For(labels.Language).MethodNote(Disclosure.DisclosurePolicy.Survey));
         row = Section(sheet, row + 1, s.SuppressedSection);
         if (log.Count == 0)
         {
