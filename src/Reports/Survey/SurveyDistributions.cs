@@ -20,7 +20,9 @@ public sealed record ValueBand(int Band, long LowerJpy, long? UpperJpy, long Uni
 
 /// <summary>A published quantile: the mean of a window of units around it (never one unit's value), or null when withheld.</summary>
 /// <param name="WindowPersons">Distinct persons in the window the mean was taken over.</param>
-public sealed record Quantile(double Level, double? MeanJpy, long WindowPersons);
+/// <param name="WindowOverlaps">The window shares units with a neighbouring quantile's: the difference of the two means
+/// would be a difference of single units, so neither is published.</param>
+public sealed record Quantile(double Level, double? MeanJpy, long WindowPersons, bool WindowOverlaps);
 
 /// <summary>One cell of a distribution (a form; an age band × gender, margins null = all), with its quantiles, bands and,
 /// for pay, the top 10%'s share.</summary>
@@ -77,11 +79,12 @@ public sealed class SurveyDistributions
     /// <summary>
     /// A quantile as published: the window mean rounded to the policy's significant digits, or null (withheld) when the
     /// cell fails the primary rule or its window holds fewer distinct persons than the policy's
-    /// <see cref="DisclosurePolicy.QuantileWindowPersons"/>. Never a unit's own value: the mart stores no exact quantile.
+    /// <see cref="DisclosurePolicy.QuantileWindowPersons"/>, or shares units with a neighbouring quantile's window. Never
+    /// a unit's own value: the mart stores no exact quantile.
     /// </summary>
     public static double? PublishedQuantile(DistributionCell cell, Quantile quantile, DisclosurePolicy policy) =>
         DisclosureControl.Primary(cell.Sdc, policy) == Suppression.None && quantile.MeanJpy is { } mean
-        && quantile.WindowPersons >= policy.QuantileWindowPersons
+        && quantile.WindowPersons >= policy.QuantileWindowPersons && !quantile.WindowOverlaps
             ? RoundSignificant(mean, policy.QuantileSignificantDigits)
             : null;
 
@@ -111,14 +114,14 @@ public sealed class SurveyDistributions
     {
         var quantiles = new Dictionary<(string, string?, string?), List<Quantile>>();
         using (var reader = warehouse.Query(
-            "select distribution, row_code, column_code, quantile, value_jpy, window_persons from mart_survey_quantiles where fiscal_year = $1 order by all", fiscalYear))
+            "select distribution, row_code, column_code, quantile, value_jpy, window_persons, window_overlaps from mart_survey_quantiles where fiscal_year = $1 order by all", fiscalYear))
         {
             while (reader.Read())
             {
                 var key = (reader.GetString(0), MartReader.StringOrNull(reader, "row_code"), MartReader.StringOrNull(reader, "column_code"));
                 if (!quantiles.TryGetValue(key, out var list)) quantiles[key] = list = [];
                 list.Add(new Quantile(Convert.ToDouble(reader.GetValue(3), CultureInfo.InvariantCulture), MartReader.DoubleOrNull(reader, "value_jpy"),
-                    MartReader.LongOrZero(reader, "window_persons")));
+                    MartReader.LongOrZero(reader, "window_persons"), reader.GetBoolean(6)));
             }
         }
         var bands = new Dictionary<(string, string?, string?), List<ValueBand>>();

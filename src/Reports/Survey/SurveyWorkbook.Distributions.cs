@@ -174,6 +174,7 @@ public static partial class SurveyWorkbook
         sheet.Cell(headerRow - 1, 1).SetValue(d.DefinitionsHeading).Style.Font.SetBold();
         var rows = definitions.Select(x => new object?[] { x.Term, x.Definition }).ToList();
         WriteTable(sheet, headerRow, 1, tableName, [labels.Survey.ItemHeader, labels.Survey.DefinitionHeader], rows, [null, null], labels);
+        sheet.Range(headerRow + 1, 1, headerRow + rows.Count, 1).Style.Alignment.SetVertical(XLAlignmentVerticalValues.Top);
         for (var r = 0; r < rows.Count; r++)
         {
             var range = sheet.Range(headerRow + 1 + r, 2, headerRow + 1 + r, 12);

@@ -13,7 +13,8 @@ namespace MarketStats.Tests.Cli;
 /// The survey workbook's headline figures, recomputed straight from the raw export files in C# (no DuckDB), and
 /// compared with the workbook's cells. Unique persons use the linker's output (its mapping is an input of the survey).
 /// </summary>
-public sealed class SurveyReconciliationTests : IDisposable
+[Collection(SurveyDemoCollection.Name)]
+public sealed class SurveyReconciliationTests(SurveyDemo demo) : IDisposable
 {
     private readonly TempFolder temp = new();
     public void Dispose() => temp.Dispose();
@@ -29,14 +30,13 @@ public sealed class SurveyReconciliationTests : IDisposable
     [Fact]
     public async Task Demo_SurveyWorkbookHeadlines_EqualFiguresRecomputedFromTheRawExports()
     {
-        var (code, output, error) = await CliRunner.Run("demo", "--out", temp["out"], "--db", temp["demo/demo.duckdb"], "--transactions", "8000");
-        Assert.True(code == ExitCodes.Success, error);
-        var results = CliRunner.Results(output);
+        Assert.True(demo.Code == ExitCodes.Success, demo.Error);
+        var results = demo.Results;
         var year = int.Parse(results["survey_fiscal_year"].Single(), CultureInfo.InvariantCulture);
         Assert.Equal("complete", results["survey_status"].Single());
 
-        var persons = await LinkerMapping(temp["demo/demo.duckdb"]);
-        var years = FromRawExports(temp["demo/inbox"], persons);
+        var persons = await LinkerMapping(demo.Database);
+        var years = FromRawExports(demo.Inbox, persons);
         var expected = years[year];
 
         using var workbook = Workbooks.Open(results["survey_workbook"].Single());
@@ -70,7 +70,7 @@ public sealed class SurveyReconciliationTests : IDisposable
 
         // Files are counted per kind over all members, and nothing in the workbook is one member's own: no file name, no
         // file hash, and on the sources sheet no number equal to one delivered file's row count (a member's sign-ups or lines).
-        var delivered = Directory.GetFiles(temp["demo/inbox"], "*", SearchOption.AllDirectories);
+        var delivered = Directory.GetFiles(demo.Inbox, "*", SearchOption.AllDirectories);
         var counted = workbook.Worksheet(s.SourcesSheet).Table("Files").DataRange.Rows().Sum(r => r.Cell(2).GetValue<long>());
         Assert.Equal(delivered.Length, counted);
         var texts = workbook.Worksheets.SelectMany(sheet => sheet.CellsUsed()).Select(c => c.GetString()).ToList();
@@ -88,7 +88,7 @@ public sealed class SurveyReconciliationTests : IDisposable
         Assert.True(leaks.Count == 0, "per-file row counts on the sources sheet: " + string.Join("; ", leaks));
 
         // The same database, a year nobody reported: the command says so (exit 1) and still writes a workbook that says so.
-        var (emptyCode, emptyOutput, _) = await CliRunner.Run("report", "survey", "--fiscal-year", "2030", "--db", temp["demo/demo.duckdb"], "--out", temp["empty"], "--lang", "en");
+        var (emptyCode, emptyOutput, _) = await CliRunner.Run("report", "survey", "--fiscal-year", "2030", "--db", demo.Database, "--out", temp["empty"], "--lang", "en");
         Assert.Equal(ExitCodes.ProblemFound, emptyCode);
         Assert.Equal("empty", CliRunner.Results(emptyOutput)["status"].Single());
         Assert.True(File.Exists(CliRunner.Results(emptyOutput)["workbook"].Single()));

@@ -10,9 +10,14 @@ public static class RawExports
 {
     /// <summary>Every row of every transactions export under <paramref name="inbox"/> (plain or gzip), as a lookup of
     /// its fields by column name.</summary>
-    public static IEnumerable<Func<string, string>> Transactions(string inbox)
+    public static IEnumerable<Func<string, string>> Transactions(string inbox) => Rows(inbox, "transactions_*");
+
+    /// <summary>Every row of every registrations export under <paramref name="inbox"/>, as <see cref="Transactions"/>.</summary>
+    public static IEnumerable<Func<string, string>> Registrations(string inbox) => Rows(inbox, "registrations_*");
+
+    private static IEnumerable<Func<string, string>> Rows(string inbox, string pattern)
     {
-        foreach (var path in Directory.GetFiles(inbox, "transactions_*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (var path in Directory.GetFiles(inbox, pattern, SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             using var text = Lines(path).GetEnumerator();
             if (!text.MoveNext()) continue;
