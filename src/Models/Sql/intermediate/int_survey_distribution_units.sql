@@ -12,21 +12,28 @@ with lines as (select * from stg_transactions where paid_on is not null),
 clients as (select fiscal_year, platform_id, id, person_key from int_survey_account_cells where kind = 'client'),
 workers as (select * from int_survey_worker_persons),
 
-jobs as (
+-- A job has one form and one client; should an export give one job lines of two forms, the job counts in each form
+-- with the value of its lines there, and once over all forms, as the survey's paid jobs count it.
+jobs_by_form as (
     select paid_fiscal_year as fiscal_year, platform_id, job_id, form,
            cast(sum(paid_jpy) as bigint) as value_jpy,
-           -- a job has one client
            any_value(client_account_id) as client_account_id
     from lines
     group by paid_fiscal_year, platform_id, job_id, form
 ),
 
 job_units as (
-    select jobs.fiscal_year, jobs.platform_id, jobs.form, jobs.value_jpy,
+    select jobs.fiscal_year, jobs.platform_id, jobs.job_id, jobs.form, jobs.value_jpy,
            coalesce(clients.person_key, account_person_key(null, jobs.platform_id, jobs.client_account_id)) as person_key
-    from jobs
+    from jobs_by_form as jobs
     left join clients
         on clients.fiscal_year = jobs.fiscal_year and clients.platform_id = jobs.platform_id and clients.id = jobs.client_account_id
+),
+
+whole_jobs as (
+    select fiscal_year, platform_id, cast(sum(value_jpy) as bigint) as value_jpy, min(person_key) as person_key
+    from job_units
+    group by fiscal_year, platform_id, job_id
 ),
 
 worker_units as (
@@ -37,7 +44,7 @@ worker_units as (
 
 stacked as (
     select fiscal_year, 'job_value' as distribution, form as row_code, cast(null as varchar) as column_code, value_jpy, person_key, platform_id from job_units
-    union all select fiscal_year, 'job_value', null, null, value_jpy, person_key, platform_id from job_units
+    union all select fiscal_year, 'job_value', null, null, value_jpy, person_key, platform_id from whole_jobs
     union all select fiscal_year, 'worker_pay', age_band, gender, value_jpy, person_key, platform_id from worker_units
     union all select fiscal_year, 'worker_pay', age_band, null, value_jpy, person_key, platform_id from worker_units
     union all select fiscal_year, 'worker_pay', null, gender, value_jpy, person_key, platform_id from worker_units
