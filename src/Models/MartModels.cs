@@ -133,8 +133,9 @@ public static class MartModels
                and b.row_code is not distinct from c.row_code and b.column_code is not distinct from c.column_code
             where b.units is distinct from c.units
             """),
-        // The pay distribution counts the persons who works counts, and the job distribution the survey's paid jobs.
-        new("mart_survey_distribution_cells counts the survey's active workers and paid jobs",
+        // The pay distribution counts the persons who works counts; the job distribution each form's paid jobs, and
+        // over all forms their sum (a job paid in two forms would be a unit in each: the bands must add up over forms).
+        new("mart_survey_distribution_cells counts the survey's active workers and each form's paid jobs",
             """
             select d.fiscal_year, d.distribution, d.row_code, d.column_code
             from mart_survey_distribution_cells as d
@@ -143,8 +144,13 @@ public static class MartModels
                and w.age_band is not distinct from d.row_code and w.gender is not distinct from d.column_code
             left join mart_survey_category as c
                 on d.distribution = 'job_value' and c.fiscal_year = d.fiscal_year and c.category is null and c.form is not distinct from d.row_code
+            left join (select fiscal_year, sum(units) as units from mart_survey_distribution_cells
+                       where distribution = 'job_value' and row_code is not null group by all) as f
+                on d.distribution = 'job_value' and d.row_code is null and f.fiscal_year = d.fiscal_year
             where (d.distribution = 'worker_pay' and (w.active_workers is distinct from d.units or w.paid_jpy is distinct from d.value_jpy))
-               or (d.distribution = 'job_value' and (c.jobs_paid is distinct from d.units or c.paid_jpy is distinct from d.value_jpy))
+               or (d.distribution = 'job_value' and c.paid_jpy is distinct from d.value_jpy)
+               or (d.distribution = 'job_value' and d.row_code is not null and c.jobs_paid is distinct from d.units)
+               or (d.distribution = 'job_value' and d.row_code is null and f.units is distinct from d.units)
             """),
         new("mart_survey_client_types over all types equals the year's paid value",
             """

@@ -12,8 +12,8 @@ with lines as (select * from stg_transactions where paid_on is not null),
 clients as (select fiscal_year, platform_id, id, person_key from int_survey_account_cells where kind = 'client'),
 workers as (select * from int_survey_worker_persons),
 
--- A job has one form and one client; should an export give one job lines of two forms, the job counts in each form
--- with the value of its lines there, and once over all forms, as the survey's paid jobs count it.
+-- A job has one form and one client. Should an export give one job lines of two forms, each form's part is a unit of
+-- its own, in all forms too, so that every band over all forms is the sum of the forms' (the release relies on it).
 jobs_by_form as (
     select paid_fiscal_year as fiscal_year, platform_id, job_id, form,
            cast(sum(paid_jpy) as bigint) as value_jpy,
@@ -30,12 +30,6 @@ job_units as (
         on clients.fiscal_year = jobs.fiscal_year and clients.platform_id = jobs.platform_id and clients.id = jobs.client_account_id
 ),
 
-whole_jobs as (
-    select fiscal_year, platform_id, cast(sum(value_jpy) as bigint) as value_jpy, min(person_key) as person_key
-    from job_units
-    group by fiscal_year, platform_id, job_id
-),
-
 worker_units as (
     select fiscal_year, main_platform_id as platform_id, profile.age_band as age_band, profile.gender as gender,
            paid_jpy as value_jpy, person_key
@@ -44,7 +38,7 @@ worker_units as (
 
 stacked as (
     select fiscal_year, 'job_value' as distribution, form as row_code, cast(null as varchar) as column_code, value_jpy, person_key, platform_id from job_units
-    union all select fiscal_year, 'job_value', null, null, value_jpy, person_key, platform_id from whole_jobs
+    union all select fiscal_year, 'job_value', null, null, value_jpy, person_key, platform_id from job_units
     union all select fiscal_year, 'worker_pay', age_band, gender, value_jpy, person_key, platform_id from worker_units
     union all select fiscal_year, 'worker_pay', age_band, null, value_jpy, person_key, platform_id from worker_units
     union all select fiscal_year, 'worker_pay', null, gender, value_jpy, person_key, platform_id from worker_units

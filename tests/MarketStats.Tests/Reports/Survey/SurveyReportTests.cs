@@ -105,7 +105,8 @@ public sealed class SurveyReportTests
 
         Assert.Equal(YearStatus.Complete, output.Status);
         using var workbook = Workbooks.Open(output.WorkbookPath);
-        Assert.Equal([s.SummarySheet, labels.MarketSizeSheet, s.CategorySheet, s.RegionSheet, s.FlowSheet, s.WorkersSheet, s.SourcesSheet],
+        Assert.Equal([s.SummarySheet, labels.MarketSizeSheet, s.CategorySheet, s.RegionSheet, s.FlowSheet, s.WorkersSheet,
+                DistributionLabels.Japanese.DistributionsSheet, DistributionLabels.Japanese.RatesSheet, s.SourcesSheet],
             workbook.Worksheets.Select(w => w.Name));
 
         var summary = workbook.Worksheet(s.SummarySheet).Table(SurveyWorkbook.SummaryTable).DataRange.Rows().ToList();
@@ -165,7 +166,7 @@ public sealed class SurveyReportTests
         Assert.Equal(previous, File.ReadAllBytes(output.WorkbookPath));
         Assert.Equal(before, Directory.GetFiles(db.OutDir).Order()); // no half-written temporary left behind
         using var workbook = Workbooks.Open(output.WorkbookPath);     // still the good one, and it opens
-        Assert.Equal(4, Workbooks.Pictures(output.WorkbookPath).Count);
+        Assert.Equal(output.ChartPaths.Count(p => p.EndsWith(".png", StringComparison.Ordinal)), Workbooks.Pictures(output.WorkbookPath).Count);
     }
 
     [Fact]
