@@ -132,11 +132,12 @@ public sealed class SurveyReportTests
 
         Assert.Equal(SurveyWorkbook.HeaderRow, workbook.Worksheet(s.RegionSheet).SheetView.SplitRow);
         Assert.True(workbook.Worksheet(s.RegionSheet).Table(SurveyWorkbook.RegionTable).ShowAutoFilter);
-        Assert.Equal(8, output.ChartPaths.Count);
+        Assert.Equal(12, output.ChartPaths.Count);
 
         // Each chart sits beside its sheet's table at 80%, the same bytes as the PNG published beside the workbook.
         var pictures = Workbooks.Pictures(output.WorkbookPath);
-        Assert.Equal([labels.MarketSizeSheet, s.CategorySheet, s.RegionSheet, s.FlowSheet], pictures.Select(p => p.Sheet));
+        Assert.Equal([labels.MarketSizeSheet, s.CategorySheet, s.RegionSheet, s.FlowSheet,
+                DistributionLabels.Japanese.DistributionsSheet, DistributionLabels.Japanese.DistributionsSheet], pictures.Select(p => p.Sheet));
         string[] charts = [SurveyCharts.MarketSizeName, SurveyCharts.CategoryMixName, SurveyCharts.TileMapName, SurveyCharts.FlowMatrixName];
         foreach (var (picture, chart) in pictures.Zip(charts))
         {
