@@ -21,6 +21,12 @@ public static class MartModels
         SqlModel.TempTable(Owner, "intermediate/int_survey_cell_counts.sql"),
         SqlModel.TempTable(Owner, "intermediate/int_survey_cross_tabs.sql"),
         SqlModel.TempTable(Owner, "intermediate/int_market_size_cube.sql"),
+        // Each worker account with its registration's profile, and each active worker (person) with one profile and
+        // their year's pay: who works, and the pay distribution, count the same persons.
+        SqlModel.TempTable(Owner, "intermediate/int_survey_worker_accounts.sql"),
+        SqlModel.TempTable(Owner, "intermediate/int_survey_worker_persons.sql"),
+        // Distributions (value per job, pay per worker) as ranked units; only their aggregates become marts.
+        SqlModel.TempTable(Owner, "intermediate/int_survey_distribution_units.sql"),
         SqlModel.Table(Owner, "marts/mart_market_size.sql"),
         SqlModel.Table(Owner, "marts/mart_market_size_total.sql"),
         // The yearly survey: one mart per report.
@@ -31,6 +37,14 @@ public static class MartModels
         SqlModel.Table(Owner, "marts/mart_survey_coverage.sql"),
         // Accounts vs unique persons by platform-count band (the survey's own; mart_registered_persons is linkage's).
         SqlModel.Table(Owner, "marts/mart_survey_registered_persons.sql"),
+        // Distributions and rates: cells with their disclosure inputs, quantiles as window means, value bands, the top
+        // 10%'s share of pay, cancellation and dispute rates, paid value by client type.
+        SqlModel.Table(Owner, "marts/mart_survey_distribution_cells.sql"),
+        SqlModel.Table(Owner, "marts/mart_survey_quantiles.sql"),
+        SqlModel.Table(Owner, "marts/mart_survey_value_bands.sql"),
+        SqlModel.Table(Owner, "marts/mart_survey_top_shares.sql"),
+        SqlModel.Table(Owner, "marts/mart_survey_rates.sql"),
+        SqlModel.Table(Owner, "marts/mart_survey_client_types.sql"),
         // A member's benchmark: each platform's own figures in the survey's published cells (read one platform at a time).
         SqlModel.Table(Owner, "marts/mart_member_benchmark.sql"),
         // Each member's own part of every survey money cell: the survey's disclosure control attacks as each member.
@@ -98,6 +112,58 @@ public static class MartModels
         "paid_jpy >= 0 and lines_paid > 0 and active_clients between 1 and lines_paid and active_workers between 1 and lines_paid"
         + " and sdc_platforms >= 1 and sdc_top_platform_share > 0 and sdc_top_platform_share <= sdc_top_two_platforms_share and sdc_top_two_platforms_share <= 1";
 
+    /// <summary>The distributions' and rates' marts: keys, and that they count what the survey's tables count.</summary>
+    private static readonly DataTest[] DistributionTests =
+    [
+        DataTest.Unique("mart_survey_distribution_cells", "fiscal_year, distribution, row_code, column_code"),
+        DataTest.Unique("mart_survey_quantiles", "fiscal_year, distribution, row_code, column_code, quantile"),
+        DataTest.Unique("mart_survey_value_bands", "fiscal_year, distribution, row_code, column_code, band"),
+        DataTest.Unique("mart_survey_top_shares", "fiscal_year, row_code, column_code"),
+        DataTest.Unique("mart_survey_rates", "fiscal_year, rate, dimension, row_code"),
+        DataTest.Unique("mart_survey_client_types", "fiscal_year, client_type"),
+        // a window mean lies within the cell's values, and a window holds at least its persons
+        DataTest.Holds("mart_survey_quantiles", "value_jpy is null or (value_jpy >= 0 and window_units >= window_persons and window_persons >= 5)"),
+        DataTest.Holds("mart_survey_top_shares", "top_units between 1 and units and top_share between 0 and 1"),
+        DataTest.Holds("mart_survey_rates", "events between 0 and lines and lines > 0 and sdc_platforms >= 1"),
+        // Every unit falls in exactly one band: the bands of a cell add up to the cell.
+        new("mart_survey_value_bands add up to mart_survey_distribution_cells.units",
+            """
+            select c.fiscal_year, c.distribution, c.row_code, c.column_code
+            from mart_survey_distribution_cells as c
+            left join (select fiscal_year, distribution, row_code, column_code, sum(units) as units from mart_survey_value_bands group by all) as b
+                on b.fiscal_year = c.fiscal_year and b.distribution = c.distribution
+               and b.row_code is not distinct from c.row_code and b.column_code is not distinct from c.column_code
+            where b.units is distinct from c.units
+            """),
+        // The pay distribution counts the persons who works counts; the job distribution each form's paid jobs, and
+        // over all forms their sum (a job paid in two forms would be a unit in each: the bands must add up over forms).
+        new("mart_survey_distribution_cells counts the survey's active workers and each form's paid jobs",
+            """
+            select d.fiscal_year, d.distribution, d.row_code, d.column_code
+            from mart_survey_distribution_cells as d
+            left join mart_survey_workers as w
+                on d.distribution = 'worker_pay' and w.fiscal_year = d.fiscal_year
+               and w.age_band is not distinct from d.row_code and w.gender is not distinct from d.column_code
+            left join mart_survey_category as c
+                on d.distribution = 'job_value' and c.fiscal_year = d.fiscal_year and c.category is null and c.form is not distinct from d.row_code
+            left join (select fiscal_year, sum(units) as units from mart_survey_distribution_cells
+                       where distribution = 'job_value' and row_code is not null group by all) as f
+                on d.distribution = 'job_value' and d.row_code is null and f.fiscal_year = d.fiscal_year
+            where (d.distribution = 'worker_pay' and (w.active_workers is distinct from d.units or w.paid_jpy is distinct from d.value_jpy))
+               or (d.distribution = 'job_value' and c.paid_jpy is distinct from d.value_jpy)
+               or (d.distribution = 'job_value' and d.row_code is not null and c.jobs_paid is distinct from d.units)
+               or (d.distribution = 'job_value' and d.row_code is null and f.units is distinct from d.units)
+            """),
+        new("mart_survey_client_types over all types equals the year's paid value",
+            """
+            select t.fiscal_year
+            from mart_market_size_total as t
+            left join (select fiscal_year, paid_jpy from mart_survey_client_types where client_type is null) as c using (fiscal_year)
+            left join (select fiscal_year, sum(paid_jpy) as paid_jpy from mart_survey_client_types where client_type is not null group by all) as s using (fiscal_year)
+            where t.lines_paid > 0 and (c.paid_jpy is distinct from t.paid_jpy or s.paid_jpy is distinct from t.paid_jpy)
+            """),
+    ];
+
     public static readonly DataTest[] Tests =
     [
         DataTest.Unique("int_survey_cells", "family, row_code, column_code"),
@@ -142,6 +208,7 @@ public static class MartModels
                   from mart_survey_registered_persons where platform_band is not null group by all) as b using (fiscal_year, kind)
             where a.registered_accounts <> b.accounts or a.unique_registered_persons <> b.persons or a.unique_active_persons <> b.active
             """),
+        .. DistributionTests,
         DataTest.Holds("mart_survey_coverage", "covered_days between 1 and fiscal_year_days"),
         // Every paid yen lands in each survey table's grand total, and that equals the market-size headline.
         new("survey grand totals equal mart_market_size_total.paid_jpy",

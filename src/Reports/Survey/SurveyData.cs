@@ -54,6 +54,9 @@ public sealed class SurveyData
     public SurveyRelease? Release { get; init; }
     /// <summary>Accounts vs persons, the whole market (estimate) and like-for-like growth; null only for data assembled in memory.</summary>
     public SurveyMarket? Market { get; init; }
+    /// <summary>The year's distributions (value per job, pay per worker) and rates, their cells solved with the release.
+    /// Null only for data assembled in memory.</summary>
+    public SurveyDistributions? Distributions { get; init; }
     /// <summary>How long disclosure control (complements and the attack audit) took over the release.</summary>
     public required double DisclosureSeconds { get; init; }
 
@@ -103,12 +106,14 @@ public sealed class SurveyData
         release.AddPrefectures(prefectures);
         release.AddFlows(flows);
         release.AddWorkers(workers);
+        var distributions = SurveyDistributions.Read(warehouse, fiscalYear, release, DisclosurePolicy.Survey);
         release.AddContributions(ReadContributions(warehouse, fiscalYear));
         var market = SurveyMarket.Read(warehouse, fiscalYear);
         market.AddTo(release);
         var solved = release.Solve();
         var marketSizeStatus = release.MarketSizeStatus();
         market.Resolve(release.Status, year => marketSizeStatus.GetValueOrDefault((year, null), Suppression.None) == Suppression.None, DisclosurePolicy.Survey);
+        distributions.ApplyRelease(release);
         return new SurveyData
         {
             DisclosureSeconds = solved.Elapsed.TotalSeconds,
@@ -122,6 +127,7 @@ public sealed class SurveyData
             Prefectures = prefectures,
             Flows = flows,
             Workers = workers,
+            Distributions = distributions,
             Coverage = ReadCoverage(warehouse, fiscalYear),
             Files = ReadFiles(warehouse),
             Linkage = ReadLinkage(warehouse),

@@ -112,7 +112,19 @@ public sealed class SurveyRelease
 
     /// <summary>Active workers by age band × gender: persons, not yen, so keys and relations of their own.</summary>
     public void AddWorkers(SurveyCube cube) =>
-        AddCube(cube, c => string.Create(CultureInfo.InvariantCulture, $"workers|FY{cube.FiscalYear}|age={c.Row ?? "*"}|gender={c.Column ?? "*"}"), c => c.ActiveWorkers);
+        AddCube(cube, c => WorkersKey(cube.FiscalYear, c.Row, c.Column), c => c.ActiveWorkers);
+
+    /// <summary>Active workers of one age band × gender cell (null = all): the same persons the pay distribution counts.</summary>
+    public static string WorkersKey(int fiscalYear, string? ageBand, string? gender) =>
+        string.Create(CultureInfo.InvariantCulture, $"workers|FY{fiscalYear}|age={ageBand ?? "*"}|gender={gender ?? "*"}");
+
+    /// <summary>A table built elsewhere (the distributions' band counts, paid value by client type), with its relations,
+    /// which may name cells of the tables above: one key, one cell, the stricter primary status, as for the cubes.</summary>
+    public void AddTable(IEnumerable<ReleaseCell> tableCells, IEnumerable<AdditiveRelation> tableRelations)
+    {
+        foreach (var cell in tableCells) AddCell(cell.Key, (long)cell.Value, cell.Primary);
+        relations.AddRange(tableRelations);
+    }
 
     /// <summary>
     /// A table whose cells share no key with the tables above (e.g. accounts and persons by platform-count band): its

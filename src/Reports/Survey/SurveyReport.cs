@@ -15,9 +15,10 @@ public sealed class SurveyReport(TimeProvider clock)
         var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
         var data = SurveyData.Read(warehouse, fiscalYear, today);
         var charts = SurveyCharts.Write(data, labels, outDir);
+        var distributionCharts = DistributionCharts.Write(data, labels, outDir);
         var workbook = Path.Combine(outDir, WorkbookFileName(fiscalYear));
-        SurveyWorkbook.Write(data, labels, workbook, charts);
-        return new SurveyOutput(workbook, charts.All, data.Status, data.MarketSizeSuppression, data.DisclosureSeconds);
+        SurveyWorkbook.Write(data, labels, workbook, charts, distributionCharts);
+        return new SurveyOutput(workbook, [.. charts.All, .. distributionCharts.All], data.Status, data.MarketSizeSuppression, data.DisclosureSeconds);
     }
 
     /// <summary>The latest fiscal year that has ended by today and has paid data; null when there is none.</summary>

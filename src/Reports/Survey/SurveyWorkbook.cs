@@ -33,7 +33,7 @@ public static partial class SurveyWorkbook
     private sealed record Hidden;
     private static readonly Hidden Suppressed = new();
 
-    public static void Write(SurveyData data, ReportLabels labels, string path, SurveyChartFiles? charts)
+    public static void Write(SurveyData data, ReportLabels labels, string path, SurveyChartFiles? charts, DistributionChartFiles? distributionCharts = null)
     {
         var log = new List<SuppressedCell>();
         var pictures = new List<WorkbookPicture>();
@@ -45,6 +45,7 @@ public static partial class SurveyWorkbook
         WriteFlows(workbook.AddWorksheet(labels.Survey.FlowSheet), data, labels, Chart(charts?.FlowMatrix), log);
         WriteWorkers(workbook.AddWorksheet(labels.Survey.WorkersSheet), data, labels, log);
         WriteMarketSections(workbook, data, labels, charts?.Market, pictures, log);
+        WriteDistributionSheets(workbook, data, labels, Chart(distributionCharts?.WorkerPay), Chart(distributionCharts?.JobBands), log);
         WriteSummary(summary, data, labels);
         WriteFactsAndEstimates(summary, data, labels);
         WriteSources(workbook.AddWorksheet(labels.Survey.SourcesSheet), data, labels, log);
@@ -316,6 +317,8 @@ public static partial class SurveyWorkbook
         row = Paragraph(sheet, row, s.LinkageMethod(data.Linkage));
         row = Section(sheet, row + 1, s.DisclosureSection);
         row = Paragraph(sheet, row, s.DisclosureRule);
+        row = Section(sheet, row + 1, DistributionLabels.For(labels.Language).MethodSection);
+        row = Paragraph(sheet, row, DistributionLabels.For(labels.Language).MethodNote(Disclosure.DisclosurePolicy.Survey));
         row = Section(sheet, row + 1, s.SuppressedSection);
         if (log.Count == 0)
         {

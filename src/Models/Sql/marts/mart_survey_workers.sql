@@ -1,33 +1,12 @@
 -- Who works: active workers (at least one paid line in the fiscal year) by age band and gender, from registrations.
 -- One row per fiscal year x age band x gender, plus margins: a null age_band or gender means "all" (grouping sets).
--- Key: (fiscal_year, age_band, gender). A person with several accounts takes the profile of one account, preferring
--- one that states an age band (then the lowest platform id and codes), so each person counts in one cell only and
--- the cells' counts need no count(distinct).
+-- Key: (fiscal_year, age_band, gender). Each person counts in one cell only (int_survey_worker_persons gives one
+-- profile per person), so the cells' counts need no count(distinct).
 -- sdc_* are the inputs of the disclosure rule (DisclosureControl in C#): the cell counts workers, so persons = workers.
--- who: each worker account's own registration
-with accounts as (
-    select accounts.fiscal_year, accounts.platform_id, accounts.person_key, accounts.paid_jpy,
-           coalesce(registrations.age_band, 'unknown') as age_band,
-           coalesce(registrations.gender, 'unknown') as gender
-    from int_survey_account_cells as accounts
-    -- only workers' registrations: a quarter fewer rows to hash than all of them
-    left join (select platform_id, account_id, kind, age_band, gender from stg_registrations where kind = 'worker') as registrations
-        on registrations.kind = accounts.kind and registrations.platform_id = accounts.platform_id and registrations.account_id = accounts.id
-    where accounts.kind = 'worker'
-),
-
-persons as (
-    select fiscal_year, person_key, profile.age_band, profile.gender, paid_jpy
-    from (
-        select
-            fiscal_year, person_key,
-            -- one arg_min for both fields, so they come from the same account
-            arg_min({'age_band': age_band, 'gender': gender}, (age_band = 'unknown', platform_id, age_band, gender)) as profile,
-            sum(paid_jpy) as paid_jpy
-        from accounts
-        group by fiscal_year, person_key
-    )
-),
+-- who: each worker account with its own registration's profile, and each person with one profile (defined once, in
+-- int_survey_worker_accounts and int_survey_worker_persons)
+with accounts as (select * from int_survey_worker_accounts),
+persons as (select fiscal_year, person_key, profile.age_band, profile.gender, paid_jpy from int_survey_worker_persons),
 
 cells as (
     select fiscal_year, age_band, gender,

@@ -106,7 +106,8 @@ public sealed class SurveyReportTests
         Assert.Equal(YearStatus.Complete, output.Status);
         using var workbook = Workbooks.Open(output.WorkbookPath);
         Assert.Equal([s.SummarySheet, labels.MarketSizeSheet, s.CategorySheet, s.RegionSheet, s.FlowSheet, s.WorkersSheet,
-                s.Market.PersonsSheet, s.Market.EstimateSheet, s.Market.LikeForLikeSheet, s.SourcesSheet],
+                s.Market.PersonsSheet, s.Market.EstimateSheet, s.Market.LikeForLikeSheet,
+                DistributionLabels.Japanese.DistributionsSheet, DistributionLabels.Japanese.RatesSheet, s.SourcesSheet],
             workbook.Worksheets.Select(w => w.Name));
 
         var summary = workbook.Worksheet(s.SummarySheet).Table(SurveyWorkbook.SummaryTable).DataRange.Rows().ToList();
@@ -132,12 +133,14 @@ public sealed class SurveyReportTests
 
         Assert.Equal(SurveyWorkbook.HeaderRow, workbook.Worksheet(s.RegionSheet).SheetView.SplitRow);
         Assert.True(workbook.Worksheet(s.RegionSheet).Table(SurveyWorkbook.RegionTable).ShowAutoFilter);
-        // The fixture has one fiscal year: no like-for-like chart (no pair of years), the other two market charts.
-        Assert.Equal(12, output.ChartPaths.Count);
+        // The fixture has one fiscal year: no like-for-like chart (no pair of years), the other two market charts,
+        // and the two distribution charts.
+        Assert.Equal(16, output.ChartPaths.Count);
 
         // Each chart sits beside its sheet's table at 80%, the same bytes as the PNG published beside the workbook.
         var pictures = Workbooks.Pictures(output.WorkbookPath);
-        Assert.Equal([labels.MarketSizeSheet, s.CategorySheet, s.RegionSheet, s.FlowSheet, s.Market.PersonsSheet, s.Market.EstimateSheet], pictures.Select(p => p.Sheet));
+        Assert.Equal([labels.MarketSizeSheet, s.CategorySheet, s.RegionSheet, s.FlowSheet, s.Market.PersonsSheet, s.Market.EstimateSheet,
+                DistributionLabels.Japanese.DistributionsSheet, DistributionLabels.Japanese.DistributionsSheet], pictures.Select(p => p.Sheet));
         string[] charts = [SurveyCharts.MarketSizeName, SurveyCharts.CategoryMixName, SurveyCharts.TileMapName, SurveyCharts.FlowMatrixName,
             SurveyMarketCharts.PersonsName, SurveyMarketCharts.EstimateName];
         foreach (var (picture, chart) in pictures.Zip(charts))

@@ -1,0 +1,61 @@
+-- How each distribution cell's units fall into value bands, with the inputs of the disclosure rule per band.
+-- Bands (the one place they are defined; the workbook prints them from here):
+--   job_value:  the 2016 market report's ranges per job ("数十円～数百円" for tasks, "数千円～数十万円超" for
+--               competitions, "数千円～数百万円超" for projects) as decades, with ¥50,000 splitting the tens of thousands:
+--               under ¥1,000; ¥1,000–9,999; ¥10,000–49,999; ¥50,000–99,999; ¥100,000–999,999; ¥1,000,000 and over.
+--   worker_pay: the equivalent of ¥50,000 and ¥150,000 a month over a year (×12): under ¥600,000; ¥600,000–1,799,999;
+--               ¥1,800,000 and over.
+-- One row per fiscal year x distribution x cell x band, empty bands included (a true zero). Key: (fiscal_year,
+-- distribution, row_code, column_code, band). upper_jpy is exclusive, null for the open top band.
+with units as (select * from int_survey_distribution_units),
+cells as (select fiscal_year, distribution, row_code, column_code from mart_survey_distribution_cells),
+bands as (
+    select * from (values
+        ('job_value', 1, 0, 1000), ('job_value', 2, 1000, 10000), ('job_value', 3, 10000, 50000),
+        ('job_value', 4, 50000, 100000), ('job_value', 5, 100000, 1000000), ('job_value', 6, 1000000, null),
+        ('worker_pay', 1, 0, 600000), ('worker_pay', 2, 600000, 1800000), ('worker_pay', 3, 1800000, null)
+    ) as b(distribution, band, lower_jpy, upper_jpy)
+),
+
+banded as (
+    select units.fiscal_year, units.distribution, units.row_code, units.column_code, bands.band, units.person_key, units.platform_id
+    from units
+    join bands
+        on bands.distribution = units.distribution and units.value_jpy >= bands.lower_jpy
+       and (bands.upper_jpy is null or units.value_jpy < bands.upper_jpy)
+),
+
+per_platform as (
+    select fiscal_year, distribution, row_code, column_code, band, platform_id, count(*) as platform_units
+    from banded group by all
+),
+
+counted as (
+    select b.fiscal_year, b.distribution, b.row_code, b.column_code, b.band,
+           count(*) as units, count(distinct b.person_key) as persons
+    from banded as b group by all
+),
+
+concentration as (
+    select fiscal_year, distribution, row_code, column_code, band,
+           count(*) as platforms,
+           max(platform_units) / sum(platform_units) as top_platform_share,
+           list_sum(max(platform_units, 2)) / sum(platform_units) as top_two_platforms_share
+    from per_platform group by all
+)
+
+select cells.fiscal_year, cells.distribution, cells.row_code, cells.column_code, bands.band, bands.lower_jpy, bands.upper_jpy,
+       coalesce(counted.units, 0) as units,
+       coalesce(counted.persons, 0) as sdc_persons,
+       coalesce(concentration.platforms, 0) as sdc_platforms,
+       concentration.top_platform_share as sdc_top_platform_share,
+       concentration.top_two_platforms_share as sdc_top_two_platforms_share
+from cells
+join bands using (distribution)
+left join counted
+    on counted.fiscal_year = cells.fiscal_year and counted.distribution = cells.distribution and counted.band = bands.band
+   and counted.row_code is not distinct from cells.row_code and counted.column_code is not distinct from cells.column_code
+left join concentration
+    on concentration.fiscal_year = cells.fiscal_year and concentration.distribution = cells.distribution and concentration.band = bands.band
+   and concentration.row_code is not distinct from cells.row_code and concentration.column_code is not distinct from cells.column_code
+order by fiscal_year, distribution, row_code nulls last, column_code nulls last, band
