@@ -41,8 +41,12 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         var timer = Stopwatch.StartNew();
         var stages = new LinkageStageTimer();
         LinkageTables.EnsureSchema(warehouse);
-        warehouse.Execute("create or replace table int_link_accounts as\n" + LinkageTables.Sql("int_link_accounts.sql"));
-        stages.End("int_link_accounts (SQL)");
+        // A view, not a table: the numbering costs a fraction of a second to compute, while storing two million rows
+        // with their encodings cost several seconds (issue 12); it stays queryable for "why these two?" questions.
+        if (warehouse.Scalar<long>("select count(*) from duckdb_tables() where table_name = 'int_link_accounts' and schema_name = 'main'") > 0)
+            warehouse.Execute("drop table int_link_accounts"); // a database linked before the view
+        warehouse.Execute("create or replace view int_link_accounts as\n" + LinkageTables.Sql("int_link_accounts.sql"));
+        stages.End("int_link_accounts (SQL view)");
         const int Stages = 4; // loaded, candidates, scored and clustered, written and tested
         progress.Advance("link", 0, Stages, "stages");
         var accounts = LoadAccounts(warehouse);
@@ -290,14 +294,13 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
             insert into int_account_persons
                 select l.platform_id, l.account_id, l.kind, p.person_id
                 from int_link_accounts as l join link_person_ids as p using (account_index);
-            -- Rewritten rather than upserted: accounts seen before keep their row, current ones get today's id.
-            create or replace temp table person_registry_next as
-                select r.* from person_registry as r anti join int_account_persons using (platform_id, account_id, kind)
-                union all
-                select platform_id, account_id, kind, person_id from int_account_persons;
-            delete from person_registry;
-            insert into person_registry select * from person_registry_next;
-            drop table person_registry_next;
+            -- Accounts seen before keep their row, current ones get today's id: only rows whose id changed and new
+            -- accounts are written (rewriting the whole registry each run cost seconds at two million accounts).
+            delete from person_registry as r using int_account_persons as p
+                where r.platform_id = p.platform_id and r.account_id = p.account_id and r.kind = p.kind and r.person_id <> p.person_id;
+            insert into person_registry
+                select platform_id, account_id, kind, person_id from int_account_persons
+                anti join person_registry using (platform_id, account_id, kind);
             insert into int_account_links
                 select a.kind, a.platform_id, a.account_id, b.platform_id, b.account_id, e.rule, e.score
                 from link_edges as e
