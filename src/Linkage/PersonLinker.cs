@@ -10,7 +10,7 @@ namespace MarketStats.Linkage;
 /// <summary>What one linkage run found and how much work it took.</summary>
 public sealed record PersonLinkageSummary(
     long Accounts, long WorkerPersons, long ClientPersons, long ExactCandidates, long FuzzyComparisons, double AllPairs,
-    long ScoredPairs, long Links, long MergesRefused, long NewPersonIds, TimeSpan Elapsed)
+    long ScoredPairs, long Links, long MergesRefused, long NewPersonIds, TimeSpan Elapsed, IReadOnlyList<LinkageStage> Stages)
 {
     public long Persons => WorkerPersons + ClientPersons;
 }
@@ -35,48 +35,46 @@ public sealed record PersonLinkageSummary(
 public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings = null, IProgress<string>? progress = null)
 {
     private readonly LinkageSettings settings = settings ?? new LinkageSettings();
-    private const int Words = ClkEncoder.FoldedWords;
-    private const int IndexBits = 24;
-    private const ulong IndexMask = (1UL << IndexBits) - 1;
 
     public PersonLinkageSummary Link(CancellationToken ct = default)
     {
         var timer = Stopwatch.StartNew();
+        var stages = new LinkageStageTimer();
         LinkageTables.EnsureSchema(warehouse);
-        warehouse.Execute("create or replace table int_link_accounts as\n" + LinkageTables.Sql("int_link_accounts.sql"));
+        // A view, not a table: the numbering costs a fraction of a second to compute, while storing two million rows
+        // with their encodings cost several seconds (issue 12); it stays queryable for "why these two?" questions.
+        if (warehouse.Scalar<long>("select count(*) from duckdb_tables() where table_name = 'int_link_accounts' and schema_name = 'main'") > 0)
+            warehouse.Execute("drop table int_link_accounts"); // a database linked before the view
+        warehouse.Execute("create or replace view int_link_accounts as\n" + LinkageTables.Sql("int_link_accounts.sql"));
+        stages.End("int_link_accounts (SQL view)");
         const int Stages = 4; // loaded, candidates, scored and clustered, written and tested
         progress.Advance("link", 0, Stages, "stages");
-        var accounts = LoadAccounts();
+        var accounts = LoadAccounts(warehouse);
         var n = accounts.Count;
+        stages.End("load accounts");
         progress.Advance("link", 1, Stages, "stages");
         progress?.Report($"{n:N0} accounts loaded ({timer.Elapsed.TotalSeconds:F1} s)");
 
-        var pairs = new ConcurrentDictionary<long, double>(); // (a << 32 | b) → Dice (NaN: no encoding on one side)
-        var exact = ExactCandidates(accounts, pairs);
-        var comparisons = FuzzyCandidates(accounts, pairs, ct);
-        progress?.Report($"{exact:N0} exact and {comparisons:N0} fuzzy comparisons; {pairs.Count:N0} pairs to score ({timer.Elapsed.TotalSeconds:F1} s)");
+        var (exactPairs, exact) = ExactCandidates(accounts);
+        stages.End("exact candidates");
+        var (fuzzyPairs, comparisons) = LshBlocking.Candidates(accounts, settings, ct);
+        stages.End("fuzzy candidates (LSH + Dice)");
+        var pairs = PairKeys.SortedUnion([exactPairs, fuzzyPairs]);
+        progress?.Report($"{exact:N0} exact and {comparisons:N0} fuzzy comparisons; {pairs.Length:N0} pairs to score ({timer.Elapsed.TotalSeconds:F1} s)");
         progress.Advance("link", 2, Stages, "stages");
 
-        var links = new List<ScoredLink>();
-        foreach (var (key, dice) in pairs)
-        {
-            var (a, b) = ((int)(key >> 32), (int)(key & 0xFFFFFFFF));
-            var (weight, hashAgrees) = Score(accounts, a, b, dice, evidence: null);
-            if (weight < settings.Threshold) continue;
-            var evidence = new List<string>(6);
-            Score(accounts, a, b, dice, evidence);
-            links.Add(new ScoredLink(a, b, weight, hashAgrees, (hashAgrees ? "exact;" : "fuzzy;") + string.Join(";", evidence)));
-        }
-        var scored = pairs.Count;
-        pairs.Clear();
-        links.Sort((x, y) => y.Weight != x.Weight ? y.Weight.CompareTo(x.Weight) : x.A != y.A ? x.A.CompareTo(y.A) : x.B.CompareTo(y.B));
-
+        var links = ScoreLinks(accounts, pairs, ct);
+        stages.End("score and sort links");
         var (sets, accepted, refused) = Cluster(accounts, links);
+        stages.End("cluster");
         var (personIds, newIds) = AssignPersonIds(accounts, sets);
+        stages.End("person ids");
         progress?.Report($"{links.Count:N0} links scored, clustered and numbered ({timer.Elapsed.TotalSeconds:F1} s)");
         progress.Advance("link", 3, Stages, "stages");
         Write(accounts, accepted, personIds);
+        stages.End("write");
         new SqlModelRunner(warehouse).Run([], LinkageTables.Tests);
+        stages.End("data tests");
         progress?.Report($"written and tested ({timer.Elapsed.TotalSeconds:F1} s)");
         progress.Advance("link", Stages, Stages, "stages");
 
@@ -84,13 +82,16 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         var clientPersons = Enumerable.Range(0, n).Where(i => !accounts.IsWorker[i]).Select(i => personIds[i]).Distinct().LongCount();
         var workers = accounts.IsWorker.LongCount(w => w);
         var allPairs = workers * (workers - 1) / 2.0 + (n - workers) * (double)(n - workers - 1) / 2.0;
-        return new PersonLinkageSummary(n, workerPersons, clientPersons, exact, comparisons, allPairs, scored, accepted.Count, refused, newIds, timer.Elapsed);
+        stages.End("summary counts");
+        return new PersonLinkageSummary(n, workerPersons, clientPersons, exact, comparisons, allPairs, pairs.Length, accepted.Count, refused, newIds,
+            timer.Elapsed, stages.Stages);
     }
 
-    private AccountArrays LoadAccounts()
+    /// <summary>The accounts of <c>int_link_accounts</c> (built by <see cref="Link"/>) as compact arrays.</summary>
+    internal static LinkAccounts LoadAccounts(Warehouse warehouse)
     {
         var count = warehouse.Scalar<long>("select count(*) from int_link_accounts");
-        var a = new AccountArrays((int)count);
+        var a = new LinkAccounts((int)count);
         // The small attributes arrive packed in one integer: one reader call instead of six, and no strings to parse
         // (the reader's per-value cost dominates loading two million rows).
         using var reader = warehouse.Query("""
@@ -105,7 +106,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
             from int_link_accounts, platforms
             order by account_index
             """);
-        Span<ulong> words = stackalloc ulong[Words];
+        Span<ulong> words = stackalloc ulong[LinkAccounts.Words];
         while (reader.Read())
         {
             var i = (int)reader.GetInt64(0);
@@ -118,19 +119,16 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
             a.Email[i] = reader.GetInt64(2);
             a.Phone[i] = reader.GetInt64(3);
             a.Corporate[i] = reader.GetInt64(4);
-            if (!reader.IsDBNull(5) && ClkEncoder.TryDecode(reader.GetString(5), words))
-            {
-                a.HasClk[i] = true;
-                words.CopyTo(a.Clk.AsSpan(i * Words, Words));
-            }
+            if (!reader.IsDBNull(5) && ClkEncoder.TryDecode(reader.GetString(5), words)) a.SetClk(i, words);
         }
         return a;
     }
 
     /// <summary>Accounts of one kind sharing a keyed hash: each is paired with the group's first account (enough to connect the group).</summary>
-    private static long ExactCandidates(AccountArrays a, ConcurrentDictionary<long, double> pairs)
+    /// <returns>The pairs (sorted, distinct) and how many there were before pairs found by two hashes were merged.</returns>
+    private static (long[] Pairs, long Count) ExactCandidates(LinkAccounts a)
     {
-        long count = 0;
+        var pairs = new List<long>();
         foreach (var ids in new[] { a.Email, a.Phone, a.Corporate })
         {
             var order = Enumerable.Range(0, a.Count).Where(i => ids[i] != 0).ToArray();
@@ -140,86 +138,42 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
             {
                 var end = start + 1;
                 while (end < order.Length && keys[end] == keys[start]) end++;
-                var anchor = order[start];
-                for (var j = start + 1; j < end; j++)
-                {
-                    var other = order[j];
-                    pairs.TryAdd(PairKey(anchor, other), a.Dice(anchor, other));
-                    count++;
-                }
+                for (var j = start + 1; j < end; j++) pairs.Add(PairKeys.Of(order[start], order[j]));
                 start = end;
             }
         }
-        return count;
+        var all = pairs.ToArray();
+        return (all[..PairKeys.SortUnique(all, all.Length)], all.Length);
     }
 
-    /// <summary>MinHash LSH over the set bits: per band, accounts sorted by (kind, their band key); each bucket's pairs are compared.</summary>
-    /// <remarks>
-    /// A band key combines <see cref="LinkageSettings.HashesPerBand"/> min-hashes; two encodings share a min-hash with
-    /// probability equal to their Jaccard similarity J = D / (2 − D). Unlike sampling raw bits, sparse encodings (few
-    /// fields given, organisations) do not collide with each other more often, so buckets stay small.
-    /// </remarks>
-    private long FuzzyCandidates(AccountArrays a, ConcurrentDictionary<long, double> pairs, CancellationToken ct)
+    /// <summary>Scores every candidate pair on all cores; returns the links (weight at or above the threshold), strongest first.</summary>
+    private List<ScoredLink> ScoreLinks(LinkAccounts a, long[] pairs, CancellationToken ct)
     {
-        if (a.Count > (int)IndexMask) throw new NotSupportedException($"{a.Count:N0} accounts: fuzzy blocking packs account indices into {IndexBits} bits.");
-        var encoded = Enumerable.Range(0, a.Count).Where(i => a.HasClk[i]).ToArray();
-        var (workerFloor, organisationFloor) = (settings.FuzzyFloor(settings.DiceLevels), settings.FuzzyFloor(settings.OrganisationDiceLevels));
-        var orders = Permutations(settings.Bands * settings.HashesPerBand);
-        long comparisons = 0;
-        Parallel.For(0, settings.Bands, new ParallelOptions { CancellationToken = ct }, () => 0L, (band, _, local) =>
+        const int ChunkSize = 1 << 16;
+        var chunks = new List<ScoredLink>[(pairs.Length + ChunkSize - 1) / ChunkSize];
+        Parallel.For(0, chunks.Length, new ParallelOptions { CancellationToken = ct }, c =>
         {
-            // One array to sort: kind (1 bit), the band key's top 39 bits, the account index (24 bits). A sort of
-            // primitives is about twice as fast as sorting keys with items; two band keys sharing 39 bits only add
-            // a few comparisons.
-            var packed = new ulong[encoded.Length];
-            for (var e = 0; e < encoded.Length; e++)
+            var found = new List<ScoredLink>();
+            for (var k = c * ChunkSize; k < Math.Min(pairs.Length, (c + 1) * ChunkSize); k++)
             {
-                var i = encoded[e];
-                var clk = a.Clk.AsSpan(i * Words, Words);
-                var key = 0xCBF29CE484222325UL;
-                for (var h = 0; h < settings.HashesPerBand; h++)
-                {
-                    var order = orders[band * settings.HashesPerBand + h];
-                    var min = 0;
-                    while (min < order.Length && (clk[order[min] >> 6] >> (order[min] & 63) & 1UL) == 0) min++;
-                    key = unchecked((key ^ (ulong)min) * 0x100000001B3UL); // FNV-1a over the band's min-hashes
-                }
-                packed[e] = (a.IsWorker[i] ? 1UL << 63 : 0UL) | (key >> 25 << IndexBits) | (uint)i;
+                var (x, y) = PairKeys.Accounts(pairs[k]);
+                var dice = a.Dice(x, y);
+                var (weight, hashAgrees) = Score(a, x, y, dice, evidence: null);
+                if (weight < settings.Threshold) continue;
+                var evidence = new List<string>(6);
+                Score(a, x, y, dice, evidence);
+                found.Add(new ScoredLink(x, y, weight, hashAgrees, (hashAgrees ? "exact;" : "fuzzy;") + string.Join(";", evidence)));
             }
-            Array.Sort(packed);
-            for (var start = 0; start < packed.Length;)
-            {
-                var bucket = packed[start] >> IndexBits;
-                var end = start + 1;
-                while (end < packed.Length && packed[end] >> IndexBits == bucket) end++;
-                if (end - start <= settings.MaxBucketSize)
-                {
-                    for (var x = start; x < end; x++)
-                        for (var y = x + 1; y < end; y++)
-                        {
-                            var (ix, iy) = ((int)(packed[x] & IndexMask), (int)(packed[y] & IndexMask));
-                            var dice = a.Dice(ix, iy);
-                            local++;
-                            if (dice >= (a.IsWorker[ix] ? workerFloor : organisationFloor)) pairs.TryAdd(PairKey(ix, iy), dice);
-                        }
-                }
-                start = end;
-            }
-            return local;
-        }, local => Interlocked.Add(ref comparisons, local));
-        return comparisons;
-    }
-
-    /// <summary>The min-hash permutations of the 512 bit positions: fixed (seeded), so runs and machines agree.</summary>
-    private static short[][] Permutations(int count)
-    {
-        var rng = new Random(20_090_101); // fixed: the band definitions are part of the linkage rules, not random per run
-        return [.. Enumerable.Range(0, count).Select(_ =>
-            Enumerable.Range(0, ClkEncoder.FoldedBytes * 8).Select(b => (short)b).OrderBy(_ => rng.Next()).ToArray())];
+            chunks[c] = found;
+        });
+        var links = new List<ScoredLink>(chunks.Sum(c => c.Count));
+        foreach (var chunk in chunks) links.AddRange(chunk);
+        links.Sort((x, y) => y.Weight != x.Weight ? y.Weight.CompareTo(x.Weight) : x.A != y.A ? x.A.CompareTo(y.A) : x.B.CompareTo(y.B));
+        return links;
     }
 
     /// <summary>The pair's summed weight; with <paramref name="evidence"/>, also what each comparison found (only for links: strings cost).</summary>
-    private (double Weight, bool HashAgrees) Score(AccountArrays a, int x, int y, double dice, List<string>? evidence)
+    private (double Weight, bool HashAgrees) Score(LinkAccounts a, int x, int y, double dice, List<string>? evidence)
     {
         var weight = 0.0;
         var hashAgrees = false;
@@ -254,7 +208,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         return (weight, hashAgrees);
     }
 
-    private (DisjointSets Sets, List<ScoredLink> Accepted, long Refused) Cluster(AccountArrays a, List<ScoredLink> links)
+    private (DisjointSets Sets, List<ScoredLink> Accepted, long Refused) Cluster(LinkAccounts a, List<ScoredLink> links)
     {
         var sets = new DisjointSets(a.Count);
         var platformsOf = new Dictionary<int, HashSet<short>>();
@@ -286,7 +240,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
     }
 
     /// <summary>Each cluster keeps the oldest person id any of its accounts held; clusters are visited in account order, so the result is deterministic.</summary>
-    private (long[] PersonIds, long NewIds) AssignPersonIds(AccountArrays a, DisjointSets sets)
+    private (long[] PersonIds, long NewIds) AssignPersonIds(LinkAccounts a, DisjointSets sets)
     {
         var previous = new long[a.Count];
         using (var reader = warehouse.Query(
@@ -321,7 +275,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         return (personIds, newIds);
     }
 
-    private void Write(AccountArrays a, List<ScoredLink> links, long[] personIds)
+    private void Write(LinkAccounts a, List<ScoredLink> links, long[] personIds)
     {
         using var transaction = warehouse.Connection.BeginTransaction();
         warehouse.Execute("""
@@ -340,14 +294,13 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
             insert into int_account_persons
                 select l.platform_id, l.account_id, l.kind, p.person_id
                 from int_link_accounts as l join link_person_ids as p using (account_index);
-            -- Rewritten rather than upserted: accounts seen before keep their row, current ones get today's id.
-            create or replace temp table person_registry_next as
-                select r.* from person_registry as r anti join int_account_persons using (platform_id, account_id, kind)
-                union all
-                select platform_id, account_id, kind, person_id from int_account_persons;
-            delete from person_registry;
-            insert into person_registry select * from person_registry_next;
-            drop table person_registry_next;
+            -- Accounts seen before keep their row, current ones get today's id: only rows whose id changed and new
+            -- accounts are written (rewriting the whole registry each run cost seconds at two million accounts).
+            delete from person_registry as r using int_account_persons as p
+                where r.platform_id = p.platform_id and r.account_id = p.account_id and r.kind = p.kind and r.person_id <> p.person_id;
+            insert into person_registry
+                select platform_id, account_id, kind, person_id from int_account_persons
+                anti join person_registry using (platform_id, account_id, kind);
             insert into int_account_links
                 select a.kind, a.platform_id, a.account_id, b.platform_id, b.account_id, e.rule, e.score
                 from link_edges as e
@@ -359,26 +312,5 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         transaction.Commit();
     }
 
-    private static long PairKey(int a, int b) => a < b ? (long)a << 32 | (uint)b : (long)b << 32 | (uint)a;
-
     private readonly record struct ScoredLink(int A, int B, double Weight, bool HashAgrees, string Rule);
-
-    /// <summary>The accounts as compact arrays: about 90 bytes each, so two million fit in under 200 MB.</summary>
-    private sealed class AccountArrays(int count)
-    {
-        public int Count { get; } = count;
-        public bool[] IsWorker { get; } = new bool[count];
-        public short[] Platform { get; } = new short[count];
-        public byte[] Prefecture { get; } = new byte[count];
-        public long[] Email { get; } = new long[count];
-        public long[] Phone { get; } = new long[count];
-        public long[] Corporate { get; } = new long[count];
-        public bool[] HasClk { get; } = new bool[count];
-        public sbyte[] AgeBand { get; } = new sbyte[count];
-        public sbyte[] Gender { get; } = new sbyte[count];
-        public ulong[] Clk { get; } = new ulong[(long)count * Words];
-
-        public double Dice(int x, int y) =>
-            HasClk[x] && HasClk[y] ? ClkEncoder.Dice(Clk.AsSpan(x * Words, Words), Clk.AsSpan(y * Words, Words)) : double.NaN;
-    }
 }

@@ -43,7 +43,11 @@ internal static class LinkageBenchmark
         context.Result("exact_only_link_seconds", F(exactSeconds));
         context.Result("exact_only_persons", exact.Persons);
         context.Result("link_seconds", F(linked.Elapsed.TotalSeconds));
+        context.Result("link_cpu_seconds", F(linked.Stages.Sum(s => s.Cpu.TotalSeconds)));
         context.Result("link_peak_rss_mb", F(peakRss / 1e6, "F0"));
+        // The profile: wall and CPU time (all threads, DuckDB's included) of each stage; CPU above wall means both cores.
+        foreach (var stage in linked.Stages)
+            context.Result($"link_stage {stage.Name}", $"{F(stage.Wall.TotalSeconds)} s wall, {F(stage.Cpu.TotalSeconds)} s cpu");
         context.Result("found_persons", linked.Persons);
         context.Result("candidate_comparisons", linked.ExactCandidates + linked.FuzzyComparisons);
         context.Result("all_pairs", F(linked.AllPairs, "E3"));

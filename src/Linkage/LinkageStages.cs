@@ -1,0 +1,26 @@
+using System.Diagnostics;
+
+namespace MarketStats.Linkage;
+
+/// <summary>One stage of a linkage run: its wall-clock time and the CPU time the whole process spent in it
+/// (DuckDB's threads included), so that a profile shows what ran on one core and what on both.</summary>
+public sealed record LinkageStage(string Name, TimeSpan Wall, TimeSpan Cpu);
+
+/// <summary>Times the linker's stages one after the other.</summary>
+internal sealed class LinkageStageTimer
+{
+    private readonly List<LinkageStage> stages = [];
+    private readonly Stopwatch wall = Stopwatch.StartNew();
+    private TimeSpan cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+    private TimeSpan wallAtStart;
+
+    public IReadOnlyList<LinkageStage> Stages => stages;
+
+    /// <summary>Ends the running stage under <paramref name="name"/> and starts the next.</summary>
+    public void End(string name)
+    {
+        var (cpu, now) = (Process.GetCurrentProcess().TotalProcessorTime, wall.Elapsed);
+        stages.Add(new LinkageStage(name, now - wallAtStart, cpu - cpuAtStart));
+        (cpuAtStart, wallAtStart) = (cpu, now);
+    }
+}
