@@ -36,6 +36,7 @@ public static class MartModels
         SqlModel.Table(Owner, "marts/mart_survey_workers.sql"),
         SqlModel.Table(Owner, "marts/mart_survey_coverage.sql"),
         // Accounts vs unique persons by platform-count band (the survey's own; mart_registered_persons is linkage's).
+        SqlModel.View(Owner, "intermediate/int_paid_accounts.sql"),
         SqlModel.Table(Owner, "marts/mart_survey_registered_persons.sql"),
         // Distributions and rates: cells with their disclosure inputs, quantiles as window means, value bands, the top
         // 10%'s share of pay, cancellation and dispute rates, paid value by client type.
@@ -93,6 +94,8 @@ public static class MartModels
     /// </summary>
     public static readonly SqlModel[] LinkageModels =
     [
+        // Also in the report marts: each group must stand alone.
+        SqlModel.View(Owner, "intermediate/int_paid_accounts.sql"),
         SqlModel.Table(Owner, "marts/mart_registered_persons.sql"),
     ];
 

@@ -5,19 +5,7 @@
 -- Registered in a fiscal year means registered by its last day (the stock of accounts, not the year's sign-ups).
 with registrations as not materialized (select * from stg_registrations),
 account_persons as (select * from int_account_persons),
--- accounts paid in a fiscal year (a paid line normally names its worker; one that does not pays no worker)
-paid_accounts as (
-    select * from (
-        select
-            paid_fiscal_year as fiscal_year, platform_id,
-            case when grouping(client_account_id) = 0 then 'client' else 'worker' end as kind,
-            coalesce(client_account_id, worker_account_id) as account_id
-        from stg_transactions
-        where paid_on is not null
-        group by grouping sets ((paid_fiscal_year, platform_id, client_account_id), (paid_fiscal_year, platform_id, worker_account_id))
-    )
-    where account_id is not null
-),
+paid_accounts as (select * from int_paid_accounts),
 
 accounts as (
     select

@@ -13,19 +13,7 @@ account_persons as (select * from int_account_persons),
 
 fiscal_years as (select distinct paid_fiscal_year as fiscal_year from stg_transactions where paid_on is not null),
 
--- as mart_registered_persons' (a table macro would be bound before staging exists; the two groups build apart)
-paid_accounts as (
-    select * from (
-        select
-            paid_fiscal_year as fiscal_year, platform_id,
-            case when grouping(client_account_id) = 0 then 'client' else 'worker' end as kind,
-            coalesce(client_account_id, worker_account_id) as account_id
-        from stg_transactions
-        where paid_on is not null
-        group by grouping sets ((paid_fiscal_year, platform_id, client_account_id), (paid_fiscal_year, platform_id, worker_account_id))
-    )
-    where account_id is not null
-),
+paid_accounts as (select * from int_paid_accounts),
 
 -- every account registered by the year's end, with its person and whether it was paid in the year
 stock as (
