@@ -27,6 +27,7 @@ public static class MartModels
         SqlModel.TempTable(Owner, "intermediate/int_survey_worker_persons.sql"),
         // Distributions (value per job, pay per worker) as ranked units; only their aggregates become marts.
         SqlModel.TempTable(Owner, "intermediate/int_survey_distribution_units.sql"),
+        SqlModel.TempTable(Owner, "intermediate/int_survey_client_type_accounts.sql"),
         SqlModel.Table(Owner, "marts/mart_market_size.sql"),
         SqlModel.Table(Owner, "marts/mart_market_size_total.sql"),
         // The yearly survey: one mart per report.

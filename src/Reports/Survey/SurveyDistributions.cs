@@ -189,7 +189,7 @@ public sealed class SurveyDistributions
     private string TotalKey(DistributionCell cell) =>
         cell.Distribution == Distribution.WorkerPay ? SurveyRelease.WorkersKey(FiscalYear, cell.Row, cell.Column) : BandKey(FiscalYear, cell.Distribution, cell.Row, cell.Column, null);
 
-    public static string ClientTypeKey(int fiscalYear, string clientType) => SurveyRelease.PaidKey(fiscalYear, $"client_type={clientType}");
+    public static string ClientTypeKey(int fiscalYear, string clientType) => SurveyRelease.MoneyKey(fiscalYear, "client_type", clientType, null)!;
 
     /// <summary>
     /// Band counts as count cells: each cell's bands add up to its units, and each band adds up over the cells (forms to

@@ -55,7 +55,8 @@ public sealed class SurveyRelease
     /// <summary>
     /// The key of a paid-value cell of the survey's money tables as the marts code it (family, row, column; null = all):
     /// <c>category_form</c> (category, form), <c>client_prefecture</c> / <c>worker_prefecture</c> (prefecture) and
-    /// <c>region_flow</c> (client region, worker region). Null for a family the release does not publish.
+    /// <c>region_flow</c> (client region, worker region), <c>client_type</c> (client type). Null for a family the release
+    /// does not publish.
     /// </summary>
     public static string? MoneyKey(int fiscalYear, string family, string? row, string? column) => family switch
     {
@@ -68,6 +69,7 @@ public sealed class SurveyRelease
             (null, var w) => PaidKey(fiscalYear, $"worker_region={w}"),
             var (r, w) => PaidKey(fiscalYear, $"flow={r}>{w}"),
         },
+        "client_type" => row is null ? YearTotalKey(fiscalYear) : PaidKey(fiscalYear, $"client_type={row}"),
         _ => null,
     };
 

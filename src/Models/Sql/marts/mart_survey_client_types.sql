@@ -2,15 +2,7 @@
 -- sole proprietor, public body, individual; 'unknown' when not stated), with the inputs of the disclosure rule.
 -- One row per fiscal year x client type, plus one per fiscal year for all types (client_type null).
 -- Key: (fiscal_year, client_type). Persons are the type's distinct clients (the linker's persons).
-with accounts as (select * from int_survey_account_cells where kind = 'client'),
-registrations as (select platform_id, account_id, client_type from stg_registrations where kind = 'client'),
-
-typed as (
-    select accounts.fiscal_year, accounts.platform_id, accounts.person_key, accounts.paid_jpy,
-           coalesce(registrations.client_type, 'unknown') as client_type
-    from accounts
-    left join registrations on registrations.platform_id = accounts.platform_id and registrations.account_id = accounts.id
-),
+with typed as (select * from int_survey_client_type_accounts),
 
 per_platform as (
     select fiscal_year, client_type, platform_id, sum(paid_jpy) as paid_jpy
