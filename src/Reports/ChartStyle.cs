@@ -55,6 +55,15 @@ public static class ChartStyle
         return plot;
     }
 
+    /// <summary>A categorical bottom axis: <paramref name="names"/> under the columns at 0, 1, 2 … (or at
+    /// <paramref name="positions"/>), without tick marks.</summary>
+    public static void NameColumns(Plot plot, IReadOnlyList<string> names, IReadOnlyList<double>? positions = null)
+    {
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            [.. positions ?? Enumerable.Range(0, names.Count).Select(i => (double)i).ToList()], [.. names]);
+        plot.Axes.Bottom.MajorTickStyle.Length = 0;
+    }
+
     /// <summary>Writes <c>{baseName}.png</c> and <c>{baseName}.svg</c> into <paramref name="outDir"/>, each whole or not at all; returns both paths, PNG first.</summary>
     public static IReadOnlyList<string> Save(Plot plot, string outDir, string baseName, int width, int height)
     {

@@ -71,9 +71,7 @@ public static class MarketSizeChart
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = labels.FormLabel(form), FillColor = ColourOf(form) });
         plot.ShowLegend(Edge.Right);
 
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            [.. Enumerable.Range(0, years.Count).Select(i => (double)i)], [.. years.Select(labels.FiscalYear)]);
-        plot.Axes.Bottom.MajorTickStyle.Length = 0;
+        ChartStyle.NameColumns(plot, [.. years.Select(labels.FiscalYear)]);
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
         {
             LabelFormatter = v => v.ToString("#,##0.##", System.Globalization.CultureInfo.InvariantCulture),

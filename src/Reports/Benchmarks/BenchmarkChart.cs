@@ -47,9 +47,7 @@ public static class BenchmarkChart
         for (var f = 0; f < forms.Length; f++)
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = report.FormLabel(forms[f]), FillColor = Palette[f % Palette.Length] });
         plot.ShowLegend(Edge.Right);
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            [.. Enumerable.Range(0, years.Count).Select(i => (double)i)], [.. years.Select(report.FiscalYear)]);
-        plot.Axes.Bottom.MajorTickStyle.Length = 0;
+        ChartStyle.NameColumns(plot, [.. years.Select(report.FiscalYear)]);
         plot.Title(labels.ChartTitle(data.PlatformId));
         plot.YLabel(labels.ShareHeader + " (%)");
         plot.HideGrid();

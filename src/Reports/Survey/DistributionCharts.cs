@@ -64,9 +64,7 @@ public static class DistributionCharts
             text.LabelAlignment = Alignment.LowerRight;
         }
         plot.ShowLegend(Alignment.UpperLeft);
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            [.. Enumerable.Range(0, deciles).Select(i => (double)i)], [.. Enumerable.Range(1, deciles).Select(i => $"D{i}")]);
-        plot.Axes.Bottom.MajorTickStyle.Length = 0;
+        ChartStyle.NameColumns(plot, [.. Enumerable.Range(1, deciles).Select(i => $"D{i}")]);
         plot.XLabel(d.DecileAxis);
         plot.YLabel(d.PayAxis);
         plot.Axes.Margins(bottom: 0);
@@ -100,9 +98,7 @@ public static class DistributionCharts
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = d.BandLabel(band), FillColor = Color.FromHex(BandColours[Math.Min(band.Band - 1, BandColours.Length - 1)]) });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = labels.Survey.SuppressedLegend, FillColor = SuppressedColour });
         plot.ShowLegend(Edge.Right);
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            [.. Enumerable.Range(0, cells.Count).Select(i => (double)i)], [.. cells.Select(c => labels.FormLabel(c.Row))]);
-        plot.Axes.Bottom.MajorTickStyle.Length = 0;
+        ChartStyle.NameColumns(plot, [.. cells.Select(c => labels.FormLabel(c.Row))]);
         plot.YLabel(d.ShareAxis);
         plot.Axes.SetLimits(-0.6, cells.Count - 0.4, 0, 100);
         plot.HideGrid();

@@ -83,9 +83,7 @@ public static class SurveyCharts
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = s.CategoryLabel(category), FillColor = Color.FromHex(CategoryColours[c]) });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = s.SuppressedLegend, FillColor = SuppressedColour });
         plot.ShowLegend(Edge.Right);
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            [.. Enumerable.Range(0, years.Count).Select(i => (double)i)], [.. years.Select(y => labels.FiscalYear(y.FiscalYear))]);
-        plot.Axes.Bottom.MajorTickStyle.Length = 0;
+        ChartStyle.NameColumns(plot, [.. years.Select(y => labels.FiscalYear(y.FiscalYear))]);
         plot.YLabel(s.ShareAxis);
         plot.Axes.SetLimits(-0.6, years.Count - 0.4, 0, 100);
         plot.HideGrid();
@@ -163,9 +161,8 @@ public static class SurveyCharts
             }
         }
         var names = regions.Select(s.RegionLabel).ToArray();
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. regions.Select((_, i) => i + 0.5)], names);
+        ChartStyle.NameColumns(plot, names, [.. regions.Select((_, i) => i + 0.5)]);
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. regions.Select((_, i) => -i - 0.5)], names);
-        plot.Axes.Bottom.MajorTickStyle.Length = 0;
         plot.Axes.Left.MajorTickStyle.Length = 0;
         plot.XLabel(s.FlowWorkerAxis);
         plot.YLabel(s.FlowClientAxis);

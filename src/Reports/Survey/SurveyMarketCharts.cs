@@ -62,8 +62,7 @@ public static class SurveyMarketCharts
         for (var s = 0; s < m.PersonsSeries.Count; s++)
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = m.PersonsSeries[s], FillColor = SeriesColours[s] });
         plot.ShowLegend(Alignment.UpperRight);
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([1.0, 5.0], [.. SurveyMarket.Kinds.Select(m.KindLabel)]);
-        plot.Axes.Bottom.MajorTickStyle.Length = 0;
+        ChartStyle.NameColumns(plot, [.. SurveyMarket.Kinds.Select(m.KindLabel)], [1.0, 5.0]);
         plot.YLabel(m.PersonsAxis);
         var top = bars.Select(b => b.Value).DefaultIfEmpty(1).Max();
         plot.Axes.SetLimits(-0.8, 7.8, 0, top * 1.3);
@@ -99,8 +98,7 @@ public static class SurveyMarketCharts
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = m.EstimateSeries[1], FillColor = EstimateColour });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = m.EstimateSeries[2], LineColor = Colors.Black, LineWidth = 2 });
         plot.ShowLegend(Alignment.UpperLeft);
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([0.0, 1.0], [m.EstimateRows[0].Term, m.EstimateRows[1].Term]);
-        plot.Axes.Bottom.MajorTickStyle.Length = 0;
+        ChartStyle.NameColumns(plot, [m.EstimateRows[0].Term, m.EstimateRows[1].Term], [0.0, 1.0]);
         plot.YLabel(m.EstimateAxis);
         plot.Axes.SetLimits(-0.6, 2.4, 0, high * 1.35);
         plot.HideGrid();
@@ -135,9 +133,7 @@ public static class SurveyMarketCharts
         for (var s = 0; s < m.LikeForLikeSeries.Count; s++)
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = m.LikeForLikeSeries[s], FillColor = SeriesColours[s + 1] });
         plot.ShowLegend(Alignment.UpperRight);
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            [.. years.Select((_, i) => i * 3 + 0.5)], [.. years.Select(y => labels.FiscalYear(y.FiscalYear))]);
-        plot.Axes.Bottom.MajorTickStyle.Length = 0;
+        ChartStyle.NameColumns(plot, [.. years.Select(y => labels.FiscalYear(y.FiscalYear))], [.. years.Select((_, i) => i * 3 + 0.5)]);
         plot.YLabel(m.GrowthAxis);
         var values = bars.Select(b => b.Value).Append(0).ToList();
         var span = Math.Max(1, values.Max() - values.Min());
