@@ -6,57 +6,51 @@
 --                 (later cancellations included); persons are the smaller of clients and workers.
 -- Statuses are the contract's code list (docs/export-contract.md: status). One row per fiscal year x rate x cell:
 -- row_code = form or category as dimension says, null = all. Key: (fiscal_year, rate, dimension, row_code).
--- Lines are reduced to accounts per cell in one scan (three grouping sets), so the link to persons joins accounts, not lines.
-with lines as (select * from stg_transactions),
+-- Line and event counts come from code groups (a few thousand rows); persons through the category x form cell masks
+-- (int_survey_cells): each account ORs its lines' cells in one scan, each person ORs their accounts', and a person
+-- counts in a form, a category or all when the mask overlaps that cell's, so no count(distinct) per grouping set.
+with lines as not materialized (select * from stg_transactions),
 account_persons as (select * from int_account_persons),
+-- the family fits 64 bits (as in int_survey_line_cells): OR-ing ubigint over every line costs less than uhugeint
+category_form_cells as (
+    select row_code as category, column_code as form, cast(mask as ubigint) as mask
+    from int_survey_cells where family = 'category_form'
+),
+-- the rates' cells: the form and category margins and all (row_code = category, column_code = form in the family)
+rate_cells as (
+    select case when category is null and form is null then 'all' when category is null then 'form' else 'category' end as dimension,
+           coalesce(form, category) as row_code, mask
+    from category_form_cells
+    where category is null or form is null
+),
 
-by_account as materialized (
-    select
-        case when grouping(posted_fiscal_year) = 0 then 'cancellation' else 'dispute' end as rate,
-        coalesce(posted_fiscal_year, contracted_fiscal_year) as fiscal_year,
-        form, category, platform_id,
-        case when grouping(worker_account_id) = 0 then 'worker' else 'client' end as kind,
-        coalesce(client_account_id, worker_account_id) as account_id,
-        count(*) as lines,
-        count(*) filter (where status = 'cancelled') as cancelled,
-        count(*) filter (where status = 'disputed') as disputed
+-- Every line has one client: lines and events per platform are counted on lines with a client, as code groups.
+code_groups as (
+    select posted_fiscal_year, contracted_fiscal_year, platform_id, form, category,
+           count(*) as lines,
+           count(*) filter (where status = 'cancelled') as cancelled,
+           count(*) filter (where status = 'disputed') as disputed
     from lines
-    group by grouping sets ((posted_fiscal_year, form, category, platform_id, client_account_id),
-                            (contracted_fiscal_year, form, category, platform_id, client_account_id),
-                            (contracted_fiscal_year, form, category, platform_id, worker_account_id))
+    where client_account_id is not null
+    group by all
 ),
 
-accounts as (
-    select by_account.* exclude (cancelled, disputed),
-           case by_account.rate when 'cancellation' then by_account.cancelled else by_account.disputed end as events,
-           account_person_key(account_persons.person_id, by_account.platform_id, by_account.account_id) as person_key
-    from by_account
-    left join account_persons
-        on account_persons.kind = by_account.kind and account_persons.platform_id = by_account.platform_id
-       and account_persons.account_id = by_account.account_id
-    -- the contracted sets also hold lines without a contract (null year); a line without a worker has no worker
-    where by_account.fiscal_year is not null and by_account.account_id is not null
+by_rate as (
+    select 'cancellation' as rate, posted_fiscal_year as fiscal_year, platform_id, form, category, lines, cancelled as events
+    from code_groups where posted_fiscal_year is not null
+    union all
+    -- lines without a contract (null year) are in no dispute rate
+    select 'dispute', contracted_fiscal_year, platform_id, form, category, lines, disputed
+    from code_groups where contracted_fiscal_year is not null
 ),
 
--- Lines and events per platform, counted on the client rows (every line has one client).
 per_platform as (
     select rate, fiscal_year, platform_id,
            case when grouping(form) = 0 then 'form' when grouping(category) = 0 then 'category' else 'all' end as dimension,
            coalesce(form, category) as row_code,
            sum(lines) as lines, sum(events) as events
-    from accounts
-    where kind = 'client'
+    from by_rate
     group by grouping sets ((rate, fiscal_year, platform_id, form), (rate, fiscal_year, platform_id, category), (rate, fiscal_year, platform_id))
-),
-
-persons as (
-    select rate, fiscal_year,
-           case when grouping(form) = 0 then 'form' when grouping(category) = 0 then 'category' else 'all' end as dimension,
-           coalesce(form, category) as row_code,
-           count(distinct person_key) filter (where kind = 'client') as clients,
-           count(distinct person_key) filter (where kind = 'worker') as workers
-    from accounts
-    group by grouping sets ((rate, fiscal_year, form), (rate, fiscal_year, category), (rate, fiscal_year))
 ),
 
 cells as (
@@ -68,18 +62,66 @@ cells as (
            list_sum(max(events, 2)) / nullif(sum(events), 0) as top_two_platforms_event_share
     from per_platform
     group by all
+),
+
+-- The finest cells each account's lines fall in, per rate and year: one scan, three grouping sets.
+by_account as (
+    select
+        case when grouping(posted_fiscal_year) = 0 then 'cancellation' else 'dispute' end as rate,
+        coalesce(posted_fiscal_year, contracted_fiscal_year) as fiscal_year,
+        platform_id,
+        case when grouping(worker_account_id) = 0 then 'worker' else 'client' end as kind,
+        coalesce(client_account_id, worker_account_id) as account_id,
+        bit_or(finest.mask) as mask
+    from lines
+    join category_form_cells as finest on finest.category = lines.category and finest.form = lines.form
+    group by grouping sets ((posted_fiscal_year, platform_id, client_account_id),
+                            (contracted_fiscal_year, platform_id, client_account_id),
+                            (contracted_fiscal_year, platform_id, worker_account_id))
+),
+
+-- a person with accounts on several platforms is one unit
+persons as (
+    select by_account.rate, by_account.fiscal_year, by_account.kind,
+           bit_or(by_account.mask) as mask
+    from by_account
+    left join account_persons
+        on account_persons.kind = by_account.kind and account_persons.platform_id = by_account.platform_id
+       and account_persons.account_id = by_account.account_id
+    -- the contracted sets also hold lines without a contract (null year); a line without a worker has no worker
+    where by_account.fiscal_year is not null and by_account.account_id is not null
+    group by by_account.rate, by_account.fiscal_year, by_account.kind,
+             account_person_key(account_persons.person_id, by_account.platform_id, by_account.account_id)
+),
+
+-- persons with the same cells count together
+by_mask as (
+    select rate, fiscal_year, mask,
+           count(*) filter (where kind = 'client') as clients,
+           count(*) filter (where kind = 'worker') as workers
+    from persons
+    group by all
+),
+
+person_counts as (
+    select by_mask.rate, by_mask.fiscal_year, rate_cells.dimension, rate_cells.row_code,
+           cast(sum(by_mask.clients) as bigint) as clients, cast(sum(by_mask.workers) as bigint) as workers
+    from by_mask
+    join rate_cells on rate_cells.mask & by_mask.mask <> 0
+    group by all
 )
 
 select cells.fiscal_year, cells.rate, cells.dimension, cells.row_code, cells.lines, cells.events,
        cells.events / cells.lines as event_rate,
-       persons.clients, persons.workers,
-       case cells.rate when 'cancellation' then persons.clients else least(persons.clients, persons.workers) end as sdc_persons,
+       coalesce(person_counts.clients, 0) as clients, coalesce(person_counts.workers, 0) as workers,
+       case cells.rate when 'cancellation' then coalesce(person_counts.clients, 0)
+            else least(coalesce(person_counts.clients, 0), coalesce(person_counts.workers, 0)) end as sdc_persons,
        cells.platforms as sdc_platforms,
        cells.top_platform_share as sdc_top_platform_share,
        -- the denominator's dominance, and the numerator's: the runner-up must not read the leader's cancellations
        greatest(cells.top_two_platforms_share, coalesce(cells.top_two_platforms_event_share, 0)) as sdc_top_two_platforms_share
 from cells
-join persons
-    on persons.rate = cells.rate and persons.fiscal_year = cells.fiscal_year and persons.dimension = cells.dimension
-   and persons.row_code is not distinct from cells.row_code
+left join person_counts
+    on person_counts.rate = cells.rate and person_counts.fiscal_year = cells.fiscal_year and person_counts.dimension = cells.dimension
+   and person_counts.row_code is not distinct from cells.row_code
 order by fiscal_year, rate, dimension, row_code nulls last
