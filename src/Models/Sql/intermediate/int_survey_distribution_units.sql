@@ -36,13 +36,19 @@ worker_units as (
     from workers
 ),
 
+-- Each unit once per cell it counts in, by unnesting its cells (a CTE read several times would be materialized first).
 stacked as (
-    select fiscal_year, 'job_value' as distribution, form as row_code, cast(null as varchar) as column_code, value_jpy, person_key, platform_id from job_units
-    union all select fiscal_year, 'job_value', null, null, value_jpy, person_key, platform_id from job_units
-    union all select fiscal_year, 'worker_pay', age_band, gender, value_jpy, person_key, platform_id from worker_units
-    union all select fiscal_year, 'worker_pay', age_band, null, value_jpy, person_key, platform_id from worker_units
-    union all select fiscal_year, 'worker_pay', null, gender, value_jpy, person_key, platform_id from worker_units
-    union all select fiscal_year, 'worker_pay', null, null, value_jpy, person_key, platform_id from worker_units
+    select fiscal_year, 'job_value' as distribution, unnest([form, null]) as row_code, cast(null as varchar) as column_code,
+           value_jpy, person_key, platform_id
+    from job_units
+    union all
+    select fiscal_year, 'worker_pay', cell.row_code, cell.column_code, value_jpy, person_key, platform_id
+    from (
+        select fiscal_year, value_jpy, person_key, platform_id,
+               unnest([{'row_code': age_band, 'column_code': gender}, {'row_code': age_band, 'column_code': null},
+                       {'row_code': null, 'column_code': gender}, {'row_code': null, 'column_code': null}]) as cell
+        from worker_units
+    )
 ),
 
 ranked as (
