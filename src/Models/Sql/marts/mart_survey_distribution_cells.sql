@@ -11,27 +11,23 @@ form_workers as (
     from int_survey_cross_tabs where family = 'category_form' and row_code is null
 ),
 
--- One pass, two groupings: units per person (persons are then rows, not a count(distinct)) and per platform.
-grouped as (
-    select fiscal_year, distribution, row_code, column_code, person_key, platform_id,
-           grouping(person_key) = 0 as per_person, count(*) as units, sum(value_jpy) as value_jpy
-    from units
-    group by grouping sets ((fiscal_year, distribution, row_code, column_code, person_key),
-                            (fiscal_year, distribution, row_code, column_code, platform_id))
+per_platform as (
+    select fiscal_year, distribution, row_code, column_code, platform_id, count(*) as platform_units
+    from units group by all
 ),
 
 concentration as (
     select fiscal_year, distribution, row_code, column_code,
            count(*) as platforms,
-           max(units) / sum(units) as top_platform_share,
-           list_sum(max(units, 2)) / sum(units) as top_two_platforms_share
-    from grouped where not per_person group by all
+           max(platform_units) / sum(platform_units) as top_platform_share,
+           list_sum(max(platform_units, 2)) / sum(platform_units) as top_two_platforms_share
+    from per_platform group by all
 ),
 
 cells as (
     select fiscal_year, distribution, row_code, column_code,
-           cast(sum(units) as bigint) as units, count(*) as persons, cast(sum(value_jpy) as bigint) as value_jpy
-    from grouped where per_person group by all
+           count(*) as units, count(distinct person_key) as persons, cast(sum(value_jpy) as bigint) as value_jpy
+    from units group by all
 )
 
 select cells.*,

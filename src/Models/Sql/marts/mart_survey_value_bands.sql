@@ -17,35 +17,31 @@ bands as (
     ) as b(distribution, band, lower_jpy, upper_jpy)
 ),
 
--- The bands of a distribution are contiguous (each upper bound is the next lower bound), so a unit's band is the one
--- with the greatest lower bound at or below its value: an as-of join, not a range test against every band.
 banded as (
     select units.fiscal_year, units.distribution, units.row_code, units.column_code, bands.band, units.person_key, units.platform_id
     from units
-    asof join bands on bands.distribution = units.distribution and units.value_jpy >= bands.lower_jpy
+    join bands
+        on bands.distribution = units.distribution and units.value_jpy >= bands.lower_jpy
+       and (bands.upper_jpy is null or units.value_jpy < bands.upper_jpy)
 ),
 
--- One pass, two groupings: units per person (persons are then rows, not a count(distinct)) and per platform.
-grouped as (
-    select fiscal_year, distribution, row_code, column_code, band, person_key, platform_id,
-           grouping(person_key) = 0 as per_person, count(*) as units
-    from banded
-    group by grouping sets ((fiscal_year, distribution, row_code, column_code, band, person_key),
-                            (fiscal_year, distribution, row_code, column_code, band, platform_id))
+per_platform as (
+    select fiscal_year, distribution, row_code, column_code, band, platform_id, count(*) as platform_units
+    from banded group by all
 ),
 
 counted as (
-    select fiscal_year, distribution, row_code, column_code, band,
-           cast(sum(units) as bigint) as units, count(*) as persons
-    from grouped where per_person group by all
+    select b.fiscal_year, b.distribution, b.row_code, b.column_code, b.band,
+           count(*) as units, count(distinct b.person_key) as persons
+    from banded as b group by all
 ),
 
 concentration as (
     select fiscal_year, distribution, row_code, column_code, band,
            count(*) as platforms,
-           max(units) / sum(units) as top_platform_share,
-           list_sum(max(units, 2)) / sum(units) as top_two_platforms_share
-    from grouped where not per_person group by all
+           max(platform_units) / sum(platform_units) as top_platform_share,
+           list_sum(max(platform_units, 2)) / sum(platform_units) as top_two_platforms_share
+    from per_platform group by all
 )
 
 select cells.fiscal_year, cells.distribution, cells.row_code, cells.column_code, bands.band, bands.lower_jpy, bands.upper_jpy,
