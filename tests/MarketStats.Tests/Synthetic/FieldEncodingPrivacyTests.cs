@@ -15,7 +15,7 @@ public sealed class FieldEncodingPrivacyTests(ITestOutputHelper output)
     [InlineData(false)] // the generator's Japanese names: flat frequencies, so ranking names few even without BLIP
     public void Blip_defeats_the_frequency_attack_that_names_a_deterministic_encodings_surnames(bool western)
     {
-        var attacks = FieldEncodingExperiment.Attacks(Key, 6_000, western, hardenings: 2); // docs quote a run with all hardenings at 10,000
+        var attacks = FieldEncodingExperiment.Attacks(Key, 4_000, western, hardenings: 2); // docs quote a run with all hardenings at 10,000
         foreach (var a in attacks)
             output.WriteLine($"{a.Column}: {a.Records} records, {a.DistinctValues} distinct, exact attack {a.ExactAttack:P1}, cluster attack {a.ClusterAttack?.ToString("P1") ?? "-"}");
         var deterministic = attacks[0];
@@ -34,7 +34,7 @@ public sealed class FieldEncodingPrivacyTests(ITestOutputHelper output)
     [InlineData(false)]
     public void Blip_costs_little_in_telling_the_same_persons_name_from_another(bool western)
     {
-        var separation = FieldEncodingExperiment.Separation(Key, 3_000, western, hardenings: 2);
+        var separation = FieldEncodingExperiment.Separation(Key, 2_000, western, hardenings: 2);
         foreach (var s in separation)
             output.WriteLine($"{s.Column}: same person {s.SamePersonMeanDice:F3}, different name {s.DifferentNameMeanDice:F3}, recall at 1% false {s.RecallAtOnePercent:P1}");
         var (deterministic, blip) = (separation[0], separation[1]);
