@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
@@ -44,7 +43,7 @@ public sealed class FieldClkEncoder
     private readonly byte[] blipKey;
     private readonly int flipThreshold;
     private bool Blip => flipThreshold > 0;
-    private readonly ConcurrentDictionary<(int Field, string Token), byte[]> positions = new();
+    private readonly ConcurrentDictionary<(int Field, string Token), ushort[]> positions = new();
 
     /// <param name="flipThreshold">The contract's <see cref="FlipThreshold"/>; another (0: no BLIP) only to measure what BLIP costs and protects.</param>
     public FieldClkEncoder(AssociationKey key, int flipThreshold = FlipThreshold)
@@ -120,16 +119,10 @@ public sealed class FieldClkEncoder
         }
     }
 
-    private byte[] Positions(int field, string token)
+    private ushort[] Positions(int field, string token)
     {
         if (positions.TryGetValue((field, token), out var cached)) return cached;
-        Span<byte> digest = stackalloc byte[32];
-        HMACSHA256.HashData(fieldKeys[field], Encoding.UTF8.GetBytes(token), digest);
-        var h1 = BinaryPrimitives.ReadUInt64LittleEndian(digest);
-        var h2 = BinaryPrimitives.ReadUInt64LittleEndian(digest[8..]);
-        var result = new byte[Fields[field].HashCount];
-        for (var i = 0; i < result.Length; i++)
-            result[i] = (byte)(unchecked(h1 + (ulong)i * h2) % FilterBits);
+        var result = ClkEncoder.BitPositions(fieldKeys[field], token, Fields[field].HashCount, FilterBits);
         if (positions.Count < 1_000_000) positions.TryAdd((field, token), result);
         return result;
     }
