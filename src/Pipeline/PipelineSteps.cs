@@ -21,6 +21,9 @@ public enum MartScope
     All,
 }
 
+/// <summary>What a refresh did: the ingest, the linkage (null when the persons were current) and whether marts changed.</summary>
+public sealed record Refresh(IngestSummary Ingest, PersonLinkageSummary? Linkage, bool MartsRebuilt);
+
 /// <summary>What one publication wrote: the market-size workbook, and the survey of the latest ended fiscal year when it has paid data.</summary>
 public sealed record Publication(ReportOutput MarketSize, int? SurveyFiscalYear, SurveyOutput? Survey)
 {
@@ -73,6 +76,32 @@ public sealed class PipelineSteps(TimeProvider clock, IProgress<string>? progres
     {
         Staging.Build(warehouse, trace);
         return new PersonLinker(warehouse, progress: progress).Link(ct);
+    }
+
+    /// <summary>Links only when the registrations, the linker or its settings changed since the last link
+    /// (<see cref="LinkageFreshness"/>): a transactions file changes no person, and re-linking every account would
+    /// cost more than the file's whole refresh.</summary>
+    /// <returns>The linkage, or null when the persons were current.</returns>
+    public PersonLinkageSummary? LinkIfStale(Warehouse warehouse, CancellationToken ct)
+    {
+        Staging.Build(warehouse, trace);
+        if (!LinkageFreshness.IsCurrent(warehouse, new LinkageSettings())) return new PersonLinker(warehouse, progress: progress).Link(ct);
+        progress?.Report("persons current (registrations, linker and settings unchanged): not re-linked");
+        return null;
+    }
+
+    /// <summary>
+    /// After new files land: ingest them, link if the registrations changed, and bring the report and linkage marts up
+    /// to date, by fiscal year when only transaction files were added (<see cref="MartPartitions"/>). The result equals
+    /// ingest + link + a full mart build; the time follows the new files, not the database.
+    /// </summary>
+    public Refresh Refresh(Warehouse warehouse, string inbox, string quarantine, CancellationToken ct)
+    {
+        var ingest = Ingest(warehouse, inbox, quarantine, ct);
+        var linkage = LinkIfStale(warehouse, ct);
+        progress?.Report("refreshing marts");
+        var rebuilt = Marts.Build(warehouse, [Marts.Reports, Marts.Linkage], trace, force: false, progress);
+        return new Refresh(ingest, linkage, rebuilt);
     }
 
     /// <summary>Rebuilds the marts of <paramref name="scope"/> unless they already reflect the data, the linkage and the models.</summary>
