@@ -18,6 +18,9 @@ public enum MartScope
     Reports,
     /// <summary>The report marts and the extracts' base (what <c>extract</c> reads).</summary>
     Extracts,
+    /// <summary>The report marts and the linkage marts: what a refresh keeps current (the extracts' base, whose data
+    /// test reads every line, is brought up to date when an extract asks for it).</summary>
+    ReportsAndLinkage,
     All,
 }
 
@@ -95,14 +98,23 @@ public sealed class PipelineSteps(TimeProvider clock, IProgress<string>? progres
     /// to date, by fiscal year when only transaction files were added (<see cref="MartPartitions"/>). The result equals
     /// ingest + link + a full mart build; the time follows the new files, not the database.
     /// </summary>
-    public Refresh Refresh(Warehouse warehouse, string inbox, string quarantine, CancellationToken ct)
+    /// <param name="timings">Where the time went (<c>bench --incremental</c>): the refresh's three parts and ingest's phases.</param>
+    public Refresh Refresh(Warehouse warehouse, string inbox, string quarantine, CancellationToken ct, IngestTimings? timings = null)
     {
-        var ingest = Ingest(warehouse, inbox, quarantine, ct);
-        var linkage = LinkIfStale(warehouse, ct);
-        progress?.Report("refreshing marts");
-        var rebuilt = Marts.Build(warehouse, [Marts.Reports, Marts.Linkage], trace, force: false, progress);
+        IngestSummary ingest;
+        using (timings?.Measure(RefreshIngest))
+            ingest = Ingest(warehouse, inbox, quarantine, ct, timings);
+        PersonLinkageSummary? linkage;
+        using (timings?.Measure(RefreshLink))
+            linkage = LinkIfStale(warehouse, ct);
+        bool rebuilt;
+        using (timings?.Measure(RefreshMarts))
+            rebuilt = BuildMarts(warehouse, MartScope.ReportsAndLinkage);
         return new Refresh(ingest, linkage, rebuilt);
     }
+
+    /// <summary>The refresh's parts in <see cref="IngestTimings"/>.</summary>
+    public const string RefreshIngest = "refresh: ingest", RefreshLink = "refresh: link", RefreshMarts = "refresh: marts";
 
     /// <summary>Rebuilds the marts of <paramref name="scope"/> unless they already reflect the data, the linkage and the models.</summary>
     /// <returns>True when some marts were rebuilt.</returns>
@@ -113,6 +125,7 @@ public sealed class PipelineSteps(TimeProvider clock, IProgress<string>? progres
         {
             MartScope.All => Marts.BuildAll(warehouse, trace, force, progress),
             MartScope.Extracts => Marts.Build(warehouse, [Marts.Reports, Marts.Extracts], trace, force, progress),
+            MartScope.ReportsAndLinkage => Marts.Build(warehouse, [Marts.Reports, Marts.Linkage], trace, force, progress),
             _ => Marts.Build(warehouse, Marts.Reports, trace, force, progress),
         };
     }
