@@ -74,6 +74,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         Write(accounts, accepted, personIds);
         stages.End("write");
         new SqlModelRunner(warehouse).Run([], LinkageTables.Tests);
+        LinkageFreshness.Record(warehouse, settings); // a refresh after a transactions file may now skip linking
         stages.End("data tests");
         progress?.Report($"written and tested ({timer.Elapsed.TotalSeconds:F1} s)");
         progress.Advance("link", Stages, Stages, "stages");

@@ -56,8 +56,11 @@ public static class Marts
                 warehouse.Execute("begin transaction");
                 try
                 {
-                    runner.Run(group.Models, group.Tests);
-                    MartFreshness.Record(warehouse, group, fingerprint);
+                    // After transaction files only, the fiscal years they touch; otherwise (or forced) everything.
+                    var refreshed = force ? null : MartPartitions.TryRefresh(warehouse, group, runner, trace);
+                    if (refreshed is null) runner.Run(group.Models, group.Tests);
+                    else progress?.Report($"{group.Name} marts: refreshed FY{string.Join(", FY", refreshed)} (transaction files added)");
+                    MartFreshness.Record(warehouse, group, fingerprint, refreshed);
                     warehouse.Execute("commit");
                 }
                 catch

@@ -18,8 +18,14 @@ public enum MartScope
     Reports,
     /// <summary>The report marts and the extracts' base (what <c>extract</c> reads).</summary>
     Extracts,
+    /// <summary>The report marts and the linkage marts: what a refresh keeps current (the extracts' base, whose data
+    /// test reads every line, is brought up to date when an extract asks for it).</summary>
+    ReportsAndLinkage,
     All,
 }
+
+/// <summary>What a refresh did: the ingest, the linkage (null when the persons were current) and whether marts changed.</summary>
+public sealed record Refresh(IngestSummary Ingest, PersonLinkageSummary? Linkage, bool MartsRebuilt);
 
 /// <summary>What one publication wrote: the market-size workbook, and the survey of the latest ended fiscal year when it has paid data.</summary>
 public sealed record Publication(ReportOutput MarketSize, int? SurveyFiscalYear, SurveyOutput? Survey)
@@ -75,6 +81,41 @@ public sealed class PipelineSteps(TimeProvider clock, IProgress<string>? progres
         return new PersonLinker(warehouse, progress: progress).Link(ct);
     }
 
+    /// <summary>Links only when the registrations, the linker or its settings changed since the last link
+    /// (<see cref="LinkageFreshness"/>): a transactions file changes no person, and re-linking every account would
+    /// cost more than the file's whole refresh.</summary>
+    /// <returns>The linkage, or null when the persons were current.</returns>
+    public PersonLinkageSummary? LinkIfStale(Warehouse warehouse, CancellationToken ct)
+    {
+        Staging.Build(warehouse, trace);
+        if (!LinkageFreshness.IsCurrent(warehouse, new LinkageSettings())) return new PersonLinker(warehouse, progress: progress).Link(ct);
+        progress?.Report("persons current (registrations, linker and settings unchanged): not re-linked");
+        return null;
+    }
+
+    /// <summary>
+    /// After new files land: ingest them, link if the registrations changed, and bring the report and linkage marts up
+    /// to date, by fiscal year when only transaction files were added (<see cref="MartPartitions"/>). The result equals
+    /// ingest + link + a full mart build; the time follows the new files, not the database.
+    /// </summary>
+    /// <param name="timings">Where the time went (<c>bench --incremental</c>): the refresh's three parts and ingest's phases.</param>
+    public Refresh Refresh(Warehouse warehouse, string inbox, string quarantine, CancellationToken ct, IngestTimings? timings = null)
+    {
+        IngestSummary ingest;
+        using (timings?.Measure(RefreshIngest))
+            ingest = Ingest(warehouse, inbox, quarantine, ct, timings);
+        PersonLinkageSummary? linkage;
+        using (timings?.Measure(RefreshLink))
+            linkage = LinkIfStale(warehouse, ct);
+        bool rebuilt;
+        using (timings?.Measure(RefreshMarts))
+            rebuilt = BuildMarts(warehouse, MartScope.ReportsAndLinkage);
+        return new Refresh(ingest, linkage, rebuilt);
+    }
+
+    /// <summary>The refresh's parts in <see cref="IngestTimings"/>.</summary>
+    public const string RefreshIngest = "refresh: ingest", RefreshLink = "refresh: link", RefreshMarts = "refresh: marts";
+
     /// <summary>Rebuilds the marts of <paramref name="scope"/> unless they already reflect the data, the linkage and the models.</summary>
     /// <returns>True when some marts were rebuilt.</returns>
     public bool BuildMarts(Warehouse warehouse, MartScope scope, bool force = false)
@@ -84,6 +125,7 @@ public sealed class PipelineSteps(TimeProvider clock, IProgress<string>? progres
         {
             MartScope.All => Marts.BuildAll(warehouse, trace, force, progress),
             MartScope.Extracts => Marts.Build(warehouse, [Marts.Reports, Marts.Extracts], trace, force, progress),
+            MartScope.ReportsAndLinkage => Marts.Build(warehouse, [Marts.Reports, Marts.Linkage], trace, force, progress),
             _ => Marts.Build(warehouse, Marts.Reports, trace, force, progress),
         };
     }

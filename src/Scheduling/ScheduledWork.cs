@@ -47,7 +47,9 @@ public sealed class ScheduledWork(ScheduleConfig config, SourcePuller puller, Ti
     public WorkOutcome Link(CancellationToken ct)
     {
         using var warehouse = PipelineSteps.OpenWarehouse(config.DatabasePath);
-        var linkage = steps.Link(warehouse, ct);
+        // As in a refresh: a transactions file alone changes no person, so the persons are re-linked only when needed.
+        if (steps.LinkIfStale(warehouse, ct) is not { } linkage)
+            return new WorkOutcome(JobHistory.Succeeded, [], "persons current (registrations unchanged): not re-linked");
         return new WorkOutcome(JobHistory.Succeeded, [], string.Create(CultureInfo.InvariantCulture,
             $"{linkage.Accounts} accounts, {linkage.WorkerPersons} workers, {linkage.ClientPersons} clients, {linkage.Links} links, {linkage.NewPersonIds} new person ids"));
     }

@@ -27,12 +27,25 @@ public static class BenchCommand
         var market = new Option<string>("--market") { Description = "With --linkage: 'survey-scale' (Japanese identities over 30 platforms) or 'heldout-like' (Western names with typos, about 4 records per person over 3 platforms, duplicates within a platform; try --registrations 1000).", DefaultValueFactory = _ => LinkageBenchmark.SurveyScale };
         market.AcceptOnlyFromAmong(LinkageBenchmark.SurveyScale, LinkageBenchmark.HeldOutLike);
         var peer = new Option<string?>("--peer") { Description = "The pandas peer script (default: ../shared/peers/pandas_survey.py beside the checkout); skipped when absent or when python3 lacks pandas, matplotlib or openpyxl." };
+        var incremental = new Option<bool>("--incremental") { Description = "Benchmark the refresh instead: the cold build (ingest, link, marts, survey) of a market whose largest platform sends monthly exports, its newest month held back, then the refresh after that month lands, in one run (1,000,000 transactions; 20,000 with --quick)." };
+        var scale = new Option<string?>("--scale") { Description = "The scale curve: the --incremental stages at each of these sizes (comma-separated transactions, e.g. 1000000,10000000), each stage's time and peak memory, then a table." };
         var command = new Command("bench", "Performance benchmark of MarketStats itself (a member's market benchmark is 'benchmark'): on a generated 30-platform inbox, every stage beside its baseline from the same run, with peak memory: ingest vs DuckDB reading the same transaction files, exports → published survey vs the pandas peer, linkage vs exact-only; or, with --linkage, linkage alone; or, with --survey, the survey's time and memory.")
         {
-            quick, survey, transactions, work, linkage, registrations, peer, market,
+            quick, survey, transactions, work, linkage, registrations, peer, market, incremental, scale,
         };
         command.SetAction((parse, ct) =>
         {
+            if (parse.GetValue(scale) is { } sizes)
+            {
+                IncrementalBenchmark.RunCurve(context, [.. sizes.Split(',').Select(s => long.Parse(s.Replace("_", "", StringComparison.Ordinal), CultureInfo.InvariantCulture))],
+                    Path.GetFullPath(parse.GetValue(work)!), ct);
+                return Task.FromResult(ExitCodes.Success);
+            }
+            if (parse.GetValue(incremental))
+            {
+                IncrementalBenchmark.Run(context, parse.GetValue(transactions) ?? (parse.GetValue(quick) ? 20_000 : 1_000_000), Path.GetFullPath(parse.GetValue(work)!), ct);
+                return Task.FromResult(ExitCodes.Success);
+            }
             if (parse.GetValue(linkage))
             {
                 LinkageBenchmark.Run(context, parse.GetValue(registrations) ?? (parse.GetValue(quick) ? 100_000 : 2_000_000),
@@ -128,7 +141,7 @@ public static class BenchCommand
     }
 
     /// <summary>Runs one stage in this process: its wall seconds and its own peak resident memory.</summary>
-    private static (double Seconds, double PeakBytes) Stage(Action stage) => Stage(() => { stage(); return -1; });
+    internal static (double Seconds, double PeakBytes) Stage(Action stage) => Stage(() => { stage(); return -1; });
 
     private static (double Seconds, double PeakBytes) Stage(Func<double> stage)
     {

@@ -50,7 +50,7 @@ public sealed class OnePathTests : IDisposable
     }
 
     /// <summary>Every mart and the linker's output hold the same rows (as multisets) in both databases.</summary>
-    private static void AssertSameTables(string scheduledDb, string commandsDb)
+    internal static void AssertSameTables(string scheduledDb, string commandsDb)
     {
         using var warehouse = Warehouse.OpenReadOnly(scheduledDb);
         warehouse.Execute($"attach {SqlText.Literal(commandsDb)} as commands (read_only)");
@@ -72,7 +72,7 @@ public sealed class OnePathTests : IDisposable
     }
 
     /// <summary>Numeric cells of two workbooks compared by sheet and address.</summary>
-    private static (int Cells, List<string> Differing) CompareNumbers(string expectedPath, string actualPath)
+    internal static (int Cells, List<string> Differing) CompareNumbers(string expectedPath, string actualPath)
     {
         using var expected = Workbooks.Open(expectedPath);
         using var actual = Workbooks.Open(actualPath);

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Globalization;
+using MarketStats.Core.Storage;
+using MarketStats.Ingest;
+using MarketStats.Pipeline;
+using MarketStats.Reports.Survey;
+using MarketStats.Synthetic;
+
+namespace MarketStats.Cli.Commands;
+
+/// <summary>
+/// <c>marketstats bench --incremental</c> and <c>--scale</c>: the cold build (ingest, link, marts, survey) of a
+/// generated market whose largest platform sends monthly exports, its newest month held back; then that month lands
+/// and the refresh runs, in the same run. <c>--scale</c> repeats it at several sizes: the scale curve.
+/// </summary>
+internal static class IncrementalBenchmark
+{
+    private const int SurveyYear = 2025;
+
+    /// <summary>One size's figures: each stage's wall seconds and its own peak resident memory (bytes).</summary>
+    private sealed record Point(long Transactions, double GenerateSeconds, double InboxMb, double DatabaseMb,
+        (double Seconds, double Peak) Ingest, (double Seconds, double Peak) Link, (double Seconds, double Peak) Marts,
+        (double Seconds, double Peak) Survey, (double Seconds, double Peak) Refresh, IReadOnlyList<(string Phase, double Seconds, int Count)> RefreshParts,
+        long MonthRows, string RefreshedYears, bool Relinked)
+    {
+        public double Cold => Ingest.Seconds + Link.Seconds + Marts.Seconds;
+        public double Part(string phase) => RefreshParts.Where(p => p.Phase == phase).Sum(p => p.Seconds);
+    }
+
+    public static void Run(CliContext context, long rows, string work, CancellationToken ct) =>
+        Print(context, Measure(context, rows, work, ct), "");
+
+    /// <summary>The stages at each size, smallest first, then the curve as a table.</summary>
+    public static void RunCurve(CliContext context, IReadOnlyList<long> sizes, string work, CancellationToken ct)
+    {
+        var points = new List<Point>();
+        foreach (var rows in sizes.Order())
+        {
+            context.Result("load_average_before_" + rows, LoadAverage());
+            var point = Measure(context, rows, Path.Combine(work, rows.ToString(CultureInfo.InvariantCulture)), ct);
+            Print(context, point, rows + "_");
+            context.Result("load_average_after_" + rows, LoadAverage());
+            points.Add(point);
+        }
+        context.Out.WriteLine("| transactions | inbox | database | ingest | link | marts | cold build (ingest+link+marts) | survey workbook | refresh after one month file (ingest / link / marts) | refresh ÷ cold |");
+        context.Out.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var p in points)
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {p.Transactions:N0} | {p.InboxMb:F0} MB | {p.DatabaseMb:F0} MB | {S(p.Ingest)} | {S(p.Link)} | {S(p.Marts)} | {p.Cold:F1} s | {S(p.Survey)} | {S(p.Refresh)} ({p.Part(PipelineSteps.RefreshIngest):F1} / {p.Part(PipelineSteps.RefreshLink):F1} / {p.Part(PipelineSteps.RefreshMarts):F1}) | {p.Refresh.Seconds / p.Cold:P1} |"));
+    }
+
+    private static string S((double Seconds, double Peak) stage) => string.Create(CultureInfo.InvariantCulture, $"{stage.Seconds:F1} s, {stage.Peak / 1e6:F0} MB");
+
+    private static Point Measure(CliContext context, long rows, string work, CancellationToken ct)
+    {
+        if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
+        var inbox = Path.Combine(work, "inbox");
+        var db = Path.Combine(work, "incremental.duckdb");
+        var timer = Stopwatch.StartNew();
+        new MarketGenerator(context.Clock).Generate(
+            new GeneratorOptions(inbox, Seed: 7, FirstFiscalYear: 2023, LastFiscalYear: SurveyYear, Transactions: rows), null, ct);
+        // The largest platform sends monthly exports; its newest month is the file that lands after the cold build.
+        var yearFile = Directory.GetFiles(inbox, $"transactions_FY{SurveyYear}.csv*", SearchOption.AllDirectories).MaxBy(f => new FileInfo(f).Length)!;
+        var months = MonthlyExports.Split(yearFile);
+        var month = months[^1];
+        var held = Path.Combine(work, Path.GetFileName(month));
+        File.Move(month, held);
+        var generateSeconds = timer.Elapsed.TotalSeconds;
+        var inboxMb = Directory.GetFiles(inbox, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) / 1e6;
+        context.Progress?.Report($"generated {rows:N0} transactions in {generateSeconds:F1} s");
+
+        var steps = new PipelineSteps(context.Clock, context.Progress);
+        var quarantine = Path.Combine(work, "quarantine");
+        using var warehouse = PipelineSteps.OpenWarehouse(db);
+        var ingest = BenchCommand.Stage(() => Ok(steps.Ingest(warehouse, inbox, quarantine, ct)));
+        var link = BenchCommand.Stage(() => steps.Link(warehouse, ct));
+        var marts = BenchCommand.Stage(() => steps.BuildMarts(warehouse, MartScope.ReportsAndLinkage, force: true));
+        var survey = BenchCommand.Stage(() => new SurveyReport(context.Clock).Write(warehouse, SurveyYear, Path.Combine(work, "survey")));
+        var databaseMb = new FileInfo(db).Length / 1e6;
+
+        File.Move(held, month);
+        var timings = new IngestTimings();
+        Refresh? refresh = null;
+        var refreshed = BenchCommand.Stage(() => refresh = steps.Refresh(warehouse, inbox, quarantine, ct, timings));
+        Ok(refresh!.Ingest);
+        var monthRows = refresh.Ingest.RowsLoaded;
+        var years = warehouse.Scalar<string>("select refreshed_fiscal_years from mart_build_fingerprints where mart_group = 'reports'") ?? "all (rebuilt whole)";
+        warehouse.Dispose();
+        Directory.Delete(work, recursive: true);
+        return new Point(rows, generateSeconds, inboxMb, databaseMb, ingest, link, marts, survey, refreshed, timings.Phases, monthRows, years, refresh.Linkage is not null);
+    }
+
+    private static void Ok(IngestSummary summary)
+    {
+        if (summary.AnyProblem)
+            throw new InvalidOperationException("A benchmark export did not load: " + string.Join("; ", summary.Files.Where(f => f.Kind == FileOutcomeKind.Rejected).Select(f => f.Detail)));
+    }
+
+    private static void Print(CliContext context, Point p, string prefix)
+    {
+        void Stage(string name, (double Seconds, double Peak) stage)
+        {
+            context.Result($"{prefix}{name}_seconds", stage.Seconds.ToString("F2", CultureInfo.InvariantCulture));
+            context.Result($"{prefix}{name}_peak_rss_mb", (stage.Peak / 1e6).ToString("F0", CultureInfo.InvariantCulture));
+        }
+        context.Result(prefix + "transactions", p.Transactions);
+        context.Result(prefix + "generate_seconds", p.GenerateSeconds.ToString("F1", CultureInfo.InvariantCulture));
+        context.Result(prefix + "inbox_mb", p.InboxMb.ToString("F0", CultureInfo.InvariantCulture));
+        context.Result(prefix + "database_mb", p.DatabaseMb.ToString("F0", CultureInfo.InvariantCulture));
+        Stage("cold_ingest", p.Ingest);
+        Stage("cold_link", p.Link);
+        Stage("cold_marts", p.Marts);
+        Stage("survey_workbook", p.Survey);
+        context.Result(prefix + "cold_build_seconds", p.Cold.ToString("F2", CultureInfo.InvariantCulture));
+        context.Result(prefix + "month_file_rows", p.MonthRows);
+        Stage("refresh", p.Refresh);
+        foreach (var (phase, seconds, count) in p.RefreshParts.Where(x => x.Phase.StartsWith("refresh", StringComparison.Ordinal)))
+            context.Result(prefix + phase.Replace(": ", "_", StringComparison.Ordinal) + "_seconds", string.Create(CultureInfo.InvariantCulture, $"{seconds:F2} ({count})"));
+        context.Result(prefix + "refresh_relinked", p.Relinked ? "yes" : "no (registrations unchanged)");
+        context.Result(prefix + "refresh_fiscal_years", p.RefreshedYears);
+        context.Result(prefix + "refresh_vs_cold_build", (p.Refresh.Seconds / p.Cold).ToString("P1", CultureInfo.InvariantCulture));
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+}
