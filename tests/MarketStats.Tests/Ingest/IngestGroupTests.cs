@@ -21,18 +21,7 @@ public sealed class IngestGroupTests : InboxTest
         return new Ingestor(warehouse, Clock) { GroupFiles = groupFiles }.IngestInbox(Inbox, QuarantineRoot);
     }
 
-    /// <summary>Transactions of one month of FY2024 with ids of their own.</summary>
-    private static ExportFile Month(int month, int rows = 8, string platform = "P01")
-    {
-        var file = ExportFile.Transactions(rows: rows, platform: platform, period: $"2024-{month:D2}", idPrefix: $"M{month:D2}");
-        foreach (var row in file.Rows)
-        {
-            row["posted_on"] = $"2024-{month:D2}-01";
-            if (row["contracted_on"] != "") row["contracted_on"] = $"2024-{month:D2}-03";
-            if (row["paid_on"] != "") row["paid_on"] = $"2024-{month:D2}-10";
-        }
-        return file;
-    }
+    private static ExportFile Month(int month, int rows = 8, string platform = "P01") => ExportFile.TransactionsOfMonth(month, rows, platform);
 
     /// <summary>
     /// Good files of different lengths around three bad ones (a rule broken on one line, a ragged row, a key twice):
