@@ -55,9 +55,17 @@ public sealed class FileGroupValidator(DuckDBConnection connection, TimeProvider
             }
         }
 
+        // A file with a structural error lost that line from the table: it is checked alone. A rejected line that
+        // cannot be traced to its file sends every file alone.
         var structural = new HashSet<int>();
-        using (var reader = Query($"select distinct (list_position({paths}, s.file_path) - 1)::integer from csv_rejects r join csv_scans s using (scan_id, file_id)"))
-            while (reader.Read()) structural.Add(reader.GetInt32(0));
+        using (var reader = Query($"select distinct (list_position({paths}, s.file_path) - 1)::integer from csv_rejects r left join csv_scans s using (scan_id, file_id)"))
+        {
+            while (reader.Read())
+            {
+                if (reader.IsDBNull(0)) return Drop(table, verdicts);
+                structural.Add(reader.GetInt32(0));
+            }
+        }
 
         // Each file's rows must be one run of the table in file order (DuckDB keeps a read's order), so that a row's
         // line is its rowid less the file's first rowid, plus the header line; otherwise every file is checked alone.

@@ -24,7 +24,8 @@ public sealed class IngestGroupTests : InboxTest
     private static ExportFile Month(int month, int rows = 8, string platform = "P01") => ExportFile.TransactionsOfMonth(month, rows, platform);
 
     /// <summary>
-    /// Good files of different lengths around three bad ones (a rule broken on one line, a ragged row, a key twice):
+    /// Good files of different lengths around bad ones (a rule broken on one line, a ragged row, a key twice, a date
+    /// outside the file's period, a file constant that changes, another platform's file in the folder):
     /// with every file in one statement and with each file alone, the same files load with the same lines, and each
     /// bad file is quarantined whole with the same errors at the same lines.
     /// </summary>
@@ -45,6 +46,9 @@ public sealed class IngestGroupTests : InboxTest
             File.WriteAllText(InboxFile("P01", "tx-2024-07.csv"), string.Join('\n', ragged));
             Month(8, rows: 9).Write(InboxFile("P01", "tx-2024-08.csv"), "cp932");
             Month(9, rows: 7).Set(5, "transaction_id", "M09000001").Write(InboxFile("P01", "tx-2024-09.csv"));
+            Month(10, rows: 6).Set(2, "posted_on", "2024-11-01").Write(InboxFile("P01", "tx-2024-10.csv"));
+            Month(11, rows: 5).Set(3, "export_revision", "2").Write(InboxFile("P01", "tx-2024-11.csv"));
+            Month(12, rows: 4, platform: "P02").Write(InboxFile("P01", "tx-2024-12.csv")); // in P01's folder
             Month(5, rows: 4, platform: "P02").Write(InboxFile("P02", "tx-2024-05.csv"));
 
             var summary = Ingest(groupFiles);
@@ -62,18 +66,21 @@ public sealed class IngestGroupTests : InboxTest
         var alone = Run(groupFiles: 1);
         var shared = Run(groupFiles: 32);
 
-        Assert.Equal(["tx-2024-05.csv", "tx-2024-07.csv", "tx-2024-09.csv"],
-            shared.Summary.Files.Where(f => f.Kind == FileOutcomeKind.Rejected).Select(f => Path.GetFileName(f.Path)).Order());
+        string[] bad = ["tx-2024-05.csv", "tx-2024-07.csv", "tx-2024-09.csv", "tx-2024-10.csv", "tx-2024-11.csv", "tx-2024-12.csv"];
+        Assert.Equal(bad, shared.Summary.Files.Where(f => f.Kind == FileOutcomeKind.Rejected).Select(f => Path.GetFileName(f.Path)).Order());
         Assert.Contains(("tx-2024-05.csv", 8L, RuleIds.AmountNegative), shared.Errors); // row 6 (0-based) is line 8
         Assert.Contains(shared.Errors, e => e is { Name: "tx-2024-07.csv", Line: 5, Rule: RuleIds.CsvStructure });
         Assert.Contains(shared.Errors, e => e is { Name: "tx-2024-09.csv", Rule: RuleIds.UniqueKey });
+        // The rules whose terms differ per file (its period, its first row, its folder) fire per file in a shared scan.
+        Assert.Contains(("tx-2024-10.csv", 4L, RuleIds.DateInPeriod), shared.Errors);
+        Assert.Contains(("tx-2024-11.csv", 5L, RuleIds.FileConstant), shared.Errors);
+        Assert.Contains(shared.Errors, e => e is { Name: "tx-2024-12.csv", Rule: RuleIds.PlatformFolder });
         Assert.Equal(alone.Errors, shared.Errors);
         // Every loaded file's rows, and only its own, with lines 2 .. rows + 1, as a file loaded alone.
         Assert.Equal([("tx-2024-04.csv", 3L, 2L, 4L), ("tx-2024-05.csv", 4L, 2L, 5L), ("tx-2024-06.csv.gz", 5L, 2L, 6L), ("tx-2024-08.csv", 9L, 2L, 10L)],
             shared.Loaded);
         Assert.Equal(alone.Loaded, shared.Loaded);
-        Assert.All(["tx-2024-05.csv", "tx-2024-07.csv", "tx-2024-09.csv"],
-            name => Assert.True(File.Exists(Path.Combine(QuarantineRoot, "P01", name))));
+        Assert.All(bad, name => Assert.True(File.Exists(Path.Combine(QuarantineRoot, "P01", name))));
     }
 
     /// <summary>CSV faults DuckDB cannot parse as rows; read with other files it lists them among its rejects (it does not fail), and the file is checked alone.</summary>
