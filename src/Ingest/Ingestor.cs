@@ -90,22 +90,7 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
                 ct.ThrowIfCancellationRequested();
                 var (file, platform) = delivered[i];
                 var prepared = Prepare(i, file, platform, quarantine, outcomes);
-                if (prepared is null) { }
-                else if (GroupFiles > 1 && prepared.GroupKey is { } key)
-                {
-                    // A file of the same platform and kind waiting under another header is checked first, so files
-                    // are still placed in the order they were delivered.
-                    foreach (var other in groups.Where(g => g.Key != key && g.Value.Any(m => m.SamePlatformAndKind(prepared))).Select(g => g.Key).ToList())
-                        CheckGroup(other, quarantine, outcomes);
-                    if (!groups.TryGetValue(key, out var group)) groups[key] = group = [];
-                    group.Add(prepared);
-                    if (group.Count >= GroupFiles || group.Sum(m => m.TextBytes) >= GroupBytes) CheckGroup(key, quarantine, outcomes);
-                }
-                else
-                {
-                    CheckGroups(quarantine, outcomes);
-                    outcomes[i] = CheckAlone(prepared, quarantine);
-                }
+                if (prepared is not null) CheckOrQueue(prepared, quarantine, outcomes);
                 if (pending.Sum(p => p.Check.Rows) >= BatchRows) Flush();
                 progress.Advance("ingest", outcomes.Count(o => o is not null), delivered.Count, "files");
             }
@@ -302,6 +287,24 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
                 warehouse.Execute($"drop table if exists {FileValidator.RawTable}");
             }
         }
+    }
+
+    /// <summary>Queues a prepared file with the others of its kind and header (checked together when the group is full), or checks it alone.</summary>
+    private void CheckOrQueue(PreparedFile prepared, string quarantine, FileOutcome?[] outcomes)
+    {
+        if (GroupFiles <= 1 || prepared.GroupKey is not { } key)
+        {
+            CheckGroups(quarantine, outcomes);
+            outcomes[prepared.Index] = CheckAlone(prepared, quarantine);
+            return;
+        }
+        // A file of the same platform and kind waiting under another header is checked first, so files are still
+        // placed in the order they were delivered.
+        foreach (var other in groups.Where(g => g.Key != key && g.Value.Any(m => m.SamePlatformAndKind(prepared))).Select(g => g.Key).ToList())
+            CheckGroup(other, quarantine, outcomes);
+        if (!groups.TryGetValue(key, out var group)) groups[key] = group = [];
+        group.Add(prepared);
+        if (group.Count >= GroupFiles || group.Sum(m => m.TextBytes) >= GroupBytes) CheckGroup(key, quarantine, outcomes);
     }
 
     private void CheckGroups(string quarantine, FileOutcome?[] outcomes)
