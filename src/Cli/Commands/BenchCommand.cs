@@ -26,12 +26,13 @@ public static class BenchCommand
         var registrations = new Option<long?>("--registrations") { Description = "Accounts in the linkage benchmark (default 2,000,000 with --linkage, 200,000 in the stage run; 100,000 / 10,000 with --quick)." };
         var market = new Option<string>("--market") { Description = "With --linkage: 'survey-scale' (Japanese identities over 30 platforms) or 'heldout-like' (Western names with typos, about 4 records per person over 3 platforms, duplicates within a platform; try --registrations 1000).", DefaultValueFactory = _ => LinkageBenchmark.SurveyScale };
         market.AcceptOnlyFromAmong(LinkageBenchmark.SurveyScale, LinkageBenchmark.HeldOutLike);
+        var ingestOnly = new Option<bool>("--ingest-only") { Description = "Stop after the ingest stage and its baselines (a profile of ingest: its trace_* lines)." };
         var peer = new Option<string?>("--peer") { Description = "The pandas peer script (default: ../shared/peers/pandas_survey.py beside the checkout); skipped when absent or when python3 lacks pandas, matplotlib or openpyxl." };
         var incremental = new Option<bool>("--incremental") { Description = "Benchmark the refresh instead: the cold build (ingest, link, marts, survey) of a market whose largest platform sends monthly exports, its newest month held back, then the refresh after that month lands, in one run (1,000,000 transactions; 20,000 with --quick)." };
         var scale = new Option<string?>("--scale") { Description = "The scale curve: the --incremental stages at each of these sizes (comma-separated transactions, e.g. 1000000,10000000), each stage's time and peak memory, then a table." };
         var command = new Command("bench", "Performance benchmark of MarketStats itself (a member's market benchmark is 'benchmark'): on a generated 30-platform inbox, every stage beside its baseline from the same run, with peak memory: ingest vs DuckDB reading the same transaction files, exports → published survey vs the pandas peer, linkage vs exact-only; or, with --linkage, linkage alone; or, with --survey, the survey's time and memory.")
         {
-            quick, survey, transactions, work, linkage, registrations, peer, market, incremental, scale,
+            quick, survey, transactions, work, linkage, registrations, peer, market, ingestOnly, incremental, scale,
         };
         command.SetAction((parse, ct) =>
         {
@@ -59,7 +60,7 @@ public static class BenchCommand
             }
             var rows = parse.GetValue(transactions) ?? (parse.GetValue(quick) ? 20_000 : 1_000_000);
             RunStages(context, rows, parse.GetValue(registrations) ?? (parse.GetValue(quick) ? 10_000 : 200_000),
-                Path.GetFullPath(parse.GetValue(work)!), parse.GetValue(peer), ct);
+                Path.GetFullPath(parse.GetValue(work)!), parse.GetValue(peer), parse.GetValue(ingestOnly), ct);
             return Task.FromResult(ExitCodes.Success);
         });
         return command;
@@ -71,7 +72,7 @@ public static class BenchCommand
     /// transaction files into a table; exports → survey (ingest + link + report survey) against the pandas peer; and
     /// the production linker against the exact-only baseline (<see cref="LinkageBenchmark"/>).
     /// </summary>
-    private static void RunStages(CliContext context, long rows, long registrations, string work, string? peerOption, CancellationToken ct)
+    private static void RunStages(CliContext context, long rows, long registrations, string work, string? peerOption, bool ingestOnly, CancellationToken ct)
     {
         if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
         var inbox = Path.Combine(work, "inbox");
@@ -90,6 +91,8 @@ public static class BenchCommand
         // Ingest: the baseline reads the transaction files first, so both find them in the page cache.
         var rawSource = $"read_csv([{string.Join(", ", transactionFiles.Select(SqlText.Literal))}])";
         var (rawSeconds, rawPeak) = Stage(() => RawRead(work, 0, rawSource));
+        // The same files each in a statement of its own: what a reader that takes one file at a time pays.
+        var (rawPerFileSeconds, _) = Stage(() => RawRead(work, 1, [.. transactionFiles.Select(f => $"read_csv({SqlText.Literal(f)})")]));
         var timings = new IngestTimings();
         var steps = new PipelineSteps(context.Clock, context.Progress);
         double ingestSeconds, linkSeconds, ingestPeak, linkPeak;
@@ -101,7 +104,7 @@ public static class BenchCommand
                 if (summary.AnyProblem || summary.Count(FileOutcomeKind.Loaded) != generated.ExportFiles.Count)
                     throw new InvalidOperationException("A benchmark export did not load: " + string.Join("; ", summary.Files.Where(f => f.Kind != FileOutcomeKind.Loaded).Select(f => f.Detail)));
             });
-            (linkSeconds, linkPeak) = Stage(() => steps.Link(warehouse, ct));
+            (linkSeconds, linkPeak) = ingestOnly ? (0, 0) : Stage(() => steps.Link(warehouse, ct));
         }
         context.Result("ingest_seconds", F(ingestSeconds));
         context.Result("ingest_peak_rss_mb", F(ingestPeak / 1e6, "F0"));
@@ -109,7 +112,14 @@ public static class BenchCommand
         context.Result("ingest_baseline_seconds", F(rawSeconds));
         context.Result("ingest_baseline_peak_rss_mb", F(rawPeak / 1e6, "F0"));
         context.Result("ingest_vs_baseline", F(ingestSeconds / rawSeconds));
+        context.Result("ingest_baseline_per_file_seconds", F(rawPerFileSeconds));
+        context.Result("ingest_vs_baseline_per_file", F(ingestSeconds / rawPerFileSeconds));
         IngestCommand.PrintTimings(context, timings);
+        if (ingestOnly)
+        {
+            Directory.Delete(work, recursive: true);
+            return;
+        }
 
         // Exports → published survey. The peer runs first, so the children's peak memory read after it is its own.
         var peer = RunPeer(peerOption, inbox, Path.Combine(work, "peer"));
@@ -321,16 +331,22 @@ public static class BenchCommand
 
     private static double Best(Func<int, double> measure) => Enumerable.Range(0, Repetitions).Select(measure).Min();
 
-    private static double RawRead(string work, int run, string source)
+    private static double RawRead(string work, int run, string source) => RawRead(work, run, [source]);
+
+    /// <summary>A fresh DuckDB file and one table per source, each created in its own statement; the seconds of it all.</summary>
+    private static double RawRead(string work, int run, IReadOnlyList<string> sources)
     {
         var db = Path.Combine(work, $"raw-{run}-{Guid.NewGuid():N}.duckdb");
         var timer = Stopwatch.StartNew();
         using (var connection = new DuckDBConnection($"Data Source={db}"))
         {
             connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = $"create table t as select * from {source}";
-            command.ExecuteNonQuery();
+            for (var i = 0; i < sources.Count; i++)
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = $"create table t{i} as select * from {sources[i]}";
+                command.ExecuteNonQuery();
+            }
         }
         var seconds = timer.Elapsed.TotalSeconds;
         File.Delete(db);

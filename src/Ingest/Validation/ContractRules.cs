@@ -9,7 +9,25 @@ namespace MarketStats.Ingest.Validation;
 public sealed record RowRule(string Id, string Column, string Message, string ViolationSql);
 
 /// <summary>The context a file is checked in: what its first row declares and what today is.</summary>
-public sealed record RuleContext(DateOnly Today, string? ExpectedPlatform, IReadOnlyDictionary<string, string?> FirstRow, ExportPeriod? Period);
+public sealed record RuleContext(DateOnly Today, string? ExpectedPlatform, IReadOnlyDictionary<string, string?> FirstRow, ExportPeriod? Period)
+{
+    /// <summary>
+    /// Several files checked in one scan (<see cref="FileGroupValidator"/>): what differs between them (the first row's
+    /// constants, the folder's platform, the declared period) is read from the per-file table <see cref="FileTable"/>
+    /// joined to each row, instead of being written into the rules as literals.
+    /// </summary>
+    public bool PerFile { get; init; }
+
+    /// <summary>The alias of the per-file table in <see cref="PerFile"/> rules.</summary>
+    public const string FileTable = "f";
+
+    public static RuleContext ForFileGroup(DateOnly today) => new(today, null, new Dictionary<string, string?>(), null) { PerFile = true };
+
+    /// <summary>The per-file column holding the first row's value of a file-constant column.</summary>
+    public static string FirstRowColumn(string column) => FileTable + "." + ContractRules.Quote(FirstRowName(column));
+
+    public static string FirstRowName(string column) => "first_" + column;
+}
 
 /// <summary>Turns the export contract into row rules, so the validator's checks and the documentation come from one place.</summary>
 public static class ContractRules
@@ -160,10 +178,16 @@ public static class ContractRules
                 break;
         }
 
-        if (FileConstantColumns.Contains(field.Name) && context.FirstRow.TryGetValue(field.Name, out var first) && first is not null)
+        if (FileConstantColumns.Contains(field.Name) && context.PerFile)
+            yield return new(RuleIds.FileConstant, field.Name, "must be the same on every row (as on the first row)",
+                $"{RuleContext.FirstRowColumn(field.Name)} is not null and {c} is distinct from {RuleContext.FirstRowColumn(field.Name)}");
+        else if (FileConstantColumns.Contains(field.Name) && context.FirstRow.TryGetValue(field.Name, out var first) && first is not null)
             yield return new(RuleIds.FileConstant, field.Name, $"must be the same on every row (the first row has '{first}')",
                 $"{c} is distinct from {Literal(first)}");
-        if (field.Name == "platform_id" && context.ExpectedPlatform is { } platform)
+        if (field.Name == "platform_id" && context.PerFile)
+            yield return new(RuleIds.PlatformFolder, field.Name, "must equal the inbox folder's platform id",
+                $"{c} <> {RuleContext.FileTable}.expected_platform");
+        else if (field.Name == "platform_id" && context.ExpectedPlatform is { } platform)
             yield return new(RuleIds.PlatformFolder, field.Name, $"must equal the inbox folder's platform id '{platform}'",
                 $"{c} <> {Literal(platform)}");
         if (field.Name == "contract_version")
@@ -210,6 +234,13 @@ public static class ContractRules
 
     private static IEnumerable<RowRule> PeriodRule(RecordSpec record, RuleContext context)
     {
+        if (context.PerFile)
+        {
+            var f = RuleContext.FileTable;
+            yield return new(RuleIds.DateInPeriod, record.PeriodDate, "must fall inside the declared export_period",
+                $"{Date(record.PeriodDate)} not between {f}.period_start and {f}.period_end");
+            yield break;
+        }
         if (context.Period is not { } period) yield break;
         yield return new(RuleIds.DateInPeriod, record.PeriodDate,
             $"must fall inside the declared export_period {period.Code} ({Iso(period.Start)} to {Iso(period.End)})",

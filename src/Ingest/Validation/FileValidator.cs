@@ -59,10 +59,8 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
             return new FileCheck(displayName, null, 0, null, violations);
         }
 
-        var columns = header.Select(h => h.TrimStart('\uFEFF')).ToList(); // a byte-order mark may cling to the first name
-        var kind = columns.Contains("transaction_id") ? RecordKind.Transactions
-                 : columns.Contains("account_id") ? RecordKind.Registrations
-                 : null;
+        var columns = ColumnNames(header);
+        var kind = KindOf(columns);
         if (kind is null)
         {
             violations.Add(FileLevel(displayName, RuleIds.UnknownKind,
@@ -92,12 +90,24 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
         using (Timings?.Measure("validate: unique key"))
             violations.AddRange(CheckUniqueKey(ExportContract.Latest.Records[kind].Key, displayName));
 
-        var envelope = period is { } ep && violations.Count == 0
-            ? new FileEnvelope(kind, firstRow["platform_id"]!, ep,
-                ParseIntOr(firstRow["export_revision"], 1), ParseIntOr(firstRow["contract_version"], 1))
-            : null;
+        var envelope = violations.Count == 0 ? EnvelopeOf(kind, firstRow, period) : null;
         return new FileCheck(displayName, kind, rows, envelope, violations);
     }
+
+    /// <summary>The header's names, without a byte-order mark that may cling to the first.</summary>
+    internal static List<string> ColumnNames(IEnumerable<string> header) => header.Select(h => h.TrimStart('\uFEFF')).ToList();
+
+    /// <summary>The record kind a header declares by its key column, or null.</summary>
+    internal static string? KindOf(IReadOnlyList<string> columns) =>
+        columns.Contains("transaction_id") ? RecordKind.Transactions
+        : columns.Contains("account_id") ? RecordKind.Registrations
+        : null;
+
+    /// <summary>What a valid file declares in its first row.</summary>
+    internal static FileEnvelope? EnvelopeOf(string kind, IReadOnlyDictionary<string, string?> firstRow, ExportPeriod? period) =>
+        period is { } ep
+            ? new FileEnvelope(kind, firstRow["platform_id"]!, ep, ParseIntOr(firstRow["export_revision"], 1), ParseIntOr(firstRow["contract_version"], 1))
+            : null;
 
     /// <summary>The file as a DuckDB table expression: every column as text, structural CSV errors collected, not thrown.</summary>
     /// <param name="header">The header when it was read without DuckDB: its names are then given as the columns, so nothing is sniffed.</param>
@@ -105,10 +115,19 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
     {
         var path = SqlText.Literal(file.ReadablePath);
         if (file.Format == FileFormat.Parquet) return $"(select columns(*)::varchar from read_parquet({path}))";
+        return CsvSource(path, header, fileName: false);
+    }
+
+    /// <summary>
+    /// <c>read_csv</c> of one path or a list of them (as SQL), every column as text and structural errors collected;
+    /// with <paramref name="fileName"/>, each row names its file in the column <c>filename</c>.
+    /// </summary>
+    internal static string CsvSource(string pathsSql, IReadOnlyList<string>? header, bool fileName)
+    {
         var columns = header is null ? "all_varchar = true"
             : $"auto_detect = false, columns = {{{string.Join(", ", header.Select(h => $"{SqlText.Literal(h)}: 'VARCHAR'"))}}}";
-        return $"read_csv({path}, header = true, {columns}, delim = ',', quote = '\"', escape = '\"', " +
-               "compression = 'none', strict_mode = true, null_padding = false, " +
+        return $"read_csv({pathsSql}, header = true, {columns}, delim = ',', quote = '\"', escape = '\"', " +
+               "compression = 'none', strict_mode = true, null_padding = false, " + (fileName ? "filename = true, " : "") +
                "store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_scans', max_line_size = 1048576)";
     }
 
@@ -132,7 +151,7 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
         return null;
     }
 
-    private void DropWorkTables() => Execute($"drop table if exists {RawTable}; drop table if exists csv_rejects; drop table if exists csv_scans;");
+    internal void DropWorkTables() => Execute($"drop table if exists {RawTable}; drop table if exists csv_rejects; drop table if exists csv_scans;");
 
     private List<string> HeaderOf(string source)
     {
@@ -149,18 +168,9 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
     /// </summary>
     private bool LoadRaw(DeliveredFile file, string source, string kind, List<string> header, string displayName, List<RuleViolation> violations)
     {
-        var select = new List<string>();
-        foreach (var field in ExportContract.Latest.ColumnsOf(kind))
-        {
-            var present = header.FirstOrDefault(h => h.TrimStart('\uFEFF') == field.Name);
-            var text = present is null ? "null::varchar" : ContractRules.Quote(present);
-            select.Add($"{text} as {ContractRules.Quote(field.Name)}");
-            if (ContractRules.HasTypedTwin(field))
-                select.Add($"{ContractRules.TypedExpression(field, text)} as {ContractRules.Typed(field)}");
-        }
         try
         {
-            Execute($"create temp table {RawTable} as select {string.Join(", ", select)} from {source}");
+            Execute($"create temp table {RawTable} as select {RawColumns(kind, header)} from {source}");
         }
         catch (DuckDBException e)
         {
@@ -180,7 +190,22 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
         return true;
     }
 
-    private static void CheckColumns(string kind, List<string> columns, string displayName, List<RuleViolation> violations)
+    /// <summary>The select list of the all-text table: the contract's columns (absent ones null) and the typed twins.</summary>
+    internal static string RawColumns(string kind, IReadOnlyList<string> header)
+    {
+        var select = new List<string>();
+        foreach (var field in ExportContract.Latest.ColumnsOf(kind))
+        {
+            var present = header.FirstOrDefault(h => h.TrimStart('\uFEFF') == field.Name);
+            var text = present is null ? "null::varchar" : ContractRules.Quote(present);
+            select.Add($"{text} as {ContractRules.Quote(field.Name)}");
+            if (ContractRules.HasTypedTwin(field))
+                select.Add($"{ContractRules.TypedExpression(field, text)} as {ContractRules.Typed(field)}");
+        }
+        return string.Join(", ", select);
+    }
+
+    internal static void CheckColumns(string kind, List<string> columns, string displayName, List<RuleViolation> violations)
     {
         var contractColumns = ExportContract.Latest.ColumnsOf(kind);
         foreach (var extra in columns.Where(c => contractColumns.All(f => f.Name != c)))

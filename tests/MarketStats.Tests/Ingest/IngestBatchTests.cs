@@ -20,18 +20,8 @@ public sealed class IngestBatchTests : InboxTest
         return new Ingestor(warehouse, Clock) { BatchRows = batchRows }.IngestInbox(Inbox, QuarantineRoot);
     }
 
-    /// <summary>Transactions of one month of FY2024, ids prefixed so that months do not share them.</summary>
-    private static ExportFile Month(int month, string platform = "P01", string? idPrefix = null)
-    {
-        var file = ExportFile.Transactions(rows: 8, platform: platform, period: $"2024-{month:D2}", idPrefix: idPrefix ?? $"M{month:D2}");
-        foreach (var row in file.Rows)
-        {
-            row["posted_on"] = $"2024-{month:D2}-01";
-            if (row["contracted_on"] != "") row["contracted_on"] = $"2024-{month:D2}-03";
-            if (row["paid_on"] != "") row["paid_on"] = $"2024-{month:D2}-10";
-        }
-        return file;
-    }
+    private static ExportFile Month(int month, string platform = "P01", string? idPrefix = null) =>
+        ExportFile.TransactionsOfMonth(month, platform: platform, idPrefix: idPrefix);
 
     [Theory]
     [InlineData(1)]

@@ -51,6 +51,19 @@ public sealed class ExportFile
         return file;
     }
 
+    /// <summary>Valid transactions of one month of FY2024 (dates inside it), ids prefixed (default <c>M05</c> for May) so that months do not share them.</summary>
+    public static ExportFile TransactionsOfMonth(int month, int rows = 8, string platform = "P01", string? idPrefix = null)
+    {
+        var file = Transactions(rows: rows, platform: platform, period: $"2024-{month:D2}", idPrefix: idPrefix ?? $"M{month:D2}");
+        foreach (var row in file.Rows)
+        {
+            row["posted_on"] = $"2024-{month:D2}-01";
+            if (row["contracted_on"] != "") row["contracted_on"] = $"2024-{month:D2}-03";
+            if (row["paid_on"] != "") row["paid_on"] = $"2024-{month:D2}-10";
+        }
+        return file;
+    }
+
     /// <summary>Valid registrations for platform P01, FY2024: workers and clients.</summary>
     public static ExportFile Registrations(int rows = 4, string platform = "P01", string period = "FY2024")
     {
