@@ -22,6 +22,9 @@ internal sealed class LinkAccounts
         Email = new long[count];
         Phone = new long[count];
         Corporate = new long[count];
+        EmailCount = new int[count];
+        PhoneCount = new int[count];
+        CorporateCount = new int[count];
         HasClk = new bool[count];
         ClkBits = new ushort[count];
         AgeBand = new sbyte[count];
@@ -41,6 +44,11 @@ internal sealed class LinkAccounts
     public long[] Email { get; }
     public long[] Phone { get; }
     public long[] Corporate { get; }
+    /// <summary>How many accounts of the kind hold this account's value of the keyed hash (0 when it has none): the
+    /// term frequency that weakens an agreement on a common value.</summary>
+    public int[] EmailCount { get; }
+    public int[] PhoneCount { get; }
+    public int[] CorporateCount { get; }
     public bool[] HasClk { get; }
     /// <summary>Set bits of each encoding (|A| in Dice's 2|A∩B| / (|A|+|B|)), counted once at load.</summary>
     public ushort[] ClkBits { get; }

@@ -1,0 +1,83 @@
+using System.Globalization;
+
+namespace MarketStats.Linkage;
+
+/// <summary>What a comparison is, for estimation: the blocking finds pairs by keyed-hash agreement or by encoding
+/// similarity, so EM cannot learn a comparison's m from the pairs that were selected on it (Splink's training rules).</summary>
+internal enum ComparisonRole
+{
+    /// <summary>A keyed hash: agree / differ; pairs sharing one are exact candidates; term-frequency adjusted.</summary>
+    KeyedHash,
+    /// <summary>A Bloom-filter encoding compared by Dice levels; LSH finds its candidates.</summary>
+    Encoding,
+    /// <summary>Anything else (prefecture, age band, gender): never blocked on, learnt from every pair.</summary>
+    Attribute,
+}
+
+/// <summary>One row of the comparison table: a field, its levels (highest first) with their priors, and how a pair
+/// falls into one. Level −1 is "missing on either side" and adds nothing to the match weight.</summary>
+/// <param name="LevelOf">The pair's level, or −1.</param>
+/// <param name="SelectedLevels">The blocking selects a pair for this comparison when it reaches one of the first this many levels
+/// (a keyed hash's agreement, an encoding's levels above the fuzzy floor); 0: never blocked on.</param>
+/// <param name="ValueCount">For a keyed hash: how many accounts of the kind hold the account's value (term frequency).</param>
+/// <param name="Describe">The audit trail's words for the pair's level (a Dice level shows the Dice).</param>
+internal sealed record Comparison(
+    string Name, ComparisonRole Role, IReadOnlyList<string> LevelNames, IReadOnlyList<double> PriorM, IReadOnlyList<double> PriorU,
+    Func<int, int, int> LevelOf, int SelectedLevels = 0, int[]? ValueCount = null, Func<int, int, int, string>? Describe = null)
+{
+    public int Levels => LevelNames.Count;
+
+    public string Evidence(int x, int y, int level) => Describe?.Invoke(x, y, level) ?? Name + "=" + LevelNames[level];
+}
+
+/// <summary>The comparison table per kind: adding a field (a v2 per-field encoding, a keyed birth date) is adding a row
+/// here, with its loader in <see cref="PersonLinker.LoadAccounts"/>; estimation, scoring, the parameters table and the
+/// evaluation read the rows.</summary>
+internal static class ComparisonTable
+{
+    public const string Agree = "agree";
+    public const string Differ = "differ";
+
+    public static IReadOnlyList<Comparison> For(bool workers, LinkAccounts a, LinkageSettings s)
+    {
+        List<Comparison> rows =
+        [
+            KeyedHash("email_hmac", a.Email, a.EmailCount, s.Email),
+            KeyedHash("phone_hmac", a.Phone, a.PhoneCount, s.Phone),
+            KeyedHash("corporate_number_hmac", a.Corporate, a.CorporateCount, s.CorporateNumber),
+            Dice("clk_dice", a, workers ? s.DiceLevels : s.OrganisationDiceLevels, s),
+            Code("prefecture", (x, y) => a.Prefecture[x] == a.Prefecture[y] ? 0 : 1, s.Prefecture),
+        ];
+        if (workers)
+        {
+            rows.Add(Code("age_band", (x, y) => a.AgeBand[x] < 0 || a.AgeBand[y] < 0 ? -1 : a.AgeBand[x] == a.AgeBand[y] ? 0 : 1, s.AgeBand));
+            rows.Add(Code("gender", (x, y) => a.Gender[x] < 0 || a.Gender[y] < 0 ? -1 : a.Gender[x] == a.Gender[y] ? 0 : 1, s.Gender));
+        }
+        return rows;
+    }
+
+    private static Comparison KeyedHash(string name, long[] ids, int[] counts, TwoLevelPrior prior) =>
+        new(name, ComparisonRole.KeyedHash, [Agree, Differ], [prior.AgreeM, prior.DifferM], [prior.AgreeU, prior.DifferU],
+            (x, y) => ids[x] == 0 || ids[y] == 0 ? -1 : ids[x] == ids[y] ? 0 : 1, SelectedLevels: 1, ValueCount: counts);
+
+    private static Comparison Code(string name, Func<int, int, int> levelOf, TwoLevelPrior prior) =>
+        new(name, ComparisonRole.Attribute, [Agree, Differ], [prior.AgreeM, prior.DifferM], [prior.AgreeU, prior.DifferU], levelOf);
+
+    private static Comparison Dice(string name, LinkAccounts a, IReadOnlyList<DiceLevelPrior> levels, LinkageSettings s)
+    {
+        var floor = s.FuzzyFloor(levels);
+        var floors = levels.Select(l => l.MinDice).ToArray();
+        int LevelOf(int x, int y)
+        {
+            var dice = a.Dice(x, y);
+            if (double.IsNaN(dice)) return -1;
+            for (var l = 0; l < floors.Length; l++)
+                if (dice >= floors[l]) return l;
+            return floors.Length - 1;
+        }
+        return new(name, ComparisonRole.Encoding,
+            [.. levels.Select(l => l.MinDice > 0 ? string.Create(CultureInfo.InvariantCulture, $">={l.MinDice:F2}") : "lower")],
+            [.. levels.Select(l => l.M)], [.. levels.Select(l => l.U)], LevelOf, SelectedLevels: levels.Count(l => l.MinDice >= floor),
+            Describe: (x, y, _) => string.Create(CultureInfo.InvariantCulture, $"{name}={a.Dice(x, y):F3}"));
+    }
+}
