@@ -6,8 +6,10 @@ public sealed record LevelParameters(string Comparison, string Level, double M, 
 
 /// <summary>The parameters of one kind's model in one run: the match share λ of the candidate pairs (the prior), the
 /// levels, how many EM iterations the training took, and why any prior stood in.</summary>
+/// <param name="Lambda">The probability that two random accounts of the kind are one person (the prior of the match weight).</param>
+/// <param name="CandidateLambda">The match share of the candidate pairs, as EM estimated it.</param>
 public sealed record KindParameters(
-    string Kind, double Lambda, int EmIterations, long RandomPairs, long CandidatePairs, IReadOnlyList<LevelParameters> Levels, IReadOnlyList<string> Warnings)
+    string Kind, double Lambda, double CandidateLambda, int EmIterations, long RandomPairs, long CandidatePairs, IReadOnlyList<LevelParameters> Levels, IReadOnlyList<string> Warnings)
 {
     public double PriorWeight => LinkageSettings.PriorWeight(Lambda);
 }
@@ -45,14 +47,17 @@ internal sealed class FellegiSunterModel
         weights = [.. comparisons.Select(c => new double[c.Levels])];
         agreeU = new double[comparisons.Count];
         withValue = new long[comparisons.Count];
-        Lambda = settings.PriorMatchShare;
+        CandidateLambda = settings.PriorCandidateMatchShare;
     }
 
     public bool IsWorker { get; }
     public IReadOnlyList<Comparison> Comparisons { get; }
     public double[][] M { get; }
     public double[][] U { get; }
+    /// <summary>λ: the probability that two random accounts of the kind are one person.</summary>
     public double Lambda { get; private set; }
+    /// <summary>The match share of the candidate pairs (what EM estimates).</summary>
+    public double CandidateLambda { get; private set; }
     public double PriorWeight => LinkageSettings.PriorWeight(Lambda);
     public KindParameters Parameters { get; private set; } = null!;
 
@@ -99,10 +104,14 @@ internal sealed class FellegiSunterModel
         // λ of all candidate pairs, with every m and u now fixed.
         var overall = model.RunEm([.. patterns], [], estimateLambda: true);
         iterations += overall.Iterations;
-        if (overall.Converged && overall.Lambda is > 0 and < 1 && candidatePairs >= settings.MinimumEmPairs) model.Lambda = overall.Lambda;
-        else warnings.Add($"{kind}: the match share of the candidate pairs could not be estimated ({candidatePairs:N0} pairs): prior {settings.PriorMatchShare:G3} kept");
+        if (overall.Converged && overall.Lambda is > 0 and < 1 && candidatePairs >= settings.MinimumEmPairs) model.CandidateLambda = overall.Lambda;
+        else warnings.Add($"{kind}: the match share of the candidate pairs could not be estimated ({candidatePairs:N0} pairs): prior {settings.PriorCandidateMatchShare:G3} kept");
+        // Two random accounts are one person with probability (expected matches among the candidates) / (all pairs):
+        // the blocking is built to bring nearly every true pair (its recall is measured by link --evaluate).
+        var allPairs = members.Length * (members.Length - 1.0) / 2;
+        model.Lambda = allPairs == 0 ? model.CandidateLambda : Math.Clamp(model.CandidateLambda * Math.Max(candidatePairs, 1) / allPairs, 1e-15, 0.5);
         model.ComputeWeights();
-        model.Parameters = new KindParameters(kind, model.Lambda, iterations, randomPairs, candidatePairs,
+        model.Parameters = new KindParameters(kind, model.Lambda, model.CandidateLambda, iterations, randomPairs, candidatePairs,
             [.. model.Comparisons.SelectMany((comparison, c) => comparison.LevelNames.Select((level, l) =>
                 new LevelParameters(comparison.Name, level, model.M[c][l], model.U[c][l], model.weights[c][l], mSource[c], uSource[c][l])))],
             warnings);
@@ -110,7 +119,8 @@ internal sealed class FellegiSunterModel
     }
 
     /// <summary>u per level: the level's share among random pairs of the kind where neither side is missing. A level seen
-    /// fewer than <see cref="LinkageSettings.MinimumUCount"/> times keeps its prior, capped by what the sample allows.</summary>
+    /// fewer than <see cref="LinkageSettings.MinimumUCount"/> times keeps its prior, and so does a level the blocking
+    /// selects on (see <see cref="LinkageSettings.RandomPairs"/>).</summary>
     private (long Pairs, string[][] Source) EstimateU(int[] members, CancellationToken ct)
     {
         var source = Comparisons.Select(c => Enumerable.Repeat("prior", c.Levels).ToArray()).ToArray();
@@ -141,11 +151,10 @@ internal sealed class FellegiSunterModel
             if (compared == 0) continue;
             for (var l = 0; l < counts[c].Length; l++)
             {
-                U[c][l] = counts[c][l] >= settings.MinimumUCount
-                    ? counts[c][l] / (double)compared
-                    : Math.Min(Comparisons[c].PriorU[l], Math.Max(counts[c][l], 1) / (double)compared);
-                U[c][l] = Math.Clamp(U[c][l], settings.MinimumProbability / 1000, 1.0);
-                source[c][l] = counts[c][l] >= settings.MinimumUCount ? "random pairs" : "prior";
+                if (l < Comparisons[c].SelectedLevels) { source[c][l] = "prior (blocking level)"; continue; }
+                if (counts[c][l] < settings.MinimumUCount) { source[c][l] = $"prior ({counts[c][l]} seen)"; continue; }
+                U[c][l] = Math.Clamp(counts[c][l] / (double)compared, settings.MinimumProbability, 1.0);
+                source[c][l] = "random pairs";
             }
         }
         return (sample, source);
@@ -199,7 +208,7 @@ internal sealed class FellegiSunterModel
     private EmResult RunEm(KeyValuePair<long, long>[] patterns, int[] learnt, bool estimateLambda)
     {
         var m = M.Select(levels => levels.ToArray()).ToArray();
-        var lambda = Lambda;
+        var lambda = CandidateLambda;
         var levels = patterns.Select(p => Enumerable.Range(0, Comparisons.Count).Select(c => LevelIn(p.Key, c)).ToArray()).ToArray();
         var matches = 0.0;
         for (var iteration = 1; iteration <= settings.MaxEmIterations; iteration++)

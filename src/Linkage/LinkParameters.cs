@@ -15,7 +15,7 @@ public static class LinkParameters
             foreach (var level in kind.Levels)
                 appender.CreateRow().AppendValue(runId).AppendValue(at.UtcDateTime).AppendValue(kind.Kind).AppendValue(level.Comparison).AppendValue(level.Level)
                     .AppendValue(level.M).AppendValue(level.U).AppendValue(level.Weight).AppendValue(level.MSource).AppendValue(level.USource)
-                    .AppendValue(kind.Lambda).AppendValue(kind.EmIterations).AppendValue(kind.RandomPairs).AppendValue(kind.CandidatePairs).EndRow();
+                    .AppendValue(kind.Lambda).AppendValue(kind.CandidateLambda).AppendValue(kind.EmIterations).AppendValue(kind.RandomPairs).AppendValue(kind.CandidatePairs).EndRow();
         return runId;
     }
 }

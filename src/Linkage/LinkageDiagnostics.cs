@@ -30,6 +30,16 @@ public sealed class LinkageDiagnostics
 
     public double Threshold => settings.Threshold;
 
+    /// <summary>The candidate pairs (<see cref="PairKeys.Of"/>, sorted).</summary>
+    internal long[] CandidatePairs => pairs;
+
+    /// <summary>The match weight the run's model gives two accounts of one kind, whether the blocking paired them or not.</summary>
+    internal double MatchWeight(int x, int y)
+    {
+        var model = models[accounts.IsWorker[x] ? 0 : 1];
+        return model.MatchWeight(x, model.PatternOf(x, y));
+    }
+
     /// <summary>Blocking recall and the match-weight distribution of the scored pairs against a ground-truth CSV
     /// (<c>platform_id, account_id, kind, true_person_id</c>).</summary>
     public (BlockingRecall Recall, IReadOnlyList<WeightBin> Distribution) Evaluate(Warehouse warehouse, string truthCsv)
@@ -66,8 +76,7 @@ public sealed class LinkageDiagnostics
                 {
                     var (x, y) = PairKeys.Accounts(PairKeys.Of(order[i], order[j]));
                     var isFound = Array.BinarySearch(pairs, PairKeys.Of(x, y)) >= 0;
-                    var model = models[accounts.IsWorker[x] ? 0 : 1];
-                    var isAbove = model.MatchWeight(x, model.PatternOf(x, y)) >= settings.Threshold;
+                    var isAbove = MatchWeight(x, y) >= settings.Threshold;
                     truePairs++;
                     if (isFound) found++;
                     if (isAbove) above++;

@@ -54,21 +54,29 @@ public sealed record LinkageSettings
         new(0.00, 0.05, 0.95),
     ];
 
-    /// <summary>Link when the match weight (the prior log-odds of the candidate pairs plus the summed log2(m/u)) reaches
-    /// this many bits: posterior odds of about 500 : 1.</summary>
-    public double Threshold { get; init; } = 9.0;
+    /// <summary>Link when the match weight reaches this many bits: the prior log-odds that two random accounts of the
+    /// kind are one person, log2(λ/(1−λ)), plus the summed log2(m/u). −2 bits is a posterior probability of 0.2 under
+    /// the independence the model assumes; the cluster guard and the size cap then keep chains out. On the 100,000-account
+    /// benchmark (prior about −16 bits) it asks the 14 bits of evidence the fixed-prior linker asked; on larger
+    /// markets, where namesakes are more common, more.</summary>
+    public double Threshold { get; init; } = -2.0;
 
-    /// <summary>The share of candidate pairs that match, before EM estimates it (log-odds about −4.9 bits: the
-    /// 300,000-line market had 1 true pair in 25–50 compared). Also fixes the blocking floor, which precedes EM.</summary>
-    public double PriorMatchShare { get; init; } = 1.0 / 30;
+    /// <summary>EM's starting match share among candidate pairs (the 300,000-line market had 1 true pair in 25–50 compared).</summary>
+    public double PriorCandidateMatchShare { get; init; } = 1.0 / 30;
+
+    /// <summary>The blocking keeps a pair when its Dice level plus the best possible support of the attributes reaches
+    /// this many bits of evidence under the priors (blocking precedes EM, so the floor is fixed by the priors).</summary>
+    public double BlockingEvidence { get; init; } = 14.0;
 
     /// <summary>A link between two accounts of one platform without a shared keyed hash (a person's second account
     /// there) needs this match weight: far above <see cref="Threshold"/>, so that only near-identical encodings with
     /// agreeing attributes pass, never a chain of fuzzy links.</summary>
-    public double SamePlatformThreshold { get; init; } = 24.0;
+    public double SamePlatformThreshold { get; init; } = 10.0;
 
     /// <summary>Random pairs per kind whose comparison levels give u (as Splink does): 2 million pin a level of
-    /// frequency 10⁻⁴ within ±3%; rarer levels fall back to their prior u when fewer than <see cref="MinimumUCount"/> are seen.</summary>
+    /// frequency 10⁻⁴ within ±3%; rarer levels keep their prior u when fewer than <see cref="MinimumUCount"/> are seen,
+    /// and so do the levels the blocking selects on (a shared keyed hash, Dice above the floor): random pairs reaching
+    /// them are mostly one person's accounts, so the sample measures λ·m there, not u.</summary>
     public int RandomPairs { get; init; } = 2_000_000;
     public int MinimumUCount { get; init; } = 10;
 
@@ -96,12 +104,12 @@ public sealed record LinkageSettings
     public static double PriorWeight(double matchShare) => Math.Log2(matchShare / (1 - matchShare));
 
     /// <summary>The lowest Dice worth keeping from blocking: below it, even every other agreement except a keyed hash
-    /// (pairs sharing one are candidates anyway) cannot lift the pair to the threshold under the priors. Blocking
+    /// (pairs sharing one are candidates anyway) cannot lift the pair to <see cref="BlockingEvidence"/> under the priors. Blocking
     /// precedes EM, so the floor is fixed by the priors.</summary>
     public double FuzzyFloor(IReadOnlyList<DiceLevelPrior> levels)
     {
-        var bestSupport = PriorWeight(PriorMatchShare) + Prefecture.AgreeWeight + AgeBand.AgreeWeight + Gender.AgreeWeight;
-        return levels.Where(l => l.Weight + bestSupport >= Threshold).Select(l => l.MinDice).DefaultIfEmpty(1.0).Min();
+        var bestSupport = Prefecture.AgreeWeight + AgeBand.AgreeWeight + Gender.AgreeWeight;
+        return levels.Where(l => l.Weight + bestSupport >= BlockingEvidence).Select(l => l.MinDice).DefaultIfEmpty(1.0).Min();
     }
 }
 

@@ -72,7 +72,7 @@ public static class LinkCommand
         string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
         foreach (var kind in summary.Parameters ?? [])
         {
-            context.Result($"parameters {kind.Kind}", $"lambda {F(kind.Lambda, "G3")} (prior {F(kind.PriorWeight, "+0.0;-0.0")} bits), " +
+            context.Result($"parameters {kind.Kind}", $"lambda {F(kind.Lambda, "G3")} (prior {F(kind.PriorWeight, "+0.0;-0.0")} bits; {F(kind.CandidateLambda, "F3")} of candidate pairs), " +
                 $"{kind.EmIterations} EM iterations, {kind.CandidatePairs:N0} candidate pairs, {kind.RandomPairs:N0} random pairs");
             foreach (var comparison in kind.Levels.GroupBy(l => l.Comparison))
                 context.Result($"  {kind.Kind} {comparison.Key}", string.Join(" | ", comparison.Select(l => verbose
