@@ -56,7 +56,7 @@ public sealed class AnalystDatabase : IDisposable
 
     /// <summary>The contract's identity fields: keyed hashes and the Bloom-filter encoding.</summary>
     private static readonly HashSet<string> IdentifyingColumns = new(
-        ExportContract.V1.Records.Values.SelectMany(r => r.Fields).Where(f => f.Type is FieldType.Hmac or FieldType.Clk).Select(f => f.Name),
+        ExportContract.Latest.Records.Values.SelectMany(r => r.Fields).Where(f => f.Type is FieldType.Hmac or FieldType.Clk or FieldType.FieldClk).Select(f => f.Name),
         StringComparer.OrdinalIgnoreCase);
 
     public void Dispose() => warehouse.Dispose();

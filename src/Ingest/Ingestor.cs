@@ -265,7 +265,7 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
     /// <summary>Record keys must be unique across a platform's files, not only within one.</summary>
     private IEnumerable<RuleViolation> KeysLoadedElsewhere(FileEnvelope envelope, string display, int? replaces)
     {
-        var record = ExportContract.V1.Records[envelope.RecordKind];
+        var record = ExportContract.Latest.Records[envelope.RecordKind];
         var table = RawTableOf(envelope.RecordKind);
         var join = string.Join(" and ", record.Key.Select(k => $"t.{ContractRules.Quote(k)} = r.{ContractRules.Quote(k)}"));
         // Every key starts with platform_id, and a file holds one platform (checked): naming it lets DuckDB skip the
@@ -318,7 +318,7 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
                     file.FileId, envelope.PlatformId, envelope.RecordKind, envelope.Period.Code, envelope.Period.Start, envelope.Period.End,
                     envelope.Revision, envelope.ContractVersion, file.ContentSha256, file.Display, file.FormatLabel, file.Check.Rows,
                     clock.GetUtcNow().UtcDateTime, file.RowsSha256);
-                var columns = ExportContract.V1.Records[envelope.RecordKind].Fields;
+                var columns = ExportContract.Latest.Records[envelope.RecordKind].Fields;
                 var typed = string.Join(", ", columns.Select(f => ContractRules.HasTypedTwin(f) ? ContractRules.Typed(f) : ContractRules.Quote(f.Name)));
                 warehouse.Execute(
                     $"insert into {table} (file_id, source_line, {string.Join(", ", columns.Select(f => ContractRules.Quote(f.Name)))}) " +

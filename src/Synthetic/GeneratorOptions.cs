@@ -7,6 +7,7 @@ namespace MarketStats.Synthetic;
 /// <param name="Transactions">Total transaction rows across all platforms and fiscal years.</param>
 /// <param name="TruthPath">Ground-truth CSV; defaults to <c>&lt;OutDir&gt;-ground-truth.csv</c>, beside the inbox, never in it.</param>
 /// <param name="Key">Association key for the <c>*_hmac</c> columns; defaults to <see cref="AssociationKey.FromSeed"/>.</param>
+/// <param name="ContractVersion">The contract version the registrations are written in: 1, or 2 with the per-field encodings.</param>
 public sealed record GeneratorOptions(
     string OutDir,
     int Seed = 42,
@@ -15,7 +16,8 @@ public sealed record GeneratorOptions(
     int Platforms = 30,
     long Transactions = 20_000,
     string? TruthPath = null,
-    AssociationKey? Key = null);
+    AssociationKey? Key = null,
+    int ContractVersion = 1);
 
 /// <summary>What <see cref="MarketGenerator.Generate"/> wrote.</summary>
 public sealed record GeneratorResult(

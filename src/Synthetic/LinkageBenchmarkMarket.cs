@@ -17,8 +17,9 @@ public sealed record LinkageBenchmarkFiles(string RegistrationsCsv, string Truth
 /// </remarks>
 public static class LinkageBenchmarkMarket
 {
+    /// <param name="contractVersion">2 (the default) adds the per-field encodings and birth-date hashes; 1 leaves them empty.</param>
     public static LinkageBenchmarkFiles Write(string folder, long registrations, int platforms = 30, double crossRegisteredShare = 0.20,
-        int seed = 7, AssociationKey? key = null, IProgress<string>? progress = null)
+        int seed = 7, AssociationKey? key = null, IProgress<string>? progress = null, int contractVersion = 2)
     {
         Directory.CreateDirectory(folder);
         key ??= AssociationKey.FromSeed(seed);
@@ -41,6 +42,7 @@ public static class LinkageBenchmarkMarket
 
         var hasher = new KeyedHasher(key);
         var encoder = new ClkEncoder(key);
+        var fieldEncoder = new FieldClkEncoder(key);
         var csv = Path.Combine(folder, "registrations.csv");
         var truth = Path.Combine(folder, "ground-truth.csv");
         var parts = new string[platforms * 2];
@@ -67,7 +69,7 @@ public static class LinkageBenchmarkMarket
                 var phone = noise.NextDouble() < 0.5 ? Identifiers.Phone(isWorker, person, p) : null;
                 var prefecture = codes[isWorker ? workerPrefecture[person] : clientPrefecture[person]];
                 writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"0,{i + 2},{platformId},{(isWorker ? "w" : "c")}{i:D7},{(isWorker ? "worker" : "client")},{(isWorker ? "" : "corporation")},{prefecture},2024-04-01,,,,{hasher.Email(email)},{(phone is null ? "" : hasher.Phone(phone))},,{encoder.Encode(typed).Base64}"));
+                    $"0,{i + 2},{platformId},{(isWorker ? "w" : "c")}{i:D7},{(isWorker ? "worker" : "client")},{(isWorker ? "" : "corporation")},{prefecture},2024-04-01,,,,{hasher.Email(email)},{(phone is null ? "" : hasher.Phone(phone))},,{encoder.Encode(typed).Base64},{V2Columns(typed, contractVersion, hasher, fieldEncoder, noise)}"));
                 Interlocked.Increment(ref written);
             }
         });
@@ -75,7 +77,7 @@ public static class LinkageBenchmarkMarket
         // One file for COPY, and the answer key, in platform order.
         using (var output = new FileStream(csv, FileMode.Create))
         {
-            output.Write(Encoding.UTF8.GetBytes("file_id,source_line,platform_id,account_id,kind,client_type,prefecture,registered_on,last_active_on,age_band,gender,email_hmac,phone_hmac,corporate_number_hmac,identity_clk\n"));
+            output.Write(Encoding.UTF8.GetBytes(RawHeader));
             foreach (var part in parts)
             {
                 using (var input = File.OpenRead(part)) input.CopyTo(output);
@@ -95,5 +97,19 @@ public static class LinkageBenchmarkMarket
             }
         }
         return new LinkageBenchmarkFiles(csv, truth, written, workers + clients);
+    }
+
+    /// <summary>The header of the CSV: <c>raw_registrations</c>' columns in its order (COPY matches by position).</summary>
+    internal const string RawHeader =
+        "file_id,source_line,platform_id,account_id,kind,client_type,prefecture,registered_on,last_active_on,age_band,gender," +
+        "email_hmac,phone_hmac,corporate_number_hmac,identity_clk," +
+        "family_name_clk,given_name_clk,family_name_kana_clk,given_name_kana_clk,birth_date_hmac,birth_year_hmac\n";
+
+    /// <summary>The six columns contract v2 adds, comma-separated (empty in v1); BLIP's flips drawn from the account's noise stream, after its other draws.</summary>
+    internal static string V2Columns(IdentityFields typed, int contractVersion, KeyedHasher hasher, FieldClkEncoder fieldEncoder, Random noise)
+    {
+        if (contractVersion < 2) return ",,,,,";
+        var fields = fieldEncoder.Encode(typed, noise);
+        return string.Join(",", [.. fields.Select(f => f ?? ""), hasher.BirthDate(typed.BirthDate) ?? "", hasher.BirthYear(typed.BirthDate) ?? ""]);
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using MarketStats.Core.Domain;
 using MarketStats.Core;
+using MarketStats.Core.Contract;
 using MarketStats.Core.Privacy;
 
 namespace MarketStats.Synthetic;
@@ -44,6 +45,8 @@ public sealed class MarketGenerator(TimeProvider? clock = null)
         var key = options.Key ?? AssociationKey.FromSeed(options.Seed);
         var hasher = new KeyedHasher(key);
         var encoder = new ClkEncoder(key);
+        var fieldEncoder = new FieldClkEncoder(key);
+        _ = ExportContract.Of(options.ContractVersion); // an unknown version fails here, before anything is written
         var files = new string[platforms.Count][];
         var registrationRows = new long[platforms.Count];
         var transactionRows = new long[platforms.Count];
@@ -67,7 +70,7 @@ public sealed class MarketGenerator(TimeProvider? clock = null)
                 transactionRows[p] += rows;
                 KeepIfNotEmpty(path, rows, written);
             }
-            var registrations = new RegistrationWriter(platform, population, hasher, encoder, cutoffDay, options.Seed);
+            var registrations = new RegistrationWriter(platform, population, hasher, encoder, fieldEncoder, options.ContractVersion, cutoffDay, options.Seed);
             registrations.SettleDates();
             foreach (var fy in years)
             {

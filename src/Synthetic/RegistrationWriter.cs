@@ -7,7 +7,10 @@ namespace MarketStats.Synthetic;
 
 /// <summary>Writes a platform's registrations, one file per fiscal year of registration, after its transactions are
 /// known (so registered_on never follows an account's first line and last_active_on is its last).</summary>
-internal sealed class RegistrationWriter(PlatformProfile platform, PopulationModel population, KeyedHasher hasher, ClkEncoder encoder, int cutoffDay, int seed)
+/// <remarks>In contract v2 each account also carries its per-field encodings and birth-date hashes, from the same typed identity.</remarks>
+internal sealed class RegistrationWriter(
+    PlatformProfile platform, PopulationModel population, KeyedHasher hasher, ClkEncoder encoder, FieldClkEncoder fieldEncoder,
+    int contractVersion, int cutoffDay, int seed)
 {
     private readonly Random rng = SeededRandom.Stream(seed, part: 2_000 + platform.Index);
     private readonly AccountBook workers = population.WorkerBooks[platform.Index - 1];
@@ -31,7 +34,7 @@ internal sealed class RegistrationWriter(PlatformProfile platform, PopulationMod
 
     public long WriteFiscalYear(string path, int fiscalYear)
     {
-        var columns = Columns.Value;
+        var columns = Columns[contractVersion - 1].Value;
         using var writer = ExportFile.Create(path, platform);
         var row = new CsvRow(writer);
         foreach (var name in columns.Names) row.Text(name);
@@ -55,11 +58,16 @@ internal sealed class RegistrationWriter(PlatformProfile platform, PopulationMod
         ref readonly var a = ref book.Accounts[index];
         var worker = book.IsWorker ? population.Workers[a.Person] : default;
         var client = book.IsWorker ? default : population.Clients[a.Person];
+        var typed = TypedIdentity(book, index);
+        // BLIP's coin flips from their own stream, so v1 and v2 files of one seed hold the same accounts and identities.
+        var fields = contractVersion >= 2
+            ? fieldEncoder.Encode(typed, SeededRandom.Stream(seed, part: (book.IsWorker ? 7_000 : 8_000) + platform.Index, subpart: index))
+            : null;
         foreach (var column in order)
         {
             switch (column)
             {
-                case RegColumn.ContractVersion: row.Text("1"); break;
+                case RegColumn.ContractVersion: row.Text(contractVersion.ToString(CultureInfo.InvariantCulture)); break;
                 case RegColumn.ExportPeriod: row.Text(period); break;
                 case RegColumn.ExportRevision: row.Text("1"); break;
                 case RegColumn.PlatformId: row.Text(platform.PlatformId); break;
@@ -78,23 +86,32 @@ internal sealed class RegistrationWriter(PlatformProfile platform, PopulationMod
                 case RegColumn.CorporateNumberHmac:
                     row.Text(!book.IsWorker && a.GivesProfile && client.HasCorporateNumber ? hasher.CorporateNumber(Identifiers.CorporateNumber(a.Person)) : null);
                     break;
-                case RegColumn.IdentityClk: row.Text(encoder.Encode(TypedIdentity(book, index)).Base64); break;
+                case RegColumn.IdentityClk: row.Text(encoder.Encode(typed).Base64); break;
+                case RegColumn.FamilyNameClk: row.Text(fields![0]); break;
+                case RegColumn.GivenNameClk: row.Text(fields![1]); break;
+                case RegColumn.FamilyNameKanaClk: row.Text(fields![2]); break;
+                case RegColumn.GivenNameKanaClk: row.Text(fields![3]); break;
+                case RegColumn.BirthDateHmac: row.Text(hasher.BirthDate(typed.BirthDate)); break;
+                case RegColumn.BirthYearHmac: row.Text(hasher.BirthYear(typed.BirthDate)); break;
                 default: row.Empty(); break; // any optional field this generator does not fill
             }
         }
         row.End();
     }
 
-    private static readonly Lazy<(string[] Names, RegColumn[] Order)> Columns = new(() =>
-    {
-        var names = ExportContract.V1.ColumnsOf(RecordKind.Registrations).Select(c => c.Name).ToArray();
-        return (names, [.. names.Select(n => Enum.TryParse<RegColumn>(n.Replace("_", ""), ignoreCase: true, out var c) ? c : RegColumn.Unknown)]);
-    });
+    /// <summary>The columns of each contract version (index = version − 1), in the contract's order.</summary>
+    private static readonly Lazy<(string[] Names, RegColumn[] Order)>[] Columns =
+        [.. ExportContract.Versions.Select(version => new Lazy<(string[] Names, RegColumn[] Order)>(() =>
+        {
+            var names = ExportContract.Of(version).ColumnsOf(RecordKind.Registrations).Select(c => c.Name).ToArray();
+            return (names, [.. names.Select(n => Enum.TryParse<RegColumn>(n.Replace("_", ""), ignoreCase: true, out var c) ? c : RegColumn.Unknown)]);
+        }))];
 
     private enum RegColumn
     {
         Unknown, ContractVersion, ExportPeriod, ExportRevision, PlatformId, AccountId, Kind, ClientType, Prefecture,
         RegisteredOn, LastActiveOn, AgeBand, Gender, EmailHmac, PhoneHmac, CorporateNumberHmac, IdentityClk,
+        FamilyNameClk, GivenNameClk, FamilyNameKanaClk, GivenNameKanaClk, BirthDateHmac, BirthYearHmac,
     }
 
     /// <summary>The identity as this account typed it; its own random stream, so noise never shifts other columns.</summary>

@@ -37,7 +37,7 @@ public static class DemoCommand
             Directory.CreateDirectory(work);
             foreach (var file in new[] { dbPath, dbPath + ".wal" }) File.Delete(file);
 
-            var generated = GenerateCommand.Run(context, new GeneratorOptions(inbox, Transactions: parse.GetValue(transactions)), clean: true, ct);
+            var generated = GenerateCommand.Run(context, new GeneratorOptions(inbox, Transactions: parse.GetValue(transactions), ContractVersion: 2), clean: true, ct);
             context.Progress?.Report($"generated {generated.TransactionRows:N0} transactions and {generated.RegistrationRows:N0} registrations in {generated.ExportFiles.Count} files");
 
             using var warehouse = PipelineSteps.OpenWarehouse(dbPath);

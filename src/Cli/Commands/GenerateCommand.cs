@@ -18,9 +18,11 @@ public static class GenerateCommand
         var key = new Option<string?>("--key") { Description = "Association key file for the keyed hashes (default: a key derived from the seed, for synthetic data only)." };
         var truth = new Option<string?>("--truth") { Description = "Ground-truth CSV (default: <DIR>-ground-truth.csv, beside the inbox, never inside it)." };
         var clean = new Option<bool>("--clean") { Description = "Delete the --out folder first if it exists." };
+        var contractVersion = new Option<int>("--contract-version") { Description = "Contract version of the registrations: 1, or 2 with per-field encodings.", DefaultValueFactory = _ => 1 };
+        contractVersion.AcceptOnlyFromAmong("1", "2");
         var command = new Command("generate", "Write a synthetic crowdsourcing market as per-platform export files (the inbox layout ingest reads) and a separate ground-truth file.")
         {
-            outDir, seed, years, platforms, transactions, key, truth, clean,
+            outDir, seed, years, platforms, transactions, key, truth, clean, contractVersion,
         };
         command.SetAction((parse, ct) =>
         {
@@ -32,7 +34,7 @@ public static class GenerateCommand
             catch (FormatException e) { throw new CliUsageException(e.Message); }
             var options = new GeneratorOptions(
                 parse.GetValue(outDir)!, parse.GetValue(seed), range.first, range.last, parse.GetValue(platforms), parse.GetValue(transactions),
-                parse.GetValue(truth), parse.GetValue(key) is { } keyPath ? AssociationKey.Load(keyPath) : null);
+                parse.GetValue(truth), parse.GetValue(key) is { } keyPath ? AssociationKey.Load(keyPath) : null, parse.GetValue(contractVersion));
             var result = Run(context, options, parse.GetValue(clean), ct);
             context.Result("inbox", Path.GetFullPath(options.OutDir));
             context.Result("ground_truth", result.TruthPath);

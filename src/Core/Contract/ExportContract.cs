@@ -6,7 +6,9 @@ namespace MarketStats.Core.Contract;
 /// <summary>The export contract members write against, read from its one machine-readable definition.</summary>
 /// <remarks>
 /// The validator, the synthetic generator and the generated documentation all read this same object, so a code
-/// list or a field changes in exactly one place: <c>export-contract.v1.json</c>.
+/// list or a field changes in exactly one place: <c>export-contract.v1.json</c>, and for the fields a later version
+/// adds, that version's file (<c>export-contract.v2.json</c>). A new version only adds optional fields, never changes
+/// one, so version N is version N−1 plus its additions and every older file stays valid.
 /// </remarks>
 public sealed class ExportContract
 {
@@ -25,21 +27,75 @@ public sealed class ExportContract
     public IReadOnlyList<FieldSpec> ColumnsOf(string recordKind) => [.. Envelope, .. Records[recordKind].Fields];
 
     private static readonly Lazy<ExportContract> V1Instance = new(() => Load("export-contract.v1.json"));
+    private static readonly Lazy<ExportContract> V2Instance = new(() => Extend(V1, "export-contract.v2.json"));
 
     /// <summary>Contract v1, as published to members.</summary>
     public static ExportContract V1 => V1Instance.Value;
 
+    /// <summary>Contract v2: v1 plus the per-field encodings of registrations.</summary>
+    public static ExportContract V2 => V2Instance.Value;
+
+    /// <summary>The newest version: every column any accepted file may carry (each field says since which version).</summary>
+    public static ExportContract Latest => V2;
+
+    /// <summary>The versions a file may declare in <c>contract_version</c>.</summary>
+    public static readonly int[] Versions = [1, 2];
+
+    /// <summary>The contract of one version.</summary>
+    public static ExportContract Of(int version) => version switch
+    {
+        1 => V1,
+        2 => V2,
+        _ => throw new ArgumentOutOfRangeException(nameof(version), version, $"contract versions: {string.Join(", ", Versions)}"),
+    };
+
     public static string V1Json => ReadResource("export-contract.v1.json");
 
-    private static ExportContract Load(string resource)
+    /// <summary>The published definition of one version: v1's whole file, or a later version's additions.</summary>
+    public static string JsonOf(int version) => ReadResource($"export-contract.v{Of(version).Version}.json");
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
     {
-        var options = new JsonSerializerOptions
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    private static ExportContract Load(string resource) =>
+        JsonSerializer.Deserialize<ExportContract>(ReadResource(resource), JsonOptions)
+        ?? throw new InvalidOperationException($"Contract resource {resource} is empty.");
+
+    /// <summary>A later version: <paramref name="previous"/> with the optional fields its resource adds, each marked with its version.</summary>
+    private static ExportContract Extend(ExportContract previous, string resource)
+    {
+        var additions = JsonSerializer.Deserialize<ContractAdditions>(ReadResource(resource), JsonOptions)
+                        ?? throw new InvalidOperationException($"Contract resource {resource} is empty.");
+        if (additions.Extends != previous.Version || additions.Contract != previous.Contract)
+            throw new InvalidOperationException($"{resource} extends {additions.Contract} v{additions.Extends}, not v{previous.Version}.");
+        var records = previous.Records.ToDictionary(r => r.Key, r =>
         {
-            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-            Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+            var added = additions.Adds.GetValueOrDefault(r.Key) ?? [];
+            if (added.FirstOrDefault(f => f.Required || r.Value.Fields.Any(old => old.Name == f.Name)) is { } bad)
+                throw new InvalidOperationException($"{resource}: {bad.Name} must be a new, optional field (a version adds, never changes).");
+            return new RecordSpec
+            {
+                Grain = r.Value.Grain, Key = r.Value.Key, PeriodDate = r.Value.PeriodDate,
+                Fields = [.. r.Value.Fields, .. added.Select(f => f.AddedIn(additions.Version))],
+            };
+        });
+        return new ExportContract
+        {
+            Contract = previous.Contract, Version = additions.Version, CodeLists = previous.CodeLists, Envelope = previous.Envelope,
+            Records = records, Stages = previous.Stages, Limits = previous.Limits,
         };
-        return JsonSerializer.Deserialize<ExportContract>(ReadResource(resource), options)
-               ?? throw new InvalidOperationException($"Contract resource {resource} is empty.");
+    }
+
+    /// <summary>The shape of a later version's file: which version it extends and the fields it adds per record kind.</summary>
+    private sealed class ContractAdditions
+    {
+        public required string Contract { get; init; }
+        public required int Version { get; init; }
+        public required int Extends { get; init; }
+        public required Dictionary<string, FieldSpec[]> Adds { get; init; }
     }
 
     private static string ReadResource(string name)
@@ -70,9 +126,18 @@ public sealed class FieldSpec
     public required bool Required { get; init; }
     public required string En { get; init; }
     public required string Ja { get; init; }
+
+    /// <summary>The contract version that added the field; a file declaring an older version must not carry it.</summary>
+    public int Since { get; init; } = 1;
+
+    internal FieldSpec AddedIn(int version) => new()
+    {
+        Name = Name, Type = Type, CodeList = CodeList, Required = Required, En = En, Ja = Ja, Since = version,
+    };
 }
 
-public enum FieldType { Id, Code, Date, Yen, Prefecture, Hmac, Clk, Int, Period }
+/// <remarks><c>Clk</c> is the record-level encoding (<c>identity_clk</c>); <c>FieldClk</c> the shorter per-field encodings of v2.</remarks>
+public enum FieldType { Id, Code, Date, Yen, Prefecture, Hmac, Clk, FieldClk, Int, Period }
 
 public sealed class StageRule
 {

@@ -22,8 +22,9 @@ public sealed class AssociationKey
     public static AssociationKey FromSeed(int seed) =>
         new(SHA256.HashData(Encoding.UTF8.GetBytes($"marketstats synthetic key, seed {seed}")));
 
-    public byte[] DeriveKey(string purpose) =>
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, salt: null, info: Encoding.UTF8.GetBytes($"marketstats/{purpose}/v1"));
+    /// <param name="version">The contract version that introduced the purpose: v1's keys keep their <c>/v1</c> info, v2's fields get <c>/v2</c>.</param>
+    public byte[] DeriveKey(string purpose, int version = 1) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, salt: null, info: Encoding.UTF8.GetBytes($"marketstats/{purpose}/v{version}"));
 
     /// <summary>A short public fingerprint so staff can tell which key produced a file without revealing it.</summary>
     public string Fingerprint => Convert.ToHexStringLower(DeriveKey("fingerprint"))[..16];

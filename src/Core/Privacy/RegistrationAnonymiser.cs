@@ -18,8 +18,9 @@ public sealed record AnonymiseRequest(
 /// <summary>What an anonymise run did: rows read and written, and every value it had to leave out, counted by reason.</summary>
 public sealed record AnonymiseSummary(long RowsRead, long RowsWritten, string ExportPeriod, string Encoding, IReadOnlyDictionary<string, long> Problems);
 
-/// <summary>The platform side of linkage: turns a raw account file into the contract's registrations export, with
-/// keyed hashes of exact identifiers and a CLK of quasi-identifiers; no raw identifier is written.</summary>
+/// <summary>The platform side of linkage: turns a raw account file into the contract's registrations export (v2), with
+/// keyed hashes of exact identifiers and of the birth date, a CLK of quasi-identifiers and one short encoding per name
+/// field; no raw identifier is written.</summary>
 /// <remarks>
 /// Bad input never stops the run: a value that does not normalise is left out (of its hash or of the encoding) and
 /// counted; a row that lacks something the contract requires (account id, prefecture, registration date) is
@@ -37,6 +38,10 @@ public sealed partial class RegistrationAnonymiser(AssociationKey key)
 
     private readonly KeyedHasher hasher = new(key);
     private readonly ClkEncoder encoder = new(key);
+    private readonly FieldClkEncoder fieldEncoder = new(key);
+
+    /// <summary>The contract version this writes: the newest, whose columns are a superset of every older one's.</summary>
+    public static int ContractVersion => ExportContract.Latest.Version;
 
     public AnonymiseSummary Run(AnonymiseRequest request)
     {
@@ -123,10 +128,17 @@ public sealed partial class RegistrationAnonymiser(AssociationKey key)
             ["phone_hmac"] = Hash("phone", raw("phone"), hasher.Phone, count),
             ["corporate_number_hmac"] = Hash("corporate_number", raw("corporate_number"), hasher.CorporateNumber, count),
         };
-        var clk = encoder.Encode(new IdentityFields(raw("family_name"), raw("given_name"), raw("family_name_kana"),
-            raw("given_name_kana"), raw("birth_date"), raw("postcode")));
+        var identity = new IdentityFields(raw("family_name"), raw("given_name"), raw("family_name_kana"),
+            raw("given_name_kana"), raw("birth_date"), raw("postcode"));
+        var clk = encoder.Encode(identity);
         foreach (var field in clk.Unusable) count($"{field}: could not be normalised (left out of identity_clk)");
         record["identity_clk"] = clk.Base64;
+        // v2: the same fields one by one (a value that did not normalise is already counted above, once).
+        var fields = fieldEncoder.Encode(identity, (request.PlatformId, account, kind));
+        for (var f = 0; f < fields.Length; f++)
+            record[FieldClkEncoder.ColumnOf(FieldClkEncoder.Fields[f].Name)] = fields[f];
+        record["birth_date_hmac"] = hasher.BirthDate(identity.BirthDate);
+        record["birth_year_hmac"] = hasher.BirthYear(identity.BirthDate);
         return record;
     }
 
@@ -170,7 +182,7 @@ public sealed partial class RegistrationAnonymiser(AssociationKey key)
     }
 
     /// <summary>The contract's registration columns after the envelope, in order; the spool holds these.</summary>
-    private static readonly string[] RecordColumns = [.. ExportContract.V1.Registrations.Fields.Select(f => f.Name)];
+    private static readonly string[] RecordColumns = [.. ExportContract.Latest.Registrations.Fields.Select(f => f.Name)];
 
     // Every value is an id, code, date, hex or base64: none holds a comma or a quote.
     private static string Line(Dictionary<string, string?> record) => string.Join(",", RecordColumns.Select(c => record.GetValueOrDefault(c) ?? ""));
@@ -179,8 +191,8 @@ public sealed partial class RegistrationAnonymiser(AssociationKey key)
     /// <returns>The rows written.</returns>
     private static long Write(string spool, string path, ExportPeriod period, string revision, Action<string> count)
     {
-        var envelope = ExportContract.V1.Envelope.Select(f => f.Name).ToArray();
-        var values = new Dictionary<string, string> { ["contract_version"] = "1", ["export_period"] = period.Code, ["export_revision"] = revision };
+        var envelope = ExportContract.Latest.Envelope.Select(f => f.Name).ToArray();
+        var values = new Dictionary<string, string> { ["contract_version"] = ContractVersion.ToString(CultureInfo.InvariantCulture), ["export_period"] = period.Code, ["export_revision"] = revision };
         var prefix = string.Join(",", envelope.Select(c => values[c])) + ",";
         var registeredOn = Array.IndexOf(RecordColumns, "registered_on");
         long written = 0;

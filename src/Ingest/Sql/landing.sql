@@ -74,5 +74,19 @@ create table if not exists raw_registrations (
     email_hmac              varchar,
     phone_hmac              varchar,
     corporate_number_hmac   varchar,
-    identity_clk            varchar
+    identity_clk            varchar,
+    -- contract v2 (empty in v1 files): per-field encodings and keyed hashes of the birth date
+    family_name_clk         varchar,
+    given_name_clk          varchar,
+    family_name_kana_clk    varchar,
+    given_name_kana_clk     varchar,
+    birth_date_hmac         varchar,
+    birth_year_hmac         varchar
 );
+-- Databases made before contract v2 get its columns empty, at the end (where a new table has them too).
+alter table raw_registrations add column if not exists family_name_clk varchar;
+alter table raw_registrations add column if not exists given_name_clk varchar;
+alter table raw_registrations add column if not exists family_name_kana_clk varchar;
+alter table raw_registrations add column if not exists given_name_kana_clk varchar;
+alter table raw_registrations add column if not exists birth_date_hmac varchar;
+alter table raw_registrations add column if not exists birth_year_hmac varchar;

@@ -22,6 +22,7 @@ public static class ContractDocument
         (RuleIds.UnknownKind, "The header holds `transaction_id` (transactions) or `account_id` (registrations)."),
         (RuleIds.MissingColumn, "Every required column is in the header."),
         (RuleIds.UnknownColumn, "No column outside the contract (ask the association to add one)."),
+        (RuleIds.ColumnVersion, "No column newer than the version the file declares in `contract_version` (absent means 1): a v1 file carrying a v2 column is refused whole."),
         (RuleIds.PiiColumn, "No column whose name suggests a raw personal identifier (mail, phone, tel, name, address, birth, postcode, 氏名, 住所, …); the whole file is refused."),
         (RuleIds.Empty, "The file holds a header and at least one row (the rows declare the file's period); an empty file, or one of blank lines only, is refused."),
         (RuleIds.UniqueKey, "The record key is unique within the file."),
@@ -32,7 +33,7 @@ public static class ContractDocument
 
     public static string Markdown(ExportContract? contract = null)
     {
-        contract ??= ExportContract.V1;
+        contract ??= ExportContract.Latest;
         var md = new StringBuilder();
         md.AppendLine(BeginMarker);
         md.AppendLine($"### Envelope columns (every file, contract `{contract.Contract}` v{contract.Version})");
@@ -90,12 +91,17 @@ public static class ContractDocument
 
     private static void FieldTable(StringBuilder md, IEnumerable<FieldSpec> fields)
     {
-        md.AppendLine("| field | type | required | meaning | 意味 |");
-        md.AppendLine("|---|---|---|---|---|");
+        md.AppendLine("| field | since | type | required | meaning | 意味 |");
+        md.AppendLine("|---|---|---|---|---|---|");
         foreach (var f in fields)
         {
-            var type = f.Type == FieldType.Code ? $"code (`{f.CodeList}`)" : f.Type.ToString().ToLowerInvariant();
-            md.AppendLine($"| `{f.Name}` | {type} | {(f.Required ? "yes" : "no")} | {f.En} | {f.Ja} |");
+            var type = f.Type switch
+            {
+                FieldType.Code => $"code (`{f.CodeList}`)",
+                FieldType.FieldClk => "field clk",
+                _ => f.Type.ToString().ToLowerInvariant(),
+            };
+            md.AppendLine($"| `{f.Name}` | v{f.Since} | {type} | {(f.Required ? "yes" : "no")} | {f.En} | {f.Ja} |");
         }
         md.AppendLine();
     }

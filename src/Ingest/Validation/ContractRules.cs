@@ -31,7 +31,9 @@ public static class ContractRules
     /// <summary>Columns whose value must be the same on every row of a file (they describe the file, not the row).</summary>
     public static readonly string[] FileConstantColumns = ["platform_id", "contract_version", "export_period", "export_revision"];
 
-    public static readonly int[] SupportedContractVersions = [1];
+    public static int[] SupportedContractVersions => ExportContract.Versions;
+
+    private static int FieldClkBase64Length => (Core.Privacy.FieldClkEncoder.FoldedBytes + 2) / 3 * 4;
 
     /// <summary>
     /// The typed twin of a date or money column, computed once when the file is read: the rules compare typed values and
@@ -77,7 +79,7 @@ public static class ContractRules
 
     public static IReadOnlyList<RowRule> For(string recordKind, RuleContext context, ExportContract? contract = null)
     {
-        contract ??= ExportContract.V1;
+        contract ??= ExportContract.Latest;
         var rules = new List<RowRule>();
         foreach (var field in contract.ColumnsOf(recordKind))
             rules.AddRange(FieldRules(field, contract, context));
@@ -142,6 +144,12 @@ public static class ContractRules
                 // cannot be compared with the others and would only ever fail to link.
                 yield return new(RuleIds.ClkFormat, field.Name, $"must be base64 of {ClkBits} bits ({ClkBase64Length} characters)",
                     $"not regexp_full_match({c}, '{ClkBase64Pattern}')");
+                break;
+            case FieldType.FieldClk:
+                // 16 bytes = 22 base64 characters and "==": one field's folded filter (contract v2).
+                yield return new(RuleIds.ClkFormat, field.Name,
+                    $"must be base64 of {Core.Privacy.FieldClkEncoder.FoldedBits} bits ({FieldClkBase64Length} characters)",
+                    $"not regexp_full_match({c}, '[A-Za-z0-9+/]{{{FieldClkBase64Length - 3}}}[AQgw]==')");
                 break;
             case FieldType.Int:
                 yield return new(RuleIds.IntFormat, field.Name, "must be a whole number", $"not regexp_full_match({c}, '[0-9]{{1,9}}')");
@@ -228,6 +236,7 @@ public static class RuleIds
     public const string MissingColumn = "contract.missing_column";
     public const string UnknownColumn = "contract.unknown_column";
     public const string ContractVersion = "contract.version";
+    public const string ColumnVersion = "contract.column_version";
     public const string Required = "required";
     public const string IdFormat = "type.id";
     public const string CodeList = "code_list";

@@ -85,11 +85,12 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
 
         var firstRow = FirstRow();
         ExportPeriod? period = ExportPeriod.TryParse(firstRow["export_period"], out var p) ? p : null;
+        violations.AddRange(ColumnsNewerThanDeclared(kind, columns, firstRow["contract_version"], displayName));
         var context = new RuleContext(DateOnly.FromDateTime(clock.GetLocalNow().DateTime), expectedPlatform, firstRow, period);
         using (Timings?.Measure("validate: row rules"))
             violations.AddRange(CheckRows(ContractRules.For(kind, context), displayName));
         using (Timings?.Measure("validate: unique key"))
-            violations.AddRange(CheckUniqueKey(ExportContract.V1.Records[kind].Key, displayName));
+            violations.AddRange(CheckUniqueKey(ExportContract.Latest.Records[kind].Key, displayName));
 
         var envelope = period is { } ep && violations.Count == 0
             ? new FileEnvelope(kind, firstRow["platform_id"]!, ep,
@@ -149,7 +150,7 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
     private bool LoadRaw(DeliveredFile file, string source, string kind, List<string> header, string displayName, List<RuleViolation> violations)
     {
         var select = new List<string>();
-        foreach (var field in ExportContract.V1.ColumnsOf(kind))
+        foreach (var field in ExportContract.Latest.ColumnsOf(kind))
         {
             var present = header.FirstOrDefault(h => h.TrimStart('\uFEFF') == field.Name);
             var text = present is null ? "null::varchar" : ContractRules.Quote(present);
@@ -181,17 +182,30 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
 
     private static void CheckColumns(string kind, List<string> columns, string displayName, List<RuleViolation> violations)
     {
-        var contractColumns = ExportContract.V1.ColumnsOf(kind);
+        var contractColumns = ExportContract.Latest.ColumnsOf(kind);
         foreach (var extra in columns.Where(c => contractColumns.All(f => f.Name != c)))
         {
             var (rule, why) = PiiColumnNames.LooksPersonal(extra)
                 ? (RuleIds.PiiColumn, "looks like a raw personal identifier; the contract allows only anonymised fields, so the whole file is refused")
-                : (RuleIds.UnknownColumn, $"is not a column of contract v1 {kind}; remove it or ask the association to add it");
+                : (RuleIds.UnknownColumn, $"is not a column of contract v{ExportContract.Latest.Version} {kind}; remove it or ask the association to add it");
             violations.Add(new RuleViolation(rule, extra, 1, [new ValidationError(displayName, 1, extra, null, rule, $"column {why}")]));
         }
         foreach (var field in contractColumns.Where(f => f.Required && !columns.Contains(f.Name)))
             violations.Add(new RuleViolation(RuleIds.MissingColumn, field.Name, 1,
                 [new ValidationError(displayName, 1, field.Name, null, RuleIds.MissingColumn, "required column is missing from the header")]));
+    }
+
+    /// <summary>
+    /// A column a later contract version added may only come in a file that declares that version: a v1 export job
+    /// that starts sending v2 columns without saying so is refused, so the version a file declares always tells what it holds.
+    /// </summary>
+    private static IEnumerable<RuleViolation> ColumnsNewerThanDeclared(string kind, List<string> columns, string? declared, string displayName)
+    {
+        var version = ParseIntOr(declared, 1);
+        foreach (var field in ExportContract.Latest.Records[kind].Fields.Where(f => f.Since > version && columns.Contains(f.Name)))
+            yield return new RuleViolation(RuleIds.ColumnVersion, field.Name, 1,
+                [new ValidationError(displayName, 1, field.Name, declared, RuleIds.ColumnVersion,
+                    $"column was added in contract v{field.Since}, but the file declares contract_version {version}; declare {field.Since} or remove the column")]);
     }
 
     private Dictionary<string, string?> FirstRow()

@@ -45,7 +45,7 @@ public sealed class ValidationRuleTests : IDisposable
         new(RuleIds.StatusForbids, "worker_account_id", 4, () => ExportFile.Transactions().Set(2, "worker_account_id", "W1"), "posted-only with a worker"),
         new(RuleIds.StatusForbids, "paid_jpy", 5, () => ExportFile.Transactions().Set(3, "paid_jpy", "100"), "cancelled but paid"),
         new(RuleIds.FileConstant, "export_period", 3, () => ExportFile.Transactions().Set(1, "export_period", "FY2025"), "two periods in one file"),
-        new(RuleIds.ContractVersion, "contract_version", 2, () => ExportFile.Transactions(rows: 1).Set(0, "contract_version", "2"), "unknown contract version"),
+        new(RuleIds.ContractVersion, "contract_version", 2, () => ExportFile.Transactions(rows: 1).Set(0, "contract_version", "3"), "unknown contract version"),
         new(RuleIds.IntFormat, "export_revision", 2, () => ExportFile.Transactions(rows: 1).Set(0, "export_revision", "x"), "revision is a number"),
         new(RuleIds.PeriodFormat, "export_period", 2, () => ExportFile.Transactions(rows: 1).Set(0, "export_period", "2024"), "period is FY2024 or 2024-04"),
         new(RuleIds.UniqueKey, "platform_id+transaction_id", 2, () => ExportFile.Transactions().Set(1, "transaction_id", "T000000"), "a duplicated transaction id"),
@@ -67,6 +67,15 @@ public sealed class ValidationRuleTests : IDisposable
         new(RuleIds.ClkFormat, "identity_clk", 2, () => ExportFile.Registrations().Set(0, "identity_clk", "not base64!"), "not an encoding"),
         new(RuleIds.ClkFormat, "identity_clk", 2, () => ExportFile.Registrations().Set(0, "identity_clk", Convert.ToBase64String(new byte[128])), "an encoding of 1,024 bits (unfolded)"),
         new(RuleIds.ClkFormat, "identity_clk", 3, () => ExportFile.Registrations().Set(1, "identity_clk", "QUJD"), "valid base64 of three bytes"),
+        // Contract v2: its columns only in a file that declares it, and each encoding of exactly its shape.
+        new(RuleIds.ColumnVersion, "family_name_clk", 1, () => ExportFile.RegistrationsV2().Set(0, "contract_version", "1").Set(1, "contract_version", "1").Set(2, "contract_version", "1").Set(3, "contract_version", "1"), "a v1 file carrying a v2 column"),
+        new(RuleIds.ColumnVersion, "birth_date_hmac", 1, () => ExportFile.Registrations().AddColumn("birth_date_hmac", ""), "a v1 file with an empty v2 column still declares the wrong version"),
+        new(RuleIds.ClkFormat, "family_name_clk", 3, () => ExportFile.RegistrationsV2().Set(1, "family_name_clk", Convert.ToBase64String(new byte[17])), "a per-field encoding of the wrong length"),
+        new(RuleIds.ClkFormat, "given_name_clk", 2, () => ExportFile.RegistrationsV2().Set(0, "given_name_clk", "@@@@@@@@@@@@@@@@@@@@@@=="), "a per-field encoding that is not base64"),
+        new(RuleIds.ClkFormat, "given_name_kana_clk", 4, () => ExportFile.RegistrationsV2().Set(2, "given_name_kana_clk", "AAAAAAAAAAAAAAAAAAAAAB=="), "base64 with stray bits after the last byte"),
+        new(RuleIds.ClkFormat, "family_name_kana_clk", 5, () => ExportFile.RegistrationsV2().Set(3, "family_name_kana_clk", Convert.ToBase64String(new byte[64])), "the record-level encoding's length in a per-field column"),
+        new(RuleIds.HmacFormat, "birth_date_hmac", 2, () => ExportFile.RegistrationsV2().Set(0, "birth_date_hmac", "19850312"), "a raw birth date instead of its hash"),
+        new(RuleIds.HmacFormat, "birth_year_hmac", 3, () => ExportFile.RegistrationsV2().Set(1, "birth_year_hmac", new string('G', 64)), "not hex"),
         new(RuleIds.DateOrder, "last_active_on", 2, () => ExportFile.Registrations().Set(0, "last_active_on", "2024-04-01"), "active before registration"),
         new(RuleIds.UniqueKey, "platform_id+account_id+kind", 2, () => ExportFile.Registrations().Set(2, "account_id", "A000000"), "a duplicated account"),
         new(RuleIds.DateInPeriod, "registered_on", 2, () => ExportFile.Registrations().Set(0, "registered_on", "2024-03-31"), "registered before the period"),
@@ -77,6 +86,8 @@ public sealed class ValidationRuleTests : IDisposable
     {
         Assert.Empty(Check(ExportFile.Transactions()).Violations);
         Assert.Empty(Check(ExportFile.Registrations()).Violations);
+        Assert.Empty(Check(ExportFile.RegistrationsV2()).Violations);
+        Assert.Equal(2, Check(ExportFile.RegistrationsV2()).Envelope!.ContractVersion);
     }
 
     [Theory]

@@ -72,6 +72,24 @@ public sealed class ExportFile
         return file;
     }
 
+    /// <summary>Valid registrations of contract v2: <see cref="Registrations"/> with the per-field encodings and birth-date hashes.</summary>
+    public static ExportFile RegistrationsV2(int rows = 4, string platform = "P01", string period = "FY2024")
+    {
+        var file = Registrations(rows, platform, period);
+        file.Columns.Clear();
+        file.Columns.AddRange(ExportContract.V2.ColumnsOf(MarketStats.Core.Contract.RecordKind.Registrations).Select(f => f.Name));
+        for (var i = 0; i < rows; i++)
+        {
+            var row = file.Rows[i];
+            row["contract_version"] = "2";
+            foreach (var field in ExportContract.V2.Registrations.Fields.Where(f => f.Since == 2))
+                row[field.Name] = field.Type == FieldType.FieldClk
+                    ? Convert.ToBase64String(Enumerable.Range(0, 16).Select(b => (byte)((b * 17 + i) % 256)).ToArray())
+                    : new string('b', 63) + (i % 10).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return file;
+    }
+
     public ExportFile Set(int row, string column, string value)
     {
         Rows[row][column] = value;

@@ -13,6 +13,13 @@ typed as (
         nullif(phone_hmac, '') as phone_hmac,
         nullif(corporate_number_hmac, '') as corporate_number_hmac,
         nullif(identity_clk, '') as identity_clk,
+        ---------- contract v2 (null in v1 files): per-field encodings, keyed hashes of the birth date
+        nullif(family_name_clk, '') as family_name_clk,
+        nullif(given_name_clk, '') as given_name_clk,
+        nullif(family_name_kana_clk, '') as family_name_kana_clk,
+        nullif(given_name_kana_clk, '') as given_name_kana_clk,
+        nullif(birth_date_hmac, '') as birth_date_hmac,
+        nullif(birth_year_hmac, '') as birth_year_hmac,
         ---------- lineage
         file_id, source_line
     from source
