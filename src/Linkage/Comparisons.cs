@@ -1,4 +1,5 @@
 using System.Globalization;
+using MarketStats.Core.Privacy;
 
 namespace MarketStats.Linkage;
 
@@ -10,7 +11,10 @@ internal enum ComparisonRole
     KeyedHash,
     /// <summary>A Bloom-filter encoding compared by Dice levels; LSH finds its candidates.</summary>
     Encoding,
-    /// <summary>Anything else (prefecture, age band, gender): never blocked on, learnt from every pair.</summary>
+    /// <summary>A keyed hash many persons share (a birth date): blocked on, term-frequency adjusted, its u measured on
+    /// random pairs at every level, but no identifier: it does not let a link join two accounts of one platform.</summary>
+    SharedKey,
+    /// <summary>Anything else (prefecture, age band, gender, the name fields): never blocked on, learnt from every pair.</summary>
     Attribute,
 }
 
@@ -48,8 +52,23 @@ internal static class ComparisonTable
             Dice("clk_dice", a, workers ? s.DiceLevels : s.OrganisationDiceLevels, s),
             Code("prefecture", (x, y) => a.Prefecture[x] == a.Prefecture[y] ? 0 : 1, s.Prefecture),
         ];
+        // Contract v2: the name fields one by one, and the birth date. Two v2 accounts are compared on these instead of
+        // the record-level encoding, which holds the same names and date (counting them twice would double the evidence).
+        // A name's kanji and kana encodings spell one name: the better of the two is one comparison, not two (they
+        // would count a namesake twice).
+        rows.Add(FieldDice("family_name", [0, 2], a, s.NameFieldLevels));
+        rows.Add(FieldDice("given_name", [1, 3], a, s.NameFieldLevels));
         if (workers)
         {
+            rows.Add(new Comparison("birth_date_hmac", ComparisonRole.SharedKey, ["exact", "year only", Differ],
+                [s.BirthDate.ExactM, s.BirthDate.YearOnlyM, s.BirthDate.DifferM], [s.BirthDate.ExactU, s.BirthDate.YearOnlyU, s.BirthDate.DifferU],
+                (x, y) =>
+                {
+                    var dated = a.BirthDate[x] != 0 && a.BirthDate[y] != 0;
+                    if (dated && a.BirthDate[x] == a.BirthDate[y]) return 0;
+                    if (a.BirthYear[x] == 0 || a.BirthYear[y] == 0) return dated ? 2 : -1;
+                    return a.BirthYear[x] == a.BirthYear[y] ? 1 : 2;
+                }, SelectedLevels: 1, ValueCount: a.BirthDateCount));
             rows.Add(Code("age_band", (x, y) => a.AgeBand[x] < 0 || a.AgeBand[y] < 0 ? -1 : a.AgeBand[x] == a.AgeBand[y] ? 0 : 1, s.AgeBand));
             rows.Add(Code("gender", (x, y) => a.Gender[x] < 0 || a.Gender[y] < 0 ? -1 : a.Gender[x] == a.Gender[y] ? 0 : 1, s.Gender));
         }
@@ -63,12 +82,37 @@ internal static class ComparisonTable
     private static Comparison Code(string name, Func<int, int, int> levelOf, TwoLevelPrior prior) =>
         new(name, ComparisonRole.Attribute, [Agree, Differ], [prior.AgreeM, prior.DifferM], [prior.AgreeU, prior.DifferU], levelOf);
 
+    private static Comparison FieldDice(string name, int[] fields, LinkAccounts a, IReadOnlyList<DiceLevelPrior> levels)
+    {
+        var floors = levels.Select(l => l.MinDice).ToArray();
+        double Best(int x, int y)
+        {
+            var best = double.NaN;
+            foreach (var f in fields)
+                if (a.FieldDice(f, x, y) is var dice && !double.IsNaN(dice) && !(dice <= best)) best = dice;
+            return best;
+        }
+        int LevelOf(int x, int y)
+        {
+            var dice = Best(x, y);
+            if (double.IsNaN(dice)) return -1;
+            for (var l = 0; l < floors.Length; l++)
+                if (dice >= floors[l]) return l;
+            return floors.Length - 1;
+        }
+        return new(name, ComparisonRole.Attribute,
+            [.. levels.Select(l => l.MinDice > 0 ? string.Create(CultureInfo.InvariantCulture, $">={l.MinDice:F2}") : "lower")],
+            [.. levels.Select(l => l.M)], [.. levels.Select(l => l.U)], LevelOf,
+            Describe: (x, y, _) => string.Create(CultureInfo.InvariantCulture, $"{name}_dice={Best(x, y):F3}"));
+    }
+
     private static Comparison Dice(string name, LinkAccounts a, IReadOnlyList<DiceLevelPrior> levels, LinkageSettings s)
     {
         var floor = s.FuzzyFloor(levels);
         var floors = levels.Select(l => l.MinDice).ToArray();
         int LevelOf(int x, int y)
         {
+            if (a.HasFields(x) && a.HasFields(y)) return -1; // compared field by field instead
             var dice = a.Dice(x, y);
             if (double.IsNaN(dice)) return -1;
             for (var l = 0; l < floors.Length; l++)

@@ -78,13 +78,19 @@ internal sealed class FellegiSunterModel
         var mSource = model.Comparisons.Select(_ => "prior").ToArray();
         var iterations = 0;
         var estimates = model.Comparisons.Select(c => new List<(double[] M, double Matches)>()).ToArray();
-        foreach (var blockedOn in new[] { ComparisonRole.KeyedHash, ComparisonRole.Encoding })
+        foreach (var blockedOn in new[] { ComparisonRole.KeyedHash, ComparisonRole.Encoding, ComparisonRole.SharedKey })
         {
             var learnt = Enumerable.Range(0, model.Comparisons.Count).Where(c => model.Comparisons[c].Role != blockedOn).ToArray();
             var training = patterns.Where(p => model.SelectedBy(p.Key, blockedOn)).ToArray();
             var session = model.RunEm(training, learnt, estimateLambda: true);
             iterations += session.Iterations;
-            var label = blockedOn == ComparisonRole.KeyedHash ? "pairs sharing a keyed hash" : "pairs found by encoding similarity";
+            var label = blockedOn switch
+            {
+                ComparisonRole.KeyedHash => "pairs sharing a keyed hash",
+                ComparisonRole.Encoding => "pairs found by encoding similarity",
+                _ => "pairs sharing a birth date",
+            };
+            if (training.Length == 0) continue; // nothing selected this way (v1 data have no birth dates)
             if (training.Sum(p => p.Value) < settings.MinimumEmPairs || session.Matches < settings.MinimumEmMatches)
                 warnings.Add($"{kind}: too few {label} to train on ({training.Sum(p => p.Value):N0} pairs, {session.Matches:N0} expected matches): priors kept for what they would teach");
             else if (!session.Converged)
@@ -151,7 +157,7 @@ internal sealed class FellegiSunterModel
             if (compared == 0) continue;
             for (var l = 0; l < counts[c].Length; l++)
             {
-                if (l < Comparisons[c].SelectedLevels) { source[c][l] = "prior (blocking level)"; continue; }
+                if (l < Comparisons[c].SelectedLevels && Comparisons[c].Role != ComparisonRole.SharedKey) { source[c][l] = "prior (blocking level)"; continue; }
                 if (counts[c][l] < settings.MinimumUCount) { source[c][l] = $"prior ({counts[c][l]} seen)"; continue; }
                 U[c][l] = Math.Clamp(counts[c][l] / (double)compared, settings.MinimumProbability, 1.0);
                 source[c][l] = "random pairs";
@@ -257,7 +263,7 @@ internal sealed class FellegiSunterModel
         for (var c = 0; c < Comparisons.Count; c++)
         {
             for (var l = 0; l < M[c].Length; l++) weights[c][l] = LinkageSettings.Weight(M[c][l], U[c][l]);
-            if (Comparisons[c].Role == ComparisonRole.KeyedHash) agreeU[c] = U[c][0];
+            if (Comparisons[c].ValueCount is not null) agreeU[c] = U[c][0];
         }
     }
 

@@ -54,6 +54,24 @@ public sealed record LinkageSettings
         new(0.00, 0.05, 0.95),
     ];
 
+    /// <summary>Contract v2's name fields (128-bit encodings with BLIP noise, so even one name's two encodings differ a
+    /// little): Dice levels, highest first.</summary>
+    public IReadOnlyList<DiceLevelPrior> NameFieldLevels { get; init; } =
+    [
+        new(0.85, 0.70, 0.01),
+        new(0.75, 0.20, 0.02),
+        new(0.65, 0.06, 0.05),
+        new(0.00, 0.04, 0.92),
+    ];
+
+    /// <summary>Contract v2's birth date: the same date, only the same year, or a different one.</summary>
+    public BirthDatePrior BirthDate { get; init; } = new(0.90, 5e-5, 0.07, 0.02, 0.03, 0.98);
+
+    /// <summary>Birth-date blocks (contract v2): accounts of one kind sharing a birth date are paired when some name
+    /// field reaches this Dice; blocks above <see cref="MaxBirthDateBlock"/> accounts are skipped (a placeholder date).</summary>
+    public double NameBlockingFloor { get; init; } = 0.6;
+    public int MaxBirthDateBlock { get; init; } = 2_000;
+
     /// <summary>Link when the match weight reaches this many bits: the prior log-odds that two random accounts of the
     /// kind are one person, log2(λ/(1−λ)), plus the summed log2(m/u). −2 bits is a posterior probability of 0.2 under
     /// the independence the model assumes; the cluster guard and the size cap then keep chains out. On the 100,000-account
@@ -73,11 +91,11 @@ public sealed record LinkageSettings
     /// agreeing attributes pass, never a chain of fuzzy links.</summary>
     public double SamePlatformThreshold { get; init; } = 10.0;
 
-    /// <summary>Random pairs per kind whose comparison levels give u (as Splink does): 2 million pin a level of
-    /// frequency 10⁻⁴ within ±3%; rarer levels keep their prior u when fewer than <see cref="MinimumUCount"/> are seen,
+    /// <summary>Random pairs per kind whose comparison levels give u (as Splink does): a million pin a level of
+    /// frequency 10⁻⁴ within ±10%; rarer levels keep their prior u when fewer than <see cref="MinimumUCount"/> are seen,
     /// and so do the levels the blocking selects on (a shared keyed hash, Dice above the floor): random pairs reaching
     /// them are mostly one person's accounts, so the sample measures λ·m there, not u.</summary>
-    public int RandomPairs { get; init; } = 2_000_000;
+    public int RandomPairs { get; init; } = 1_000_000;
     public int MinimumUCount { get; init; } = 10;
 
     /// <summary>EM stops when no m moves by more than this, or after <see cref="MaxEmIterations"/> (then: priors, with a warning).</summary>
@@ -125,3 +143,6 @@ public sealed record DiceLevelPrior(double MinDice, double M, double U)
 {
     public double Weight => LinkageSettings.Weight(M, U);
 }
+
+/// <summary>Prior m and u of the birth-date comparison's levels.</summary>
+public sealed record BirthDatePrior(double ExactM, double ExactU, double YearOnlyM, double YearOnlyU, double DifferM, double DifferU);

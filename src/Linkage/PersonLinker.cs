@@ -67,7 +67,10 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         stages.End("exact candidates");
         var (fuzzyPairs, comparisons) = LshBlocking.Candidates(accounts, settings, ct);
         stages.End("fuzzy candidates (LSH + Dice)");
-        var pairs = PairKeys.SortedUnion([exactPairs, fuzzyPairs]);
+        var (birthDatePairs, birthDateComparisons) = BirthDateCandidates(accounts, settings);
+        comparisons += birthDateComparisons;
+        stages.End("birth-date blocks (contract v2)");
+        var pairs = PairKeys.SortedUnion([exactPairs, fuzzyPairs, birthDatePairs]);
         progress?.Report($"{exact:N0} exact and {comparisons:N0} fuzzy comparisons; {pairs.Length:N0} pairs to score ({timer.Elapsed.TotalSeconds:F1} s)");
         progress.Advance("link", 2, Stages, "stages");
 
@@ -120,11 +123,13 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
                    | ((age_band_code + 1) << 7)
                    | ((gender_code + 1) << 11)
                    | (cast(list_position(platforms.ids, platform_id) as bigint) << 14) as packed,
-                   email_id, phone_id, corporate_number_id, identity_clk
+                   email_id, phone_id, corporate_number_id, identity_clk, birth_date_id, birth_year_id,
+                   family_name_clk, given_name_clk, family_name_kana_clk, given_name_kana_clk
             from int_link_accounts, platforms
             order by account_index
             """);
         Span<ulong> words = stackalloc ulong[LinkAccounts.Words];
+        Span<byte> field = stackalloc byte[LinkAccounts.FieldWords * sizeof(ulong)];
         while (reader.Read())
         {
             var i = (int)reader.GetInt64(0);
@@ -138,6 +143,16 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
             a.Phone[i] = reader.GetInt64(3);
             a.Corporate[i] = reader.GetInt64(4);
             if (!reader.IsDBNull(5) && ClkEncoder.TryDecode(reader.GetString(5), words)) a.SetClk(i, words);
+            a.BirthDate[i] = reader.GetInt64(6);
+            a.BirthYear[i] = reader.GetInt64(7);
+            for (var f = 0; f < LinkAccounts.NameFields; f++)
+            {
+                if (reader.IsDBNull(8 + f)) continue;
+                using var blob = reader.GetStream(8 + f);
+                if (blob.Length != field.Length) continue; // validated at ingest; a wrong length says nothing
+                blob.ReadExactly(field);
+                a.SetFieldClk(i, f, field);
+            }
         }
         return a;
     }
@@ -164,6 +179,42 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         }
         var all = pairs.ToArray();
         return (all[..PairKeys.SortUnique(all, all.Length)], all.Length);
+    }
+
+    /// <summary>Contract v2's blocks: accounts of one kind sharing a birth date, paired when some name field's encodings
+    /// reach <see cref="LinkageSettings.NameBlockingFloor"/> (LSH over the record encoding misses pairs whose names
+    /// differ by a typo or two, issue 13). Also counts each date's holders, the birth date's term frequency.</summary>
+    private static (long[] Pairs, long Comparisons) BirthDateCandidates(LinkAccounts a, LinkageSettings settings)
+    {
+        var order = Enumerable.Range(0, a.Count).Where(i => a.BirthDate[i] != 0).ToArray();
+        var keys = order.Select(i => (a.BirthDate[i], a.IsWorker[i])).ToArray();
+        Array.Sort(keys, order);
+        var blocks = new List<(int Start, int End)>();
+        for (var start = 0; start < order.Length;)
+        {
+            var end = start + 1;
+            while (end < order.Length && keys[end] == keys[start]) end++;
+            for (var j = start; j < end; j++) a.BirthDateCount[order[j]] = end - start;
+            if (end - start > 1 && end - start <= settings.MaxBirthDateBlock) blocks.Add((start, end));
+            start = end;
+        }
+        var found = new List<long>[blocks.Count];
+        long comparisons = 0;
+        Parallel.For(0, blocks.Count, b =>
+        {
+            var kept = new List<long>();
+            var (start, end) = blocks[b];
+            for (var i = start; i < end; i++)
+                for (var j = i + 1; j < end; j++)
+                {
+                    var (x, y) = (order[i], order[j]);
+                    for (var f = 0; f < LinkAccounts.NameFields; f++)
+                        if (a.FieldDice(f, x, y) >= settings.NameBlockingFloor) { kept.Add(PairKeys.Of(x, y)); break; }
+                }
+            found[b] = kept;
+            Interlocked.Add(ref comparisons, (end - start) * (end - start - 1L) / 2);
+        });
+        return (PairKeys.SortedUnion(found.Select(f => f.ToArray())), comparisons);
     }
 
     /// <summary>Scores every candidate pair on all cores with its kind's model; returns the links (match weight at or
