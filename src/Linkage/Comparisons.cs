@@ -49,17 +49,17 @@ internal static class ComparisonTable
             KeyedHash("email_hmac", a.Email, a.EmailCount, s.Email),
             KeyedHash("phone_hmac", a.Phone, a.PhoneCount, s.Phone),
             KeyedHash("corporate_number_hmac", a.Corporate, a.CorporateCount, s.CorporateNumber),
-            Dice("clk_dice", a, workers ? s.DiceLevels : s.OrganisationDiceLevels, s),
+            Dice("clk_dice", a, workers ? s.DiceLevels : s.OrganisationDiceLevels, s, fieldByField: workers),
             Code("prefecture", (x, y) => a.Prefecture[x] == a.Prefecture[y] ? 0 : 1, s.Prefecture),
         ];
-        // Contract v2: the name fields one by one, and the birth date. Two v2 accounts are compared on these instead of
-        // the record-level encoding, which holds the same names and date (counting them twice would double the evidence).
-        // A name's kanji and kana encodings spell one name: the better of the two is one comparison, not two (they
-        // would count a namesake twice).
-        rows.Add(FieldDice("family_name", [0, 2], a, s.NameFieldLevels));
-        rows.Add(FieldDice("given_name", [1, 3], a, s.NameFieldLevels));
+        // Contract v2, workers: the name fields, and the birth date. Two v2 accounts are compared on these instead of the
+        // record-level encoding, which holds the same names and date (counting them twice would double the evidence);
+        // a name's kanji and kana encodings spell one name, so the better of the two is one comparison, not two.
+        // Organisations keep their record encoding: it holds the postcode too, which tells apart firms of one name.
         if (workers)
         {
+            rows.Add(FieldDice("family_name", [0, 2], a, s.NameFieldLevels));
+            rows.Add(FieldDice("given_name", [1, 3], a, s.NameFieldLevels));
             rows.Add(new Comparison("birth_date_hmac", ComparisonRole.SharedKey, ["exact", "year only", Differ],
                 [s.BirthDate.ExactM, s.BirthDate.YearOnlyM, s.BirthDate.DifferM], [s.BirthDate.ExactU, s.BirthDate.YearOnlyU, s.BirthDate.DifferU],
                 (x, y) =>
@@ -84,7 +84,6 @@ internal static class ComparisonTable
 
     private static Comparison FieldDice(string name, int[] fields, LinkAccounts a, IReadOnlyList<DiceLevelPrior> levels)
     {
-        var floors = levels.Select(l => l.MinDice).ToArray();
         double Best(int x, int y)
         {
             var best = double.NaN;
@@ -92,36 +91,33 @@ internal static class ComparisonTable
                 if (a.FieldDice(f, x, y) is var dice && !double.IsNaN(dice) && !(dice <= best)) best = dice;
             return best;
         }
-        int LevelOf(int x, int y)
-        {
-            var dice = Best(x, y);
-            if (double.IsNaN(dice)) return -1;
-            for (var l = 0; l < floors.Length; l++)
-                if (dice >= floors[l]) return l;
-            return floors.Length - 1;
-        }
-        return new(name, ComparisonRole.Attribute,
-            [.. levels.Select(l => l.MinDice > 0 ? string.Create(CultureInfo.InvariantCulture, $">={l.MinDice:F2}") : "lower")],
-            [.. levels.Select(l => l.M)], [.. levels.Select(l => l.U)], LevelOf,
-            Describe: (x, y, _) => string.Create(CultureInfo.InvariantCulture, $"{name}_dice={Best(x, y):F3}"));
+        return DiceLevels(name, ComparisonRole.Attribute, levels, Best, selectedLevels: 0, name + "_dice");
     }
 
-    private static Comparison Dice(string name, LinkAccounts a, IReadOnlyList<DiceLevelPrior> levels, LinkageSettings s)
+    private static Comparison Dice(string name, LinkAccounts a, IReadOnlyList<DiceLevelPrior> levels, LinkageSettings s, bool fieldByField)
     {
         var floor = s.FuzzyFloor(levels);
+        // With fieldByField, two v2 accounts are compared on their fields instead (NaN: missing).
+        double RecordDice(int x, int y) => fieldByField && a.HasFields(x) && a.HasFields(y) ? double.NaN : a.Dice(x, y);
+        return DiceLevels(name, ComparisonRole.Encoding, levels, RecordDice, levels.Count(l => l.MinDice >= floor), name);
+    }
+
+    /// <summary>A comparison whose levels are Dice floors, highest first; NaN Dice is missing; the audit trail shows the Dice.</summary>
+    private static Comparison DiceLevels(string name, ComparisonRole role, IReadOnlyList<DiceLevelPrior> levels, Func<int, int, double> dice,
+        int selectedLevels, string evidenceName)
+    {
         var floors = levels.Select(l => l.MinDice).ToArray();
         int LevelOf(int x, int y)
         {
-            if (a.HasFields(x) && a.HasFields(y)) return -1; // compared field by field instead
-            var dice = a.Dice(x, y);
-            if (double.IsNaN(dice)) return -1;
+            var value = dice(x, y);
+            if (double.IsNaN(value)) return -1;
             for (var l = 0; l < floors.Length; l++)
-                if (dice >= floors[l]) return l;
+                if (value >= floors[l]) return l;
             return floors.Length - 1;
         }
-        return new(name, ComparisonRole.Encoding,
+        return new(name, role,
             [.. levels.Select(l => l.MinDice > 0 ? string.Create(CultureInfo.InvariantCulture, $">={l.MinDice:F2}") : "lower")],
-            [.. levels.Select(l => l.M)], [.. levels.Select(l => l.U)], LevelOf, SelectedLevels: levels.Count(l => l.MinDice >= floor),
-            Describe: (x, y, _) => string.Create(CultureInfo.InvariantCulture, $"{name}={a.Dice(x, y):F3}"));
+            [.. levels.Select(l => l.M)], [.. levels.Select(l => l.U)], LevelOf, SelectedLevels: selectedLevels,
+            Describe: (x, y, _) => string.Create(CultureInfo.InvariantCulture, $"{evidenceName}={dice(x, y):F3}"));
     }
 }

@@ -11,7 +11,8 @@ namespace MarketStats.Linkage;
 public sealed record PersonLinkageSummary(
     long Accounts, long WorkerPersons, long ClientPersons, long ExactCandidates, long FuzzyComparisons, double AllPairs,
     long ScoredPairs, long Links, long MergesRefused, long NewPersonIds, TimeSpan Elapsed, IReadOnlyList<LinkageStage> Stages,
-    long RunId = 0, IReadOnlyList<KindParameters>? Parameters = null, long SamePlatformLinks = 0, LinkageDiagnostics? Diagnostics = null)
+    long RunId = 0, IReadOnlyList<KindParameters>? Parameters = null, long SamePlatformLinks = 0, LinkageDiagnostics? Diagnostics = null,
+    long BirthDateComparisons = 0)
 {
     public long Persons => WorkerPersons + ClientPersons;
 }
@@ -68,7 +69,6 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         var (fuzzyPairs, comparisons) = LshBlocking.Candidates(accounts, settings, ct);
         stages.End("fuzzy candidates (LSH + Dice)");
         var (birthDatePairs, birthDateComparisons) = BirthDateCandidates(accounts, settings);
-        comparisons += birthDateComparisons;
         stages.End("birth-date blocks (contract v2)");
         var pairs = PairKeys.SortedUnion([exactPairs, fuzzyPairs, birthDatePairs]);
         progress?.Report($"{exact:N0} exact and {comparisons:N0} fuzzy comparisons; {pairs.Length:N0} pairs to score ({timer.Elapsed.TotalSeconds:F1} s)");
@@ -105,7 +105,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         stages.End("summary counts");
         return new PersonLinkageSummary(n, workerPersons, clientPersons, exact, comparisons, allPairs, pairs.Length, accepted.Count, refused, newIds,
             timer.Elapsed, stages.Stages, runId, [.. models.Select(m => m.Parameters)], samePlatform,
-            keepDiagnostics ? new LinkageDiagnostics(accounts, pairs, pairWeights, models, settings) : null);
+            keepDiagnostics ? new LinkageDiagnostics(accounts, pairs, pairWeights, models, settings) : null, birthDateComparisons);
     }
 
     /// <summary>The accounts of <c>int_link_accounts</c> (built by <see cref="Link"/>) as compact arrays.</summary>

@@ -58,7 +58,7 @@ public static class LinkCommand
         context.Result("merges_refused_by_guard", summary.MergesRefused);
         context.Result("same_platform_links", summary.SamePlatformLinks);
         context.Result("new_person_ids", summary.NewPersonIds);
-        context.Result("candidate_comparisons", summary.ExactCandidates + summary.FuzzyComparisons);
+        context.Result("candidate_comparisons", summary.ExactCandidates + summary.FuzzyComparisons + summary.BirthDateComparisons);
         context.Result("all_pairs", summary.AllPairs.ToString("F0", CultureInfo.InvariantCulture));
         context.Result("link_seconds", summary.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture));
         if (summary.Accounts == 0) context.Error.WriteLine("No registrations loaded: ingest registrations exports first.");

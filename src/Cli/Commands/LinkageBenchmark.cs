@@ -49,9 +49,9 @@ internal static class LinkageBenchmark
         foreach (var stage in linked.Stages)
             context.Result($"link_stage {stage.Name}", $"{F(stage.Wall.TotalSeconds)} s wall, {F(stage.Cpu.TotalSeconds)} s cpu");
         context.Result("found_persons", linked.Persons);
-        context.Result("candidate_comparisons", linked.ExactCandidates + linked.FuzzyComparisons);
+        context.Result("candidate_comparisons", linked.ExactCandidates + linked.FuzzyComparisons + linked.BirthDateComparisons);
         context.Result("all_pairs", F(linked.AllPairs, "E3"));
-        context.Result("comparisons_per_all_pairs", F((linked.ExactCandidates + linked.FuzzyComparisons) / linked.AllPairs, "E2"));
+        context.Result("comparisons_per_all_pairs", F((linked.ExactCandidates + linked.FuzzyComparisons + linked.BirthDateComparisons) / linked.AllPairs, "E2"));
         context.Result("precision", F(quality.Precision, "F4"));
         context.Result("recall", F(quality.Recall, "F4"));
         context.Result("f1", F(quality.F1, "F4"));

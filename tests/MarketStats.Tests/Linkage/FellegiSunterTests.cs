@@ -193,6 +193,42 @@ public sealed class FellegiSunterTests(LinkedMarketFixture market) : IClassFixtu
         Assert.Equal(found, distribution.Sum(b => b.TruePairs));
     }
 
+    [Fact]
+    public void V1_and_v2_accounts_link_in_one_run()
+    {
+        // The benchmark market in contract v2, with a third of the platforms' exports made v1 (no per-field encodings,
+        // no birth-date hashes), as when members upgrade one by one.
+        var files = LinkageBenchmarkMarket.Write(temp["market"], 20_000, contractVersion: 2);
+        using var w = PipelineSteps.OpenWarehouse(temp["m.duckdb"]);
+        w.Execute($"copy raw_registrations from {SqlText.Literal(files.RegistrationsCsv)} (header)");
+        w.Execute("""
+            update raw_registrations set family_name_clk = null, given_name_clk = null, family_name_kana_clk = null,
+                given_name_kana_clk = null, birth_date_hmac = null, birth_year_hmac = null
+            where platform_id <= 'P10'
+            """);
+        new PipelineSteps(Clock).Link(w, CancellationToken.None);
+
+        // True pairs with one v1 and one v2 account, counted from the truth, and how many ended in one found person.
+        var truth = File.ReadLines(files.TruthCsv).Skip(1).Select(l => l.Split(',')).ToDictionary(f => (f[0], f[1], f[2]), f => f[3]);
+        var found = LinkedPersons.PersonOfAccount(w);
+        var (mixed, linked) = (0L, 0L);
+        foreach (var group in truth.GroupBy(t => (t.Key.Item3, t.Value)))
+        {
+            var accounts = group.Select(g => g.Key).ToArray();
+            for (var i = 0; i < accounts.Length; i++)
+                for (var j = i + 1; j < accounts.Length; j++)
+                {
+                    if (string.CompareOrdinal(accounts[i].Item1, "P10") <= 0 == string.CompareOrdinal(accounts[j].Item1, "P10") <= 0) continue;
+                    mixed++;
+                    if (found[accounts[i]] == found[accounts[j]]) linked++;
+                }
+        }
+        Assert.True(mixed > 500, $"only {mixed} mixed true pairs");
+        Assert.True(linked >= 0.9 * mixed, $"{linked} of {mixed} true pairs across contract versions linked");
+        var quality = LinkageEvaluation.Evaluate(w, files.TruthCsv);
+        Assert.True(quality.F1 >= 0.95, $"F1 {quality.F1:F4} on the mixed market");
+    }
+
     private Warehouse IngestedMarket(long transactions)
     {
         new MarketGenerator(Clock).Generate(new GeneratorOptions(temp["inbox"], Seed: 11, Transactions: transactions));
