@@ -24,17 +24,19 @@ public static class BenchCommand
         var work = new Option<string>("--work") { Description = "Scratch folder (default: data/bench; emptied first).", DefaultValueFactory = _ => Path.Combine(DefaultPaths.Data, "bench") };
         var linkage = new Option<bool>("--linkage") { Description = "Benchmark linkage instead: exact-only baseline vs the full linker on --registrations accounts over 30 platforms, 20% cross-registered." };
         var registrations = new Option<long?>("--registrations") { Description = "Accounts in the linkage benchmark (default 2,000,000 with --linkage, 200,000 in the stage run; 100,000 / 10,000 with --quick)." };
+        var market = new Option<string>("--market") { Description = "With --linkage: 'survey-scale' (Japanese identities over 30 platforms) or 'heldout-like' (Western names with typos, about 4 records per person over 3 platforms, duplicates within a platform; try --registrations 1000).", DefaultValueFactory = _ => LinkageBenchmark.SurveyScale };
+        market.AcceptOnlyFromAmong(LinkageBenchmark.SurveyScale, LinkageBenchmark.HeldOutLike);
         var peer = new Option<string?>("--peer") { Description = "The pandas peer script (default: ../shared/peers/pandas_survey.py beside the checkout); skipped when absent or when python3 lacks pandas, matplotlib or openpyxl." };
         var command = new Command("bench", "Performance benchmark of MarketStats itself (a member's market benchmark is 'benchmark'): on a generated 30-platform inbox, every stage beside its baseline from the same run, with peak memory: ingest vs DuckDB reading the same transaction files, exports → published survey vs the pandas peer, linkage vs exact-only; or, with --linkage, linkage alone; or, with --survey, the survey's time and memory.")
         {
-            quick, survey, transactions, work, linkage, registrations, peer,
+            quick, survey, transactions, work, linkage, registrations, peer, market,
         };
         command.SetAction((parse, ct) =>
         {
             if (parse.GetValue(linkage))
             {
                 LinkageBenchmark.Run(context, parse.GetValue(registrations) ?? (parse.GetValue(quick) ? 100_000 : 2_000_000),
-                    Path.GetFullPath(parse.GetValue(work)!), ct);
+                    Path.GetFullPath(parse.GetValue(work)!), ct, parse.GetValue(market)!);
                 return Task.FromResult(ExitCodes.Success);
             }
             if (parse.GetValue(survey))

@@ -12,11 +12,17 @@ namespace MarketStats.Cli.Commands;
 /// <summary><c>marketstats bench --linkage</c>: the linker at survey scale against an exact-hash-only baseline, in one run.</summary>
 internal static class LinkageBenchmark
 {
-    public static void Run(CliContext context, long registrations, string work, CancellationToken ct)
+    public const string SurveyScale = "survey-scale";
+    public const string HeldOutLike = "heldout-like";
+
+    public static void Run(CliContext context, long registrations, string work, CancellationToken ct, string market = SurveyScale)
     {
         if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
         var timer = Stopwatch.StartNew();
-        var files = LinkageBenchmarkMarket.Write(work, registrations, progress: context.Progress);
+        var files = market == HeldOutLike
+            ? HeldOutLikeMarket.Write(work, registrations, progress: context.Progress)
+            : LinkageBenchmarkMarket.Write(work, registrations, progress: context.Progress);
+        context.Result("market", market);
         var generateSeconds = timer.Elapsed.TotalSeconds;
         context.Progress?.Report($"generated {files.Registrations:N0} registrations in {generateSeconds:F1} s");
 

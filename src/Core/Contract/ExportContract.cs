@@ -49,8 +49,6 @@ public sealed class ExportContract
         _ => throw new ArgumentOutOfRangeException(nameof(version), version, $"contract versions: {string.Join(", ", Versions)}"),
     };
 
-    public static string V1Json => ReadResource("export-contract.v1.json");
-
     /// <summary>The published definition of one version: v1's whole file, or a later version's additions.</summary>
     public static string JsonOf(int version) => ReadResource($"export-contract.v{Of(version).Version}.json");
 

@@ -106,14 +106,22 @@ public sealed class ClkEncoder
     private ushort[] Positions(int field, string token)
     {
         if (positions.TryGetValue((field, token), out var cached)) return cached;
+        var result = BitPositions(fieldKeys[field], token, Fields[field].HashCount, FilterBits);
+        if (positions.Count < CacheLimit) positions.TryAdd((field, token), result);
+        return result;
+    }
+
+    /// <summary>The bits one token sets: <c>(h1 + i·h2) mod filterBits</c>, h1 and h2 the first two little-endian
+    /// 64-bit words of HMAC-SHA256(field key, UTF-8 token); the record-level and the per-field encodings share it.</summary>
+    internal static ushort[] BitPositions(byte[] fieldKey, string token, int hashCount, int filterBits)
+    {
         Span<byte> digest = stackalloc byte[32];
-        HMACSHA256.HashData(fieldKeys[field], Encoding.UTF8.GetBytes(token), digest);
+        HMACSHA256.HashData(fieldKey, Encoding.UTF8.GetBytes(token), digest);
         var h1 = BinaryPrimitives.ReadUInt64LittleEndian(digest);
         var h2 = BinaryPrimitives.ReadUInt64LittleEndian(digest[8..]);
-        var result = new ushort[Fields[field].HashCount];
+        var result = new ushort[hashCount];
         for (var i = 0; i < result.Length; i++)
-            result[i] = (ushort)(unchecked(h1 + (ulong)i * h2) % FilterBits);
-        if (positions.Count < CacheLimit) positions.TryAdd((field, token), result);
+            result[i] = (ushort)(unchecked(h1 + (ulong)i * h2) % (ulong)filterBits);
         return result;
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
@@ -42,16 +41,17 @@ public sealed class FieldClkEncoder
 
     private readonly byte[][] fieldKeys;
     private readonly byte[] blipKey;
-    private readonly bool blip;
-    private readonly ConcurrentDictionary<(int Field, string Token), byte[]> positions = new();
+    private readonly int flipThreshold;
+    private bool Blip => flipThreshold > 0;
+    private readonly ConcurrentDictionary<(int Field, string Token), ushort[]> positions = new();
 
-    /// <param name="blip">True for the contract's encoding; false only to measure what BLIP costs and protects.</param>
-    public FieldClkEncoder(AssociationKey key, bool blip = true)
+    /// <param name="flipThreshold">The contract's <see cref="FlipThreshold"/>; another (0: no BLIP) only to measure what BLIP costs and protects.</param>
+    public FieldClkEncoder(AssociationKey key, int flipThreshold = FlipThreshold)
     {
         ArgumentNullException.ThrowIfNull(key);
         fieldKeys = [.. Fields.Select(f => key.DeriveKey("field_clk/" + f.Name, version: 2))];
         blipKey = key.DeriveKey("field_clk/blip", version: 2);
-        this.blip = blip;
+        this.flipThreshold = flipThreshold;
     }
 
     /// <summary>The account's encodings of the four name fields, in <see cref="Fields"/> order; null where a field is missing or does not normalise.</summary>
@@ -64,7 +64,7 @@ public sealed class FieldClkEncoder
         Span<byte> flips = stackalloc byte[FoldedBits];
         for (var f = 0; f < raw.Length; f++)
         {
-            if (blip) KeyedFlips(account, f, flips);
+            if (Blip) KeyedFlips(account, f, flips);
             result[f] = Encode(f, raw[f], flips);
         }
         return result;
@@ -81,7 +81,7 @@ public sealed class FieldClkEncoder
         Span<byte> flips = stackalloc byte[FoldedBits];
         for (var f = 0; f < raw.Length; f++)
         {
-            if (blip) noise.NextBytes(flips);
+            if (Blip) noise.NextBytes(flips);
             result[f] = Encode(f, raw[f], flips);
         }
         return result;
@@ -100,10 +100,10 @@ public sealed class FieldClkEncoder
                 filter[position >> 3] |= (byte)(1 << (position & 7));
         Span<byte> folded = stackalloc byte[FoldedBytes];
         for (var i = 0; i < FoldedBytes; i++) folded[i] = (byte)(filter[i] ^ filter[i + FoldedBytes]);
-        if (blip)
+        if (Blip)
         {
             for (var bit = 0; bit < FoldedBits; bit++)
-                if (flips[bit] < FlipThreshold) folded[bit >> 3] ^= (byte)(1 << (bit & 7));
+                if (flips[bit] < flipThreshold) folded[bit >> 3] ^= (byte)(1 << (bit & 7));
         }
         return Convert.ToBase64String(folded);
     }
@@ -119,16 +119,10 @@ public sealed class FieldClkEncoder
         }
     }
 
-    private byte[] Positions(int field, string token)
+    private ushort[] Positions(int field, string token)
     {
         if (positions.TryGetValue((field, token), out var cached)) return cached;
-        Span<byte> digest = stackalloc byte[32];
-        HMACSHA256.HashData(fieldKeys[field], Encoding.UTF8.GetBytes(token), digest);
-        var h1 = BinaryPrimitives.ReadUInt64LittleEndian(digest);
-        var h2 = BinaryPrimitives.ReadUInt64LittleEndian(digest[8..]);
-        var result = new byte[Fields[field].HashCount];
-        for (var i = 0; i < result.Length; i++)
-            result[i] = (byte)(unchecked(h1 + (ulong)i * h2) % FilterBits);
+        var result = ClkEncoder.BitPositions(fieldKeys[field], token, Fields[field].HashCount, FilterBits);
         if (positions.Count < 1_000_000) positions.TryAdd((field, token), result);
         return result;
     }

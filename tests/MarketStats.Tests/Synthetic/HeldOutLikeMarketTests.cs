@@ -1,0 +1,49 @@
+using MarketStats.Cli;
+using MarketStats.Synthetic;
+using MarketStats.Tests.Support;
+
+namespace MarketStats.Tests.Synthetic;
+
+/// <summary>The test market built like the held-out sets: its shape, counted from its own files, and that the linkage benchmark runs on it.</summary>
+public sealed class HeldOutLikeMarketTests
+{
+    [Fact]
+    public void About_four_records_per_person_over_three_platforms_with_duplicates_within_a_platform()
+    {
+        using var temp = new TempFolder();
+        var files = HeldOutLikeMarket.Write(temp["market"], 2_000);
+        var header = File.ReadLines(files.RegistrationsCsv).First().Split(',');
+        var rows = File.ReadLines(files.RegistrationsCsv).Skip(1).Select(l => l.Split(',')).ToList();
+        int Column(string name) => Array.IndexOf(header, name);
+        var truth = File.ReadLines(files.TruthCsv).Skip(1).Select(l => l.Split(',')).ToDictionary(f => (f[0], f[1]), f => f[3]);
+
+        Assert.Equal(files.Registrations, rows.Count);
+        Assert.Equal(rows.Count, truth.Count); // the answer key covers every record
+        var persons = truth.Values.Distinct().Count();
+        Assert.Equal(files.Persons, persons);
+        Assert.InRange(rows.Count / (double)persons, 3.5, 4.5);
+        Assert.Equal(["P01", "P02", "P03"], rows.Select(r => r[Column("platform_id")]).Distinct().Order());
+        // Several of a person's records on one platform: the case a cross-platform-only linker can never merge.
+        var withSamePlatformDuplicates = truth.GroupBy(t => t.Value).Count(g => g.GroupBy(t => t.Key.Item1).Any(p => p.Count() > 1));
+        Assert.True(withSamePlatformDuplicates > 0.5 * persons, $"{withSamePlatformDuplicates} of {persons}");
+        // Few fields: names and birth date (v2 columns filled, no kana), e-mail on some records only.
+        var email = rows.Count(r => r[Column("email_hmac")].Length > 0) / (double)rows.Count;
+        Assert.InRange(email, 0.25, 0.45);
+        Assert.True(rows.Count(r => r[Column("family_name_clk")].Length > 0) > 0.85 * rows.Count);
+        Assert.True(rows.Count(r => r[Column("birth_date_hmac")].Length > 0) > 0.85 * rows.Count);
+        Assert.All(rows, r => Assert.Equal("", r[Column("family_name_kana_clk")]));
+    }
+
+    [Fact]
+    public async Task The_linkage_benchmark_runs_on_it_and_scores_against_its_answer_key()
+    {
+        using var temp = new TempFolder();
+        var (code, output, error) = await CliRunner.Run("bench", "--linkage", "--market", "heldout-like", "--registrations", "400", "--work", temp["bench"]);
+        Assert.True(code == ExitCodes.Success, error);
+        var results = CliRunner.Results(output);
+        Assert.Equal("heldout-like", results["market"].Single());
+        Assert.Equal("100", results["true_persons"].Single());
+        var f1 = double.Parse(results["f1"].Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(f1, 0.01, 1.0);
+    }
+}
