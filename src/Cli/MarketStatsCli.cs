@@ -23,7 +23,7 @@ public static class MarketStatsCli
         Recursive = true,
     };
 
-    private static readonly Option<bool> VerboseOption = new("--verbose")
+    internal static readonly Option<bool> VerboseOption = new("--verbose")
     {
         Description = "When a command cannot run, print where it failed (the stack trace) after its one-sentence reason.",
         Recursive = true,

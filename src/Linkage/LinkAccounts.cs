@@ -22,8 +22,16 @@ internal sealed class LinkAccounts
         Email = new long[count];
         Phone = new long[count];
         Corporate = new long[count];
+        EmailCount = new int[count];
+        PhoneCount = new int[count];
+        CorporateCount = new int[count];
         HasClk = new bool[count];
         ClkBits = new ushort[count];
+        BirthDate = new long[count];
+        BirthYear = new long[count];
+        BirthDateCount = new int[count];
+        fieldClk = new ulong[checked(count * NameFields * FieldWords)];
+        FieldBits = new byte[count * NameFields];
         AgeBand = new sbyte[count];
         Gender = new sbyte[count];
         clk = GC.AllocateArray<ulong>(checked(count * Words + Words), pinned: true);
@@ -41,10 +49,61 @@ internal sealed class LinkAccounts
     public long[] Email { get; }
     public long[] Phone { get; }
     public long[] Corporate { get; }
+    /// <summary>How many accounts of the kind hold this account's value of the keyed hash (0 when it has none): the
+    /// term frequency that weakens an agreement on a common value.</summary>
+    public int[] EmailCount { get; }
+    public int[] PhoneCount { get; }
+    public int[] CorporateCount { get; }
     public bool[] HasClk { get; }
     /// <summary>Set bits of each encoding (|A| in Dice's 2|A∩B| / (|A|+|B|)), counted once at load.</summary>
     public ushort[] ClkBits { get; }
     public sbyte[] AgeBand { get; }
+
+    /// <summary>Contract v2: keyed hashes of the birth date and year as ids (0 when missing: every v1 account), and how
+    /// many accounts of the kind share the date (its term frequency).</summary>
+    public long[] BirthDate { get; }
+    public long[] BirthYear { get; }
+    public int[] BirthDateCount { get; }
+
+    /// <summary>Contract v2's per-field name encodings (family, given, family kana, given kana: <see cref="NameFieldColumns"/>),
+    /// 128 bits each; a field with no set bit is missing.</summary>
+    public const int NameFields = 4;
+    public const int FieldWords = FieldClkEncoder.FoldedBytes / sizeof(ulong);
+    public static readonly string[] NameFieldColumns = [.. FieldClkEncoder.Fields.Select(f => FieldClkEncoder.ColumnOf(f.Name))];
+    private readonly ulong[] fieldClk;
+    public byte[] FieldBits { get; }
+
+    public void SetFieldClk(int account, int field, ReadOnlySpan<byte> bytes)
+    {
+        var words = fieldClk.AsSpan((account * NameFields + field) * FieldWords, FieldWords);
+        var bits = 0;
+        for (var w = 0; w < FieldWords; w++)
+        {
+            words[w] = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes[(w * sizeof(ulong))..]);
+            bits += BitOperations.PopCount(words[w]);
+        }
+        FieldBits[account * NameFields + field] = (byte)bits;
+    }
+
+    /// <summary>Whether the account carries contract v2's per-field evidence (a name-field encoding or a birth date).</summary>
+    public bool HasFields(int account)
+    {
+        if (BirthDate[account] != 0) return true;
+        for (var f = 0; f < NameFields; f++)
+            if (FieldBits[account * NameFields + f] != 0) return true;
+        return false;
+    }
+
+    /// <summary>Dice of two accounts' encodings of one name field; NaN when either lacks it.</summary>
+    public double FieldDice(int field, int x, int y)
+    {
+        var (bx, by) = (FieldBits[x * NameFields + field], FieldBits[y * NameFields + field]);
+        if (bx == 0 || by == 0) return double.NaN;
+        var (ox, oy) = ((x * NameFields + field) * FieldWords, (y * NameFields + field) * FieldWords);
+        var common = 0;
+        for (var w = 0; w < FieldWords; w++) common += BitOperations.PopCount(fieldClk[ox + w] & fieldClk[oy + w]);
+        return DiceOfBits(common, bx + by);
+    }
     public sbyte[] Gender { get; }
 
     public Span<ulong> Clk(int account) => clk.AsSpan(clkStart + account * Words, Words);

@@ -6,8 +6,9 @@ namespace MarketStats.Linkage;
 /// accounts of different persons do. The m and u values are priors chosen for the survey's data (duplicate accounts
 /// often use another e-mail address, so an e-mail disagreement is weak evidence against; two different persons
 /// almost never share a keyed hash, so an agreement is overwhelming evidence for) and checked against the
-/// generator's ground truth with <c>marketstats link --evaluate</c>. The reasoning behind the threshold is in
-/// docs/linkage.md.
+/// generator's ground truth with <c>marketstats link --evaluate</c>. Since issue 13 they are the starting point:
+/// u is measured on random pairs and m estimated by EM on each run (<see cref="FellegiSunterModel"/>). The reasoning
+/// behind the threshold is in docs/linkage.md.
 /// </remarks>
 public sealed record LinkageSettings
 {
@@ -21,50 +22,127 @@ public sealed record LinkageSettings
     /// <summary>A bucket with more accounts than this is skipped (sparse or degenerate encodings all look alike).</summary>
     public int MaxBucketSize { get; init; } = 200;
 
-    /// <summary>(agree, disagree) weights per keyed hash; no weight when either side lacks it.</summary>
-    public (double Agree, double Disagree) Email { get; init; } = (Weight(0.55, 1e-7), Weight(0.45, 1.0));
-    public (double Agree, double Disagree) Phone { get; init; } = (Weight(0.50, 1e-7), Weight(0.10, 1.0));
-    public (double Agree, double Disagree) CorporateNumber { get; init; } = (Weight(0.99, 1e-8), Weight(1e-4, 1.0));
-    public (double Agree, double Disagree) Prefecture { get; init; } = (Weight(0.97, 0.10), Weight(0.03, 0.90));
+    /// <summary>Priors (m, u) of the agree and differ levels of each keyed hash and attribute: EM starts from the m values,
+    /// and they stand in when the data are too few or EM diverges; u is measured on random pairs on each run.</summary>
+    public TwoLevelPrior Email { get; init; } = new(0.55, 1e-7, 0.45, 1.0);
+    public TwoLevelPrior Phone { get; init; } = new(0.50, 1e-7, 0.10, 1.0);
+    public TwoLevelPrior CorporateNumber { get; init; } = new(0.99, 1e-8, 1e-4, 1.0);
+    public TwoLevelPrior Prefecture { get; init; } = new(0.97, 0.10, 0.03, 0.90);
     /// <summary>Workers' age band: the same person may cross a band boundary between sign-ups, hence m 0.95.</summary>
-    public (double Agree, double Disagree) AgeBand { get; init; } = (Weight(0.95, 0.25), Weight(0.05, 0.75));
-    public (double Agree, double Disagree) Gender { get; init; } = (Weight(0.98, 0.50), Weight(0.02, 0.50));
+    public TwoLevelPrior AgeBand { get; init; } = new(0.95, 0.25, 0.05, 0.75);
+    public TwoLevelPrior Gender { get; init; } = new(0.98, 0.50, 0.02, 0.50);
 
-    /// <summary>Graded Dice levels on the CLK, highest first: (lowest Dice of the level, weight).</summary>
-    public IReadOnlyList<(double MinDice, double Weight)> DiceLevels { get; init; } =
+    /// <summary>Graded Dice levels on the CLK, highest first: (lowest Dice of the level, prior m, prior u).</summary>
+    public IReadOnlyList<DiceLevelPrior> DiceLevels { get; init; } =
     [
-        (0.90, Weight(0.55, 1e-7)),
-        (0.80, Weight(0.30, 1e-5)),
-        (0.70, Weight(0.10, 5e-5)),
-        (0.60, Weight(0.03, 1e-2)),
-        (0.00, Weight(0.02, 0.99)),
+        new(0.90, 0.55, 1e-7),
+        new(0.80, 0.30, 1e-5),
+        new(0.70, 0.10, 5e-5),
+        new(0.60, 0.03, 1e-2),
+        new(0.00, 0.02, 0.99),
     ];
 
     /// <summary>Dice levels for organisations (clients): their encoding holds only a name and a postcode, no birth date,
     /// so two different firms of the same name in one area reach Dice levels that only one person's two accounts reach
     /// among workers; the levels are set higher.</summary>
-    public IReadOnlyList<(double MinDice, double Weight)> OrganisationDiceLevels { get; init; } =
+    public IReadOnlyList<DiceLevelPrior> OrganisationDiceLevels { get; init; } =
     [
-        (0.95, Weight(0.60, 1e-7)),
-        (0.90, Weight(0.20, 1e-5)),
-        (0.85, Weight(0.10, 1e-3)),
-        (0.80, Weight(0.05, 1e-2)),
-        (0.00, Weight(0.05, 0.95)),
+        new(0.95, 0.60, 1e-7),
+        new(0.90, 0.20, 1e-5),
+        new(0.85, 0.10, 1e-3),
+        new(0.80, 0.05, 1e-2),
+        new(0.00, 0.05, 0.95),
     ];
 
-    /// <summary>Link when the summed weight reaches this many bits of evidence.</summary>
-    public double Threshold { get; init; } = 14.0;
+    /// <summary>Contract v2's name fields (128-bit encodings with BLIP noise, so even one name's two encodings differ a
+    /// little): Dice levels, highest first.</summary>
+    public IReadOnlyList<DiceLevelPrior> NameFieldLevels { get; init; } =
+    [
+        new(0.85, 0.70, 0.01),
+        new(0.75, 0.20, 0.02),
+        new(0.65, 0.06, 0.05),
+        new(0.00, 0.04, 0.92),
+    ];
+
+    /// <summary>Contract v2's birth date: the same date, only the same year, or a different one.</summary>
+    public BirthDatePrior BirthDate { get; init; } = new(0.90, 5e-5, 0.07, 0.02, 0.03, 0.98);
+
+    /// <summary>Birth-date blocks (contract v2): accounts of one kind sharing a birth date are paired when some name
+    /// field reaches this Dice; blocks above <see cref="MaxBirthDateBlock"/> accounts are skipped (a placeholder date).</summary>
+    public double NameBlockingFloor { get; init; } = 0.6;
+    public int MaxBirthDateBlock { get; init; } = 2_000;
+
+    /// <summary>Link when the match weight reaches this many bits: the prior log-odds that two random accounts of the
+    /// kind are one person, log2(λ/(1−λ)), plus the summed log2(m/u). −2 bits is a posterior probability of 0.2 under
+    /// the independence the model assumes; the cluster guard and the size cap then keep chains out. On the 100,000-account
+    /// benchmark (prior about −16 bits) it asks the 14 bits of evidence the fixed-prior linker asked; on larger
+    /// markets, where namesakes are more common, more.</summary>
+    public double Threshold { get; init; } = -2.0;
+
+    /// <summary>EM's starting match share among candidate pairs (the 300,000-line market had 1 true pair in 25–50 compared).</summary>
+    public double PriorCandidateMatchShare { get; init; } = 1.0 / 30;
+
+    /// <summary>The blocking keeps a pair when its Dice level plus the best possible support of the attributes reaches
+    /// this many bits of evidence under the priors (blocking precedes EM, so the floor is fixed by the priors).</summary>
+    public double BlockingEvidence { get; init; } = 14.0;
+
+    /// <summary>A link between two accounts of one platform without a shared keyed hash (a person's second account
+    /// there) needs this match weight: far above <see cref="Threshold"/>, so that only near-identical encodings with
+    /// agreeing attributes pass, never a chain of fuzzy links.</summary>
+    public double SamePlatformThreshold { get; init; } = 10.0;
+
+    /// <summary>Random pairs per kind whose comparison levels give u (as Splink does): a million pin a level of
+    /// frequency 10⁻⁴ within ±10%; rarer levels keep their prior u when fewer than <see cref="MinimumUCount"/> are seen,
+    /// and so do the levels the blocking selects on (a shared keyed hash, Dice above the floor): random pairs reaching
+    /// them are mostly one person's accounts, so the sample measures λ·m there, not u.</summary>
+    public int RandomPairs { get; init; } = 1_000_000;
+    public int MinimumUCount { get; init; } = 10;
+
+    /// <summary>EM stops when no m moves by more than this, or after <see cref="MaxEmIterations"/> (then: priors, with a warning).</summary>
+    public double EmTolerance { get; init; } = 1e-6;
+    public int MaxEmIterations { get; init; } = 500;
+    /// <summary>EM needs this many pairs and this many expected matches in a training set; fewer and the priors stand.</summary>
+    public int MinimumEmPairs { get; init; } = 200;
+    public double MinimumEmMatches { get; init; } = 50;
+    /// <summary>Estimated m and u are kept inside these bounds, so that no level becomes a certainty or a veto by estimation alone.</summary>
+    public double MinimumProbability { get; init; } = 1e-6;
+    public double MaximumM { get; init; } = 0.9999;
+
+    /// <summary>Term-frequency adjustment: an agreement on a keyed-hash value that this many accounts of the kind hold
+    /// is weighed with u = the value's frequency (a shared office phone is weaker evidence than a private one). Values
+    /// held by fewer are a person's own, where the frequency would only count the person's own accounts.</summary>
+    public int TermFrequencyMinimumCount { get; init; } = 5;
 
     /// <summary>No cluster grows beyond this many accounts (a person has at most one account per platform and kind, roughly).</summary>
     public int MaxClusterSize { get; init; } = 30;
 
     public static double Weight(double m, double u) => Math.Log2(m / u);
 
+    /// <summary>The prior's log-odds in bits.</summary>
+    public static double PriorWeight(double matchShare) => Math.Log2(matchShare / (1 - matchShare));
+
     /// <summary>The lowest Dice worth keeping from blocking: below it, even every other agreement except a keyed hash
-    /// (pairs sharing one are candidates anyway) cannot lift the pair to the threshold.</summary>
-    public double FuzzyFloor(IReadOnlyList<(double MinDice, double Weight)> levels)
+    /// (pairs sharing one are candidates anyway) cannot lift the pair to <see cref="BlockingEvidence"/> under the priors. Blocking
+    /// precedes EM, so the floor is fixed by the priors.</summary>
+    public double FuzzyFloor(IReadOnlyList<DiceLevelPrior> levels)
     {
-        var bestSupport = Prefecture.Agree + AgeBand.Agree + Gender.Agree;
-        return levels.Where(l => l.Weight + bestSupport >= Threshold).Select(l => l.MinDice).DefaultIfEmpty(1.0).Min();
+        var bestSupport = Prefecture.AgreeWeight + AgeBand.AgreeWeight + Gender.AgreeWeight;
+        return levels.Where(l => l.Weight + bestSupport >= BlockingEvidence).Select(l => l.MinDice).DefaultIfEmpty(1.0).Min();
     }
 }
+
+/// <summary>Prior m and u of a comparison with an agree and a differ level.</summary>
+public sealed record TwoLevelPrior(double AgreeM, double AgreeU, double DifferM, double DifferU)
+{
+    public double AgreeWeight => LinkageSettings.Weight(AgreeM, AgreeU);
+    public double DifferWeight => LinkageSettings.Weight(DifferM, DifferU);
+}
+
+/// <summary>Prior m and u of a Dice level (pairs at or above <paramref name="MinDice"/> and below the level above).</summary>
+public sealed record DiceLevelPrior(double MinDice, double M, double U)
+{
+    public double Weight => LinkageSettings.Weight(M, U);
+}
+
+/// <summary>Prior m and u of the birth-date comparison's levels.</summary>
+public sealed record BirthDatePrior(double ExactM, double ExactU, double YearOnlyM, double YearOnlyU, double DifferM, double DifferU);

@@ -10,7 +10,9 @@ namespace MarketStats.Linkage;
 /// <summary>What one linkage run found and how much work it took.</summary>
 public sealed record PersonLinkageSummary(
     long Accounts, long WorkerPersons, long ClientPersons, long ExactCandidates, long FuzzyComparisons, double AllPairs,
-    long ScoredPairs, long Links, long MergesRefused, long NewPersonIds, TimeSpan Elapsed, IReadOnlyList<LinkageStage> Stages)
+    long ScoredPairs, long Links, long MergesRefused, long NewPersonIds, TimeSpan Elapsed, IReadOnlyList<LinkageStage> Stages,
+    long RunId = 0, IReadOnlyList<KindParameters>? Parameters = null, long SamePlatformLinks = 0, LinkageDiagnostics? Diagnostics = null,
+    long BirthDateComparisons = 0)
 {
     public long Persons => WorkerPersons + ClientPersons;
 }
@@ -25,16 +27,23 @@ public sealed record PersonLinkageSummary(
 /// <item>Candidates: accounts sharing a keyed hash (star edges to the group's first account), and accounts sharing
 /// a bucket in any LSH band over the CLK's set bits (MinHash, Broder 1997; banding as in Leskovec, Rajaraman and Ullman, ch. 3). Bands are sorted arrays, not a SQL self-join, so the candidate pairs never
 /// materialise: each is compared (Dice by popcount) as it is found, and only pairs above a floor are kept.</item>
-/// <item>Scoring: the sum of Fellegi–Sunter weights (<see cref="LinkageSettings"/>); pairs at or above the threshold are links.</item>
+/// <item>Scoring: Fellegi–Sunter match weights over the comparison table (<see cref="ComparisonTable"/>), u from random
+/// pairs and m and λ by EM on each run (<see cref="FellegiSunterModel"/>); pairs at or above the threshold are links;
+/// the parameters are saved per run in <c>link_parameters</c>.</item>
 /// <item>Clustering per kind: links in order of weight, merged by union-find unless the merged cluster would exceed
-/// the size cap or, for a link without keyed-hash evidence, hold two accounts of the same platform (the chaining guard).</item>
+/// the size cap or, for a link without keyed-hash evidence and below the same-platform threshold, hold two accounts of
+/// the same platform (the chaining guard).</item>
 /// <item>Person ids: each cluster takes the oldest id its accounts held in <c>person_registry</c>; new clusters get new ids.</item>
 /// </list>
 /// Writes <c>int_account_persons</c>, <c>int_account_links</c> (rule = the evidence, score = the weight) and <c>person_registry</c>.
 /// </remarks>
-public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings = null, IProgress<string>? progress = null)
+/// <param name="keepDiagnostics">Keep the accounts, candidate pairs and models in the summary for <c>link --evaluate</c>
+/// (blocking recall, the match-weight distribution); about 100 bytes per account stay in memory.</param>
+public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings = null, IProgress<string>? progress = null,
+    TimeProvider? clock = null, bool keepDiagnostics = false)
 {
     private readonly LinkageSettings settings = settings ?? new LinkageSettings();
+    private readonly TimeProvider clock = clock ?? TimeProvider.System;
 
     public PersonLinkageSummary Link(CancellationToken ct = default)
     {
@@ -59,19 +68,30 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         stages.End("exact candidates");
         var (fuzzyPairs, comparisons) = LshBlocking.Candidates(accounts, settings, ct);
         stages.End("fuzzy candidates (LSH + Dice)");
-        var pairs = PairKeys.SortedUnion([exactPairs, fuzzyPairs]);
+        var (birthDatePairs, birthDateComparisons) = BirthDateCandidates(accounts, settings);
+        stages.End("birth-date blocks (contract v2)");
+        var pairs = PairKeys.SortedUnion([exactPairs, fuzzyPairs, birthDatePairs]);
         progress?.Report($"{exact:N0} exact and {comparisons:N0} fuzzy comparisons; {pairs.Length:N0} pairs to score ({timer.Elapsed.TotalSeconds:F1} s)");
         progress.Advance("link", 2, Stages, "stages");
 
-        var links = ScoreLinks(accounts, pairs, ct);
+        var patternOfPair = new long[pairs.Length];
+        FellegiSunterModel[] models =
+        [
+            FellegiSunterModel.Estimate(workers: true, accounts, pairs, patternOfPair, settings, ct),
+            FellegiSunterModel.Estimate(workers: false, accounts, pairs, patternOfPair, settings, ct),
+        ];
+        stages.End("estimate m, u and lambda (random pairs, EM)");
+        foreach (var warning in models.SelectMany(m => m.Parameters.Warnings)) progress?.Report("warning: " + warning);
+        var (links, pairWeights) = ScoreLinks(accounts, pairs, patternOfPair, models, ct);
         stages.End("score and sort links");
-        var (sets, accepted, refused) = Cluster(accounts, links);
+        var (sets, accepted, refused, samePlatform) = Cluster(accounts, links);
         stages.End("cluster");
         var (personIds, newIds) = AssignPersonIds(accounts, sets);
         stages.End("person ids");
         progress?.Report($"{links.Count:N0} links scored, clustered and numbered ({timer.Elapsed.TotalSeconds:F1} s)");
         progress.Advance("link", 3, Stages, "stages");
         Write(accounts, accepted, personIds);
+        var runId = LinkParameters.Write(warehouse, clock.GetUtcNow(), [.. models.Select(m => m.Parameters)]);
         stages.End("write");
         new SqlModelRunner(warehouse).Run([], LinkageTables.Tests);
         LinkageFreshness.Record(warehouse, settings); // a refresh after a transactions file may now skip linking
@@ -85,7 +105,8 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         var allPairs = workers * (workers - 1) / 2.0 + (n - workers) * (double)(n - workers - 1) / 2.0;
         stages.End("summary counts");
         return new PersonLinkageSummary(n, workerPersons, clientPersons, exact, comparisons, allPairs, pairs.Length, accepted.Count, refused, newIds,
-            timer.Elapsed, stages.Stages);
+            timer.Elapsed, stages.Stages, runId, [.. models.Select(m => m.Parameters)], samePlatform,
+            keepDiagnostics ? new LinkageDiagnostics(accounts, pairs, pairWeights, models, settings) : null, birthDateComparisons);
     }
 
     /// <summary>The accounts of <c>int_link_accounts</c> (built by <see cref="Link"/>) as compact arrays.</summary>
@@ -103,11 +124,13 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
                    | ((age_band_code + 1) << 7)
                    | ((gender_code + 1) << 11)
                    | (cast(list_position(platforms.ids, platform_id) as bigint) << 14) as packed,
-                   email_id, phone_id, corporate_number_id, identity_clk
+                   email_id, phone_id, corporate_number_id, identity_clk, birth_date_id, birth_year_id,
+                   family_name_clk, given_name_clk, family_name_kana_clk, given_name_kana_clk
             from int_link_accounts, platforms
             order by account_index
             """);
         Span<ulong> words = stackalloc ulong[LinkAccounts.Words];
+        Span<byte> field = stackalloc byte[LinkAccounts.FieldWords * sizeof(ulong)];
         while (reader.Read())
         {
             var i = (int)reader.GetInt64(0);
@@ -121,16 +144,27 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
             a.Phone[i] = reader.GetInt64(3);
             a.Corporate[i] = reader.GetInt64(4);
             if (!reader.IsDBNull(5) && ClkEncoder.TryDecode(reader.GetString(5), words)) a.SetClk(i, words);
+            a.BirthDate[i] = reader.GetInt64(6);
+            a.BirthYear[i] = reader.GetInt64(7);
+            for (var f = 0; f < LinkAccounts.NameFields; f++)
+            {
+                if (reader.IsDBNull(8 + f)) continue;
+                using var blob = reader.GetStream(8 + f);
+                if (blob.Length != field.Length) continue; // validated at ingest; a wrong length says nothing
+                blob.ReadExactly(field);
+                a.SetFieldClk(i, f, field);
+            }
         }
         return a;
     }
 
-    /// <summary>Accounts of one kind sharing a keyed hash: each is paired with the group's first account (enough to connect the group).</summary>
+    /// <summary>Accounts of one kind sharing a keyed hash: each is paired with the group's first account (enough to connect the
+    /// group). Also counts each value's holders (<see cref="LinkAccounts.EmailCount"/> and the like) for term frequencies.</summary>
     /// <returns>The pairs (sorted, distinct) and how many there were before pairs found by two hashes were merged.</returns>
     private static (long[] Pairs, long Count) ExactCandidates(LinkAccounts a)
     {
         var pairs = new List<long>();
-        foreach (var ids in new[] { a.Email, a.Phone, a.Corporate })
+        foreach (var (ids, counts) in new[] { (a.Email, a.EmailCount), (a.Phone, a.PhoneCount), (a.Corporate, a.CorporateCount) })
         {
             var order = Enumerable.Range(0, a.Count).Where(i => ids[i] != 0).ToArray();
             var keys = order.Select(i => (ids[i], a.IsWorker[i])).ToArray();
@@ -140,6 +174,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
                 var end = start + 1;
                 while (end < order.Length && keys[end] == keys[start]) end++;
                 for (var j = start + 1; j < end; j++) pairs.Add(PairKeys.Of(order[start], order[j]));
+                for (var j = start; j < end; j++) counts[order[j]] = end - start; // the value's term frequency
                 start = end;
             }
         }
@@ -147,87 +182,94 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         return (all[..PairKeys.SortUnique(all, all.Length)], all.Length);
     }
 
-    /// <summary>Scores every candidate pair on all cores; returns the links (weight at or above the threshold), strongest first.</summary>
-    private List<ScoredLink> ScoreLinks(LinkAccounts a, long[] pairs, CancellationToken ct)
+    /// <summary>Contract v2's blocks: accounts of one kind sharing a birth date, paired when some name field's encodings
+    /// reach <see cref="LinkageSettings.NameBlockingFloor"/> (LSH over the record encoding misses pairs whose names
+    /// differ by a typo or two, issue 13). Also counts each date's holders, the birth date's term frequency.</summary>
+    private static (long[] Pairs, long Comparisons) BirthDateCandidates(LinkAccounts a, LinkageSettings settings)
+    {
+        var order = Enumerable.Range(0, a.Count).Where(i => a.BirthDate[i] != 0).ToArray();
+        var keys = order.Select(i => (a.BirthDate[i], a.IsWorker[i])).ToArray();
+        Array.Sort(keys, order);
+        var blocks = new List<(int Start, int End)>();
+        for (var start = 0; start < order.Length;)
+        {
+            var end = start + 1;
+            while (end < order.Length && keys[end] == keys[start]) end++;
+            for (var j = start; j < end; j++) a.BirthDateCount[order[j]] = end - start;
+            if (end - start > 1 && end - start <= settings.MaxBirthDateBlock) blocks.Add((start, end));
+            start = end;
+        }
+        var found = new List<long>[blocks.Count];
+        long comparisons = 0;
+        Parallel.For(0, blocks.Count, b =>
+        {
+            var kept = new List<long>();
+            var (start, end) = blocks[b];
+            for (var i = start; i < end; i++)
+                for (var j = i + 1; j < end; j++)
+                {
+                    var (x, y) = (order[i], order[j]);
+                    for (var f = 0; f < LinkAccounts.NameFields; f++)
+                        if (a.FieldDice(f, x, y) >= settings.NameBlockingFloor) { kept.Add(PairKeys.Of(x, y)); break; }
+                }
+            found[b] = kept;
+            Interlocked.Add(ref comparisons, (end - start) * (end - start - 1L) / 2);
+        });
+        return (PairKeys.SortedUnion(found.Select(f => f.ToArray())), comparisons);
+    }
+
+    /// <summary>Scores every candidate pair on all cores with its kind's model; returns the links (match weight at or
+    /// above the threshold), strongest first, and every pair's weight (for the evaluation's distribution).</summary>
+    private (List<ScoredLink> Links, float[] PairWeights) ScoreLinks(LinkAccounts a, long[] pairs, long[] patternOfPair, FellegiSunterModel[] models, CancellationToken ct)
     {
         const int ChunkSize = 1 << 16;
         var chunks = new List<ScoredLink>[(pairs.Length + ChunkSize - 1) / ChunkSize];
+        var pairWeights = new float[pairs.Length];
         Parallel.For(0, chunks.Length, new ParallelOptions { CancellationToken = ct }, c =>
         {
             var found = new List<ScoredLink>();
             for (var k = c * ChunkSize; k < Math.Min(pairs.Length, (c + 1) * ChunkSize); k++)
             {
                 var (x, y) = PairKeys.Accounts(pairs[k]);
-                var dice = a.Dice(x, y);
-                var (weight, hashAgrees) = Score(a, x, y, dice, evidence: null);
+                var model = models[a.IsWorker[x] ? 0 : 1];
+                var pattern = patternOfPair[k];
+                var weight = model.MatchWeight(x, pattern);
+                pairWeights[k] = (float)weight;
                 if (weight < settings.Threshold) continue;
-                var evidence = new List<string>(6);
-                Score(a, x, y, dice, evidence);
-                found.Add(new ScoredLink(x, y, weight, hashAgrees, (hashAgrees ? "exact;" : "fuzzy;") + string.Join(";", evidence)));
+                var hashAgrees = model.HashAgrees(pattern);
+                found.Add(new ScoredLink(x, y, weight, hashAgrees, (hashAgrees ? "exact;" : "fuzzy;") + string.Join(";", model.Evidence(x, y, pattern))));
             }
             chunks[c] = found;
         });
         var links = new List<ScoredLink>(chunks.Sum(c => c.Count));
         foreach (var chunk in chunks) links.AddRange(chunk);
         links.Sort((x, y) => y.Weight != x.Weight ? y.Weight.CompareTo(x.Weight) : x.A != y.A ? x.A.CompareTo(y.A) : x.B.CompareTo(y.B));
-        return links;
+        return (links, pairWeights);
     }
 
-    /// <summary>The pair's summed weight; with <paramref name="evidence"/>, also what each comparison found (only for links: strings cost).</summary>
-    private (double Weight, bool HashAgrees) Score(LinkAccounts a, int x, int y, double dice, List<string>? evidence)
-    {
-        var weight = 0.0;
-        var hashAgrees = false;
-        void Compare(string name, long[] ids, (double Agree, double Disagree) w)
-        {
-            if (ids[x] == 0 || ids[y] == 0) return;
-            var agree = ids[x] == ids[y];
-            hashAgrees |= agree;
-            weight += agree ? w.Agree : w.Disagree;
-            evidence?.Add(name + (agree ? "=agree" : "=differ"));
-        }
-        Compare("email_hmac", a.Email, settings.Email);
-        Compare("phone_hmac", a.Phone, settings.Phone);
-        Compare("corporate_number_hmac", a.Corporate, settings.CorporateNumber);
-        if (!double.IsNaN(dice))
-        {
-            foreach (var (minDice, w) in a.IsWorker[x] ? settings.DiceLevels : settings.OrganisationDiceLevels)
-                if (dice >= minDice) { weight += w; break; }
-            evidence?.Add(string.Create(CultureInfo.InvariantCulture, $"clk_dice={dice:F3}"));
-        }
-        void CompareCode(string name, sbyte[] codes, (double Agree, double Disagree) w)
-        {
-            if (codes[x] < 0 || codes[y] < 0) return;
-            weight += codes[x] == codes[y] ? w.Agree : w.Disagree;
-            evidence?.Add(name + (codes[x] == codes[y] ? "=agree" : "=differ"));
-        }
-        CompareCode("age_band", a.AgeBand, settings.AgeBand);
-        CompareCode("gender", a.Gender, settings.Gender);
-        var samePrefecture = a.Prefecture[x] == a.Prefecture[y];
-        weight += samePrefecture ? settings.Prefecture.Agree : settings.Prefecture.Disagree;
-        evidence?.Add(samePrefecture ? "prefecture=agree" : "prefecture=differ");
-        return (weight, hashAgrees);
-    }
-
-    private (DisjointSets Sets, List<ScoredLink> Accepted, long Refused) Cluster(LinkAccounts a, List<ScoredLink> links)
+    /// <returns>Also how many accepted links joined two clusters holding accounts of one platform (within-platform duplicates).</returns>
+    private (DisjointSets Sets, List<ScoredLink> Accepted, long Refused, long SamePlatform) Cluster(LinkAccounts a, List<ScoredLink> links)
     {
         var sets = new DisjointSets(a.Count);
         var platformsOf = new Dictionary<int, HashSet<short>>();
         HashSet<short> Platforms(int root) =>
             platformsOf.TryGetValue(root, out var p) ? p : platformsOf[root] = [a.Platform[root]];
         var accepted = new List<ScoredLink>();
-        long refused = 0;
+        long refused = 0, samePlatform = 0;
         foreach (var link in links)
         {
             var (ra, rb) = (sets.Find(link.A), sets.Find(link.B));
             if (ra == rb) { accepted.Add(link); continue; }
             var (pa, pb) = (Platforms(ra), Platforms(rb));
-            // Chaining guard: a fuzzy link may not put two accounts of one platform together, and no link grows a cluster past the cap.
-            if (sets.Size(ra) + sets.Size(rb) > settings.MaxClusterSize || !link.HashAgrees && pa.Overlaps(pb))
+            // Chaining guard: a link may put two accounts of one platform together only on a shared keyed hash or on
+            // evidence far above the threshold (a person's second account there), and no link grows a cluster past the cap.
+            var overlap = pa.Overlaps(pb);
+            if (sets.Size(ra) + sets.Size(rb) > settings.MaxClusterSize || overlap && !link.HashAgrees && link.Weight < settings.SamePlatformThreshold)
             {
                 refused++;
                 continue;
             }
+            if (overlap) samePlatform++;
             sets.Union(ra, rb);
             var root = sets.Find(ra);
             var merged = pa.Count >= pb.Count ? pa : pb;
@@ -237,7 +279,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
             platformsOf[root] = merged;
             accepted.Add(link);
         }
-        return (sets, accepted, refused);
+        return (sets, accepted, refused, samePlatform);
     }
 
     /// <summary>Each cluster keeps the oldest person id any of its accounts held; clusters are visited in account order, so the result is deterministic.</summary>

@@ -75,10 +75,11 @@ public sealed class PipelineSteps(TimeProvider clock, IProgress<string>? progres
 
     /// <summary>Links accounts into persons with the production linker (exact keyed hashes and scored CLK similarity,
     /// stable person ids); builds staging first, so it also runs before the first ingest.</summary>
-    public PersonLinkageSummary Link(Warehouse warehouse, CancellationToken ct)
+    /// <param name="keepDiagnostics">Keep what <c>link --evaluate</c> needs (blocking recall, the weight distribution) in the summary.</param>
+    public PersonLinkageSummary Link(Warehouse warehouse, CancellationToken ct, bool keepDiagnostics = false)
     {
         Staging.Build(warehouse, trace);
-        return new PersonLinker(warehouse, progress: progress).Link(ct);
+        return new PersonLinker(warehouse, progress: progress, clock: clock, keepDiagnostics: keepDiagnostics).Link(ct);
     }
 
     /// <summary>Links only when the registrations, the linker or its settings changed since the last link

@@ -38,7 +38,7 @@ internal static class LinkageBenchmark
         System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true); // hand the generator's garbage back first
         ProcessMemory.ResetPeakRss();
-        var linked = new PipelineSteps(context.Clock, context.Progress).Link(warehouse, ct);
+        var linked = new PipelineSteps(context.Clock, context.Progress).Link(warehouse, ct, keepDiagnostics: true);
         var peakRss = ProcessMemory.PeakRssBytes();
         var quality = LinkageEvaluation.Evaluate(warehouse, files.TruthCsv);
 
@@ -55,14 +55,19 @@ internal static class LinkageBenchmark
         foreach (var stage in linked.Stages)
             context.Result($"link_stage {stage.Name}", $"{F(stage.Wall.TotalSeconds)} s wall, {F(stage.Cpu.TotalSeconds)} s cpu");
         context.Result("found_persons", linked.Persons);
-        context.Result("candidate_comparisons", linked.ExactCandidates + linked.FuzzyComparisons);
+        context.Result("candidate_comparisons", linked.ExactCandidates + linked.FuzzyComparisons + linked.BirthDateComparisons);
         context.Result("all_pairs", F(linked.AllPairs, "E3"));
-        context.Result("comparisons_per_all_pairs", F((linked.ExactCandidates + linked.FuzzyComparisons) / linked.AllPairs, "E2"));
+        context.Result("comparisons_per_all_pairs", F((linked.ExactCandidates + linked.FuzzyComparisons + linked.BirthDateComparisons) / linked.AllPairs, "E2"));
         context.Result("precision", F(quality.Precision, "F4"));
         context.Result("recall", F(quality.Recall, "F4"));
         context.Result("f1", F(quality.F1, "F4"));
         context.Result("unique_error", F(quality.UniqueError, "F4"));
         context.Result("exact_only_unique_error", F((exact.Persons - files.Persons) / (double)files.Persons, "F4"));
+        context.Result("same_platform_links", linked.SamePlatformLinks);
+        var (recall, _) = linked.Diagnostics!.Evaluate(warehouse, files.TruthCsv);
+        context.Result("blocking_recall", F(recall.Recall, "F4"));
+        context.Result("blocking_recall_above_threshold", $"{F(recall.RecallAboveThreshold, "F4")} ({recall.FoundAboveThreshold:N0} of {recall.TruePairsAboveThreshold:N0})");
+        LinkCommand.PrintParameters(context, linked, verbose: true);
         warehouse.Dispose();
         Directory.Delete(work, recursive: true);
     }

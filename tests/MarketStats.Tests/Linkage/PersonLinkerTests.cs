@@ -90,7 +90,7 @@ public sealed class PersonLinkerTests : IDisposable
         using var _ = w;
         var summary = new PersonLinker(w).Link();
         Assert.Equal(summary.Links, w.Scalar<long>("select count(*) from int_account_links"));
-        Assert.Equal(0, w.Scalar<long>("select count(*) from int_account_links where score < 12 or not (rule like 'exact;%' or rule like 'fuzzy;%clk_dice=%')"));
+        Assert.Equal(0, w.Scalar<long>($"select count(*) from int_account_links where score < {new LinkageSettings().Threshold} or not (rule like 'exact;%' or rule like 'fuzzy;%clk_dice=%')"));
         Assert.True(w.Scalar<long>("select count(*) from int_account_links where rule like 'fuzzy;%'") > 0);
         // Links never cross kinds: both ends are looked up under the link's kind.
         Assert.Equal(0, w.Scalar<long>("""
@@ -104,13 +104,13 @@ public sealed class PersonLinkerTests : IDisposable
     {
         var (w, _) = GeneratedMarket(transactions: 3_000);
         using var _ = w;
-        // Clone one worker's encoding onto a second account on the same platform and onto a third platform:
-        // the third may join one of them, never both.
+        // Clone one worker's encoding onto a second account on the same platform, in another prefecture (evidence too
+        // weak for a within-platform duplicate), and onto a third platform: the third may join one of them, never both.
         var (platform, account) = (w.Scalar<string>("select platform_id from stg_registrations where kind = 'worker' and identity_clk is not null order by platform_id, account_id limit 1")!,
                                    w.Scalar<string>("select account_id from stg_registrations where kind = 'worker' and identity_clk is not null order by platform_id, account_id limit 1")!);
         w.Execute($"""
             insert into raw_registrations (file_id, source_line, platform_id, account_id, kind, prefecture, registered_on, identity_clk)
-            select 999, 1, platform_id, 'twin-1', 'worker', prefecture, registered_on, identity_clk from raw_registrations where platform_id = '{platform}' and account_id = '{account}' and kind = 'worker'
+            select 999, 1, platform_id, 'twin-1', 'worker', case when prefecture = '13' then '47' else '13' end, registered_on, identity_clk from raw_registrations where platform_id = '{platform}' and account_id = '{account}' and kind = 'worker'
             union all
             select 999, 2, 'PZZ', 'twin-2', 'worker', prefecture, registered_on, identity_clk from raw_registrations where platform_id = '{platform}' and account_id = '{account}' and kind = 'worker';
             """);

@@ -1,0 +1,123 @@
+using System.Globalization;
+using MarketStats.Core.Privacy;
+
+namespace MarketStats.Linkage;
+
+/// <summary>What a comparison is, for estimation: the blocking finds pairs by keyed-hash agreement or by encoding
+/// similarity, so EM cannot learn a comparison's m from the pairs that were selected on it (Splink's training rules).</summary>
+internal enum ComparisonRole
+{
+    /// <summary>A keyed hash: agree / differ; pairs sharing one are exact candidates; term-frequency adjusted.</summary>
+    KeyedHash,
+    /// <summary>A Bloom-filter encoding compared by Dice levels; LSH finds its candidates.</summary>
+    Encoding,
+    /// <summary>A keyed hash many persons share (a birth date): blocked on, term-frequency adjusted, its u measured on
+    /// random pairs at every level, but no identifier: it does not let a link join two accounts of one platform.</summary>
+    SharedKey,
+    /// <summary>Anything else (prefecture, age band, gender, the name fields): never blocked on, learnt from every pair.</summary>
+    Attribute,
+}
+
+/// <summary>One row of the comparison table: a field, its levels (highest first) with their priors, and how a pair
+/// falls into one. Level −1 is "missing on either side" and adds nothing to the match weight.</summary>
+/// <param name="LevelOf">The pair's level, or −1.</param>
+/// <param name="SelectedLevels">The blocking selects a pair for this comparison when it reaches one of the first this many levels
+/// (a keyed hash's agreement, an encoding's levels above the fuzzy floor); 0: never blocked on.</param>
+/// <param name="ValueCount">For a keyed hash: how many accounts of the kind hold the account's value (term frequency).</param>
+/// <param name="Describe">The audit trail's words for the pair's level (a Dice level shows the Dice).</param>
+internal sealed record Comparison(
+    string Name, ComparisonRole Role, IReadOnlyList<string> LevelNames, IReadOnlyList<double> PriorM, IReadOnlyList<double> PriorU,
+    Func<int, int, int> LevelOf, int SelectedLevels = 0, int[]? ValueCount = null, Func<int, int, int, string>? Describe = null)
+{
+    public int Levels => LevelNames.Count;
+
+    public string Evidence(int x, int y, int level) => Describe?.Invoke(x, y, level) ?? Name + "=" + LevelNames[level];
+}
+
+/// <summary>The comparison table per kind: adding a field (a v2 per-field encoding, a keyed birth date) is adding a row
+/// here, with its loader in <see cref="PersonLinker.LoadAccounts"/>; estimation, scoring, the parameters table and the
+/// evaluation read the rows.</summary>
+internal static class ComparisonTable
+{
+    public const string Agree = "agree";
+    public const string Differ = "differ";
+
+    public static IReadOnlyList<Comparison> For(bool workers, LinkAccounts a, LinkageSettings s)
+    {
+        List<Comparison> rows =
+        [
+            KeyedHash("email_hmac", a.Email, a.EmailCount, s.Email),
+            KeyedHash("phone_hmac", a.Phone, a.PhoneCount, s.Phone),
+            KeyedHash("corporate_number_hmac", a.Corporate, a.CorporateCount, s.CorporateNumber),
+            Dice("clk_dice", a, workers ? s.DiceLevels : s.OrganisationDiceLevels, s, fieldByField: workers),
+            Code("prefecture", (x, y) => a.Prefecture[x] == a.Prefecture[y] ? 0 : 1, s.Prefecture),
+        ];
+        // Contract v2, workers: the name fields, and the birth date. Two v2 accounts are compared on these instead of the
+        // record-level encoding, which holds the same names and date (counting them twice would double the evidence);
+        // a name's kanji and kana encodings spell one name, so the better of the two is one comparison, not two.
+        // Organisations keep their record encoding: it holds the postcode too, which tells apart firms of one name.
+        if (workers)
+        {
+            rows.Add(FieldDice("family_name", [0, 2], a, s.NameFieldLevels));
+            rows.Add(FieldDice("given_name", [1, 3], a, s.NameFieldLevels));
+            rows.Add(new Comparison("birth_date_hmac", ComparisonRole.SharedKey, ["exact", "year only", Differ],
+                [s.BirthDate.ExactM, s.BirthDate.YearOnlyM, s.BirthDate.DifferM], [s.BirthDate.ExactU, s.BirthDate.YearOnlyU, s.BirthDate.DifferU],
+                (x, y) =>
+                {
+                    var dated = a.BirthDate[x] != 0 && a.BirthDate[y] != 0;
+                    if (dated && a.BirthDate[x] == a.BirthDate[y]) return 0;
+                    if (a.BirthYear[x] == 0 || a.BirthYear[y] == 0) return dated ? 2 : -1;
+                    return a.BirthYear[x] == a.BirthYear[y] ? 1 : 2;
+                }, SelectedLevels: 1, ValueCount: a.BirthDateCount));
+            rows.Add(Code("age_band", (x, y) => a.AgeBand[x] < 0 || a.AgeBand[y] < 0 ? -1 : a.AgeBand[x] == a.AgeBand[y] ? 0 : 1, s.AgeBand));
+            rows.Add(Code("gender", (x, y) => a.Gender[x] < 0 || a.Gender[y] < 0 ? -1 : a.Gender[x] == a.Gender[y] ? 0 : 1, s.Gender));
+        }
+        return rows;
+    }
+
+    private static Comparison KeyedHash(string name, long[] ids, int[] counts, TwoLevelPrior prior) =>
+        new(name, ComparisonRole.KeyedHash, [Agree, Differ], [prior.AgreeM, prior.DifferM], [prior.AgreeU, prior.DifferU],
+            (x, y) => ids[x] == 0 || ids[y] == 0 ? -1 : ids[x] == ids[y] ? 0 : 1, SelectedLevels: 1, ValueCount: counts);
+
+    private static Comparison Code(string name, Func<int, int, int> levelOf, TwoLevelPrior prior) =>
+        new(name, ComparisonRole.Attribute, [Agree, Differ], [prior.AgreeM, prior.DifferM], [prior.AgreeU, prior.DifferU], levelOf);
+
+    private static Comparison FieldDice(string name, int[] fields, LinkAccounts a, IReadOnlyList<DiceLevelPrior> levels)
+    {
+        double Best(int x, int y)
+        {
+            var best = double.NaN;
+            foreach (var f in fields)
+                if (a.FieldDice(f, x, y) is var dice && !double.IsNaN(dice) && !(dice <= best)) best = dice;
+            return best;
+        }
+        return DiceLevels(name, ComparisonRole.Attribute, levels, Best, selectedLevels: 0, name + "_dice");
+    }
+
+    private static Comparison Dice(string name, LinkAccounts a, IReadOnlyList<DiceLevelPrior> levels, LinkageSettings s, bool fieldByField)
+    {
+        var floor = s.FuzzyFloor(levels);
+        // With fieldByField, two v2 accounts are compared on their fields instead (NaN: missing).
+        double RecordDice(int x, int y) => fieldByField && a.HasFields(x) && a.HasFields(y) ? double.NaN : a.Dice(x, y);
+        return DiceLevels(name, ComparisonRole.Encoding, levels, RecordDice, levels.Count(l => l.MinDice >= floor), name);
+    }
+
+    /// <summary>A comparison whose levels are Dice floors, highest first; NaN Dice is missing; the audit trail shows the Dice.</summary>
+    private static Comparison DiceLevels(string name, ComparisonRole role, IReadOnlyList<DiceLevelPrior> levels, Func<int, int, double> dice,
+        int selectedLevels, string evidenceName)
+    {
+        var floors = levels.Select(l => l.MinDice).ToArray();
+        int LevelOf(int x, int y)
+        {
+            var value = dice(x, y);
+            if (double.IsNaN(value)) return -1;
+            for (var l = 0; l < floors.Length; l++)
+                if (value >= floors[l]) return l;
+            return floors.Length - 1;
+        }
+        return new(name, role,
+            [.. levels.Select(l => l.MinDice > 0 ? string.Create(CultureInfo.InvariantCulture, $">={l.MinDice:F2}") : "lower")],
+            [.. levels.Select(l => l.M)], [.. levels.Select(l => l.U)], LevelOf, SelectedLevels: selectedLevels,
+            Describe: (x, y, _) => string.Create(CultureInfo.InvariantCulture, $"{evidenceName}={dice(x, y):F3}"));
+    }
+}

@@ -1,0 +1,105 @@
+using MarketStats.Core.Storage;
+
+namespace MarketStats.Linkage;
+
+/// <summary>Scored candidate pairs whose match weight falls in [<paramref name="From"/>, From + width): how many are true
+/// matches, how many are not, and how many the truth does not cover.</summary>
+public sealed record WeightBin(double From, long TruePairs, long FalsePairs, long UnknownPairs);
+
+/// <summary>The candidate step's recall: true pairs (two accounts of one kind and one true person) it brought to
+/// scoring, of all true pairs and of those that would reach the threshold if compared (scored directly).</summary>
+public sealed record BlockingRecall(long TruePairs, long FoundPairs, long TruePairsAboveThreshold, long FoundAboveThreshold)
+{
+    public double Recall => TruePairs == 0 ? 1 : (double)FoundPairs / TruePairs;
+    public double RecallAboveThreshold => TruePairsAboveThreshold == 0 ? 1 : (double)FoundAboveThreshold / TruePairsAboveThreshold;
+}
+
+/// <summary>What a linkage run keeps for <c>link --evaluate</c> (<see cref="PersonLinker"/> with keepDiagnostics): the
+/// accounts, the candidate pairs with their match weights, and the estimated models.</summary>
+public sealed class LinkageDiagnostics
+{
+    public const double BinWidth = 2.0;
+    private readonly LinkAccounts accounts;
+    private readonly long[] pairs;
+    private readonly float[] weights;
+    private readonly FellegiSunterModel[] models; // workers, clients
+    private readonly LinkageSettings settings;
+
+    internal LinkageDiagnostics(LinkAccounts accounts, long[] pairs, float[] weights, FellegiSunterModel[] models, LinkageSettings settings) =>
+        (this.accounts, this.pairs, this.weights, this.models, this.settings) = (accounts, pairs, weights, models, settings);
+
+    public double Threshold => settings.Threshold;
+
+    /// <summary>The candidate pairs (<see cref="PairKeys.Of"/>, sorted).</summary>
+    internal long[] CandidatePairs => pairs;
+
+    /// <summary>The match weight the run's model gives two accounts of one kind, whether the blocking paired them or not.</summary>
+    internal double MatchWeight(int x, int y)
+    {
+        var model = models[accounts.IsWorker[x] ? 0 : 1];
+        return model.MatchWeight(x, model.PatternOf(x, y));
+    }
+
+    /// <summary>Blocking recall and the match-weight distribution of the scored pairs against a ground-truth CSV
+    /// (<c>platform_id, account_id, kind, true_person_id</c>).</summary>
+    public (BlockingRecall Recall, IReadOnlyList<WeightBin> Distribution) Evaluate(Warehouse warehouse, string truthCsv)
+    {
+        var truePerson = TruePersons(warehouse, truthCsv);
+        return (Recall(truePerson), Distribution(truePerson));
+    }
+
+    /// <summary>Each account's true person as a dense number (−1 when the truth lacks it); kinds never share a number.</summary>
+    private int[] TruePersons(Warehouse warehouse, string truthCsv)
+    {
+        var person = new int[accounts.Count];
+        Array.Fill(person, -1);
+        using var reader = warehouse.Query($"""
+            select l.account_index, dense_rank() over (order by t.kind, t.true_person_id) - 1
+            from int_link_accounts as l
+            join read_csv({SqlText.Literal(Path.GetFullPath(truthCsv))}, header = true, all_varchar = true) as t using (platform_id, account_id, kind)
+            """);
+        while (reader.Read()) person[reader.GetInt64(0)] = (int)reader.GetInt64(1);
+        return person;
+    }
+
+    private BlockingRecall Recall(int[] truePerson)
+    {
+        var order = Enumerable.Range(0, accounts.Count).Where(i => truePerson[i] >= 0).ToArray();
+        Array.Sort(order.Select(i => truePerson[i]).ToArray(), order);
+        long truePairs = 0, found = 0, above = 0, foundAbove = 0;
+        for (var start = 0; start < order.Length;)
+        {
+            var end = start + 1;
+            while (end < order.Length && truePerson[order[end]] == truePerson[order[start]]) end++;
+            for (var i = start; i < end; i++)
+                for (var j = i + 1; j < end; j++)
+                {
+                    var (x, y) = PairKeys.Accounts(PairKeys.Of(order[i], order[j]));
+                    var isFound = Array.BinarySearch(pairs, PairKeys.Of(x, y)) >= 0;
+                    var isAbove = MatchWeight(x, y) >= settings.Threshold;
+                    truePairs++;
+                    if (isFound) found++;
+                    if (isAbove) above++;
+                    if (isAbove && isFound) foundAbove++;
+                }
+            start = end;
+        }
+        return new BlockingRecall(truePairs, found, above, foundAbove);
+    }
+
+    private List<WeightBin> Distribution(int[] truePerson)
+    {
+        var bins = new SortedDictionary<double, (long True, long False, long Unknown)>();
+        for (var k = 0; k < pairs.Length; k++)
+        {
+            var (x, y) = PairKeys.Accounts(pairs[k]);
+            var from = Math.Floor(weights[k] / BinWidth) * BinWidth;
+            var bin = bins.GetValueOrDefault(from);
+            if (truePerson[x] < 0 || truePerson[y] < 0) bin.Unknown++;
+            else if (truePerson[x] == truePerson[y]) bin.True++;
+            else bin.False++;
+            bins[from] = bin;
+        }
+        return [.. bins.Select(b => new WeightBin(b.Key, b.Value.True, b.Value.False, b.Value.Unknown))];
+    }
+}

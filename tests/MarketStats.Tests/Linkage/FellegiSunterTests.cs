@@ -1,0 +1,239 @@
+using MarketStats.Core.Privacy;
+using MarketStats.Core.Storage;
+using MarketStats.Linkage;
+using MarketStats.Pipeline;
+using MarketStats.Synthetic;
+using MarketStats.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MarketStats.Tests.Linkage;
+
+/// <summary>One generated market, ingested and linked once (with diagnostics), shared by the tests that only read it.</summary>
+public sealed class LinkedMarketFixture : IDisposable
+{
+    private readonly TempFolder temp = new();
+    public Warehouse Warehouse { get; }
+    public string TruthPath { get; }
+    public PersonLinkageSummary Summary { get; }
+
+    public LinkedMarketFixture()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 4, 10, 9, 0, 0, TimeSpan.Zero));
+        TruthPath = new MarketGenerator(clock).Generate(new GeneratorOptions(temp["inbox"], Seed: 11, Transactions: 20_000)).TruthPath;
+        Warehouse = PipelineSteps.OpenWarehouse(temp["m.duckdb"]);
+        new PipelineSteps(clock).Ingest(Warehouse, temp["inbox"], temp["q"], CancellationToken.None);
+        Summary = new PersonLinker(Warehouse, clock: clock, keepDiagnostics: true).Link();
+    }
+
+    public void Dispose()
+    {
+        Warehouse.Dispose();
+        temp.Dispose();
+    }
+}
+
+/// <summary>Fellegi–Sunter with estimated parameters (issue 13): EM against the generator's truth, term frequencies,
+/// within-platform duplicates, the parameters table and the blocking recall.</summary>
+public sealed class FellegiSunterTests(LinkedMarketFixture market) : IClassFixture<LinkedMarketFixture>, IDisposable
+{
+    private readonly TempFolder temp = new();
+    public void Dispose() => temp.Dispose();
+
+    private static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 4, 10, 9, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public void Em_recovers_m_and_u_close_to_the_generated_markets_truth()
+    {
+        var w = market.Warehouse;
+        var workers = market.Summary.Parameters!.Single(k => k.Kind == "worker");
+        LevelParameters Level(string comparison, string level) => workers.Levels.Single(l => l.Comparison == comparison && l.Level == level);
+
+        // The truth's level frequencies, from the true pairs of workers (m) and from all pairs of workers (u), in SQL here.
+        var path = SqlText.Literal(Path.GetFullPath(market.TruthPath));
+        var accounts = $"""
+            select r.platform_id, r.account_id, r.prefecture, r.email_hmac, r.identity_clk, t.true_person_id
+            from stg_registrations as r join read_csv({path}, header = true, all_varchar = true) as t using (platform_id, account_id, kind)
+            where r.kind = 'worker'
+            """;
+        using var reader = w.Query($"""
+            with a as ({accounts})
+            select x.prefecture = y.prefecture, x.email_hmac = y.email_hmac, x.identity_clk, y.identity_clk
+            from a as x join a as y on x.true_person_id = y.true_person_id and (x.platform_id, x.account_id) < (y.platform_id, y.account_id)
+            """);
+        var (pairs, samePrefecture, emailCompared, emailAgrees, clkCompared, clkTop) = (0, 0, 0, 0, 0, 0);
+        while (reader.Read())
+        {
+            pairs++;
+            if (reader.GetBoolean(0)) samePrefecture++;
+            if (!reader.IsDBNull(1)) { emailCompared++; if (reader.GetBoolean(1)) emailAgrees++; }
+            if (!reader.IsDBNull(2) && !reader.IsDBNull(3))
+            {
+                clkCompared++;
+                if (ClkEncoder.Dice(reader.GetString(2), reader.GetString(3)) >= 0.90) clkTop++;
+            }
+        }
+        var uPrefecture = w.Scalar<double>($"""
+            with a as ({accounts}), p as (select count(*) as n from a group by prefecture)
+            select sum(n * (n - 1)) / ((select count(*) from a) * ((select count(*) from a) - 1.0)) from p
+            """);
+
+        Assert.True(pairs > 800 && emailCompared > 100 && clkCompared > 500, $"{pairs} true pairs: too few to test");
+        Assert.Equal("em", Level("prefecture", "agree").MSource);
+        Assert.InRange(Level("prefecture", "agree").M, (double)samePrefecture / pairs - 0.03, (double)samePrefecture / pairs + 0.03);
+        Assert.InRange(Level("email_hmac", "agree").M, (double)emailAgrees / emailCompared - 0.08, (double)emailAgrees / emailCompared + 0.08);
+        Assert.InRange(Level("clk_dice", ">=0.90").M, (double)clkTop / clkCompared - 0.10, (double)clkTop / clkCompared + 0.10);
+        Assert.Equal("random pairs", Level("prefecture", "agree").USource);
+        Assert.InRange(Level("prefecture", "agree").U, uPrefecture * 0.9, uPrefecture * 1.1);
+    }
+
+    [Fact]
+    public void Term_frequency_lowers_the_weight_of_an_agreement_on_a_frequent_value()
+    {
+        // 2,000 workers in one prefecture; 20 share one phone (an office line), two share another, the rest have their own.
+        const int Count = 2_000;
+        var a = new LinkAccounts(Count);
+        for (var i = 0; i < Count; i++)
+        {
+            a.IsWorker[i] = true;
+            a.Prefecture[i] = 13;
+            (a.AgeBand[i], a.Gender[i]) = (-1, -1);
+            a.Phone[i] = i < 20 ? 1 : i < 22 ? 2 : 1_000 + i;
+            a.PhoneCount[i] = i < 20 ? 20 : i < 22 ? 2 : 1;
+        }
+        long[] pairs = [PairKeys.Of(0, 1), PairKeys.Of(20, 21)];
+        var settings = new LinkageSettings();
+        var model = FellegiSunterModel.Estimate(workers: true, a, pairs, new long[pairs.Length], settings, CancellationToken.None);
+
+        var frequent = model.MatchWeight(0, model.PatternOf(0, 1));
+        var rare = model.MatchWeight(20, model.PatternOf(20, 21));
+        Assert.Equal(model.PatternOf(0, 1), model.PatternOf(20, 21)); // the same levels: only the value's frequency differs
+        var phone = model.Parameters.Levels.Single(l => l.Comparison == "phone_hmac" && l.Level == "agree");
+        Assert.Equal(Math.Log2(phone.U / (20.0 / Count)), frequent - rare, precision: 6);
+        Assert.True(frequent < rare - 10);
+    }
+
+    [Fact]
+    public void Same_platform_duplicates_link_on_strong_evidence_and_not_on_weak()
+    {
+        using var w = IngestedMarket(transactions: 3_000);
+        // One worker's encoding cloned onto two more accounts of its platform: one in its prefecture (strong evidence:
+        // the same encoding and prefecture), one in another prefecture (enough to link across platforms, not within one).
+        var (platform, account) = (w.Scalar<string>("select platform_id from stg_registrations where kind = 'worker' and identity_clk is not null order by platform_id, account_id limit 1")!,
+                                   w.Scalar<string>("select account_id from stg_registrations where kind = 'worker' and identity_clk is not null order by platform_id, account_id limit 1")!);
+        w.Execute($"""
+            insert into raw_registrations (file_id, source_line, platform_id, account_id, kind, prefecture, registered_on, identity_clk)
+            select 999, 1, platform_id, 'twin-strong', 'worker', prefecture, registered_on, identity_clk from raw_registrations where platform_id = '{platform}' and account_id = '{account}' and kind = 'worker'
+            union all
+            select 999, 2, platform_id, 'twin-weak', 'worker', case when prefecture = '13' then '47' else '13' end, registered_on, identity_clk from raw_registrations where platform_id = '{platform}' and account_id = '{account}' and kind = 'worker';
+            """);
+        var summary = new PipelineSteps(Clock).Link(w, CancellationToken.None, keepDiagnostics: true);
+        var persons = LinkedPersons.PersonOfAccount(w);
+        var index = w.Scalar<long>($"select account_index from int_link_accounts where platform_id = '{platform}' and account_id = 'twin-weak'");
+        var original = w.Scalar<long>($"select account_index from int_link_accounts where platform_id = '{platform}' and account_id = '{account}'");
+
+        Assert.Equal(persons[(platform, account, "worker")], persons[(platform, "twin-strong", "worker")]);
+        Assert.NotEqual(persons[(platform, account, "worker")], persons[(platform, "twin-weak", "worker")]);
+        // The weak twin would have linked across platforms: the guard, not the threshold, kept it out.
+        Assert.InRange(summary.Diagnostics!.MatchWeight((int)original, (int)index), summary.Diagnostics.Threshold, new LinkageSettings().SamePlatformThreshold);
+        Assert.True(summary.MergesRefused >= 1);
+        Assert.True(summary.SamePlatformLinks >= 1);
+    }
+
+    [Fact]
+    public void Each_run_writes_its_parameters()
+    {
+        using var w = IngestedMarket(transactions: 3_000);
+        var first = new PersonLinker(w, clock: Clock).Link();
+        var second = new PersonLinker(w, clock: Clock).Link();
+
+        Assert.Equal((1, 2), (first.RunId, second.RunId));
+        foreach (var run in new[] { first, second })
+        {
+            var expectedRows = run.Parameters!.Sum(k => k.Levels.Count);
+            Assert.Equal(expectedRows, w.Scalar<long>($"select count(*) from link_parameters where run_id = {run.RunId}"));
+            // The weight is log2(m/u) of the stored m and u; probabilities are probabilities; λ is the summary's.
+            Assert.Equal(0, w.Scalar<long>($"select count(*) from link_parameters where run_id = {run.RunId} and (abs(weight - log2(m / u)) > 1e-9 or m <= 0 or m > 1 or u <= 0 or u > 1)"));
+            var workerLambda = run.Parameters!.Single(k => k.Kind == "worker").Lambda;
+            Assert.Equal(workerLambda, w.Scalar<double>($"select max(match_share_lambda) from link_parameters where run_id = {run.RunId} and kind = 'worker'"), precision: 12);
+            Assert.Equal(Clock.GetUtcNow().UtcDateTime, w.Scalar<DateTime>($"select max(run_at) from link_parameters where run_id = {run.RunId}"));
+        }
+        Assert.Equal(2, w.Scalar<long>("select count(distinct kind) from link_parameters where run_id = 2"));
+    }
+
+    [Fact]
+    public void Blocking_recall_is_the_share_of_true_pairs_among_the_candidates_counted_over_all_pairs()
+    {
+        var w = market.Warehouse;
+        var diagnostics = market.Summary.Diagnostics!;
+        var (recall, distribution) = diagnostics.Evaluate(w, market.TruthPath);
+
+        // Brute force: every pair of accounts, true when the truth gives both one kind and one person.
+        var truth = File.ReadLines(market.TruthPath).Skip(1).Select(l => l.Split(',')).ToDictionary(f => (f[0], f[1], f[2]), f => f[3]);
+        var person = new string?[w.Scalar<long>("select count(*) from int_link_accounts")];
+        using (var reader = w.Query("select account_index, platform_id, account_id, kind from int_link_accounts"))
+            while (reader.Read())
+                person[reader.GetInt64(0)] = truth.TryGetValue((reader.GetString(1), reader.GetString(2), reader.GetString(3)), out var p) ? reader.GetString(3) + "/" + p : null;
+        var candidates = diagnostics.CandidatePairs.ToHashSet();
+        var (truePairs, found, above, foundAbove) = (0L, 0L, 0L, 0L);
+        for (var x = 0; x < person.Length; x++)
+            for (var y = x + 1; y < person.Length; y++)
+            {
+                if (person[x] is null || person[x] != person[y]) continue;
+                truePairs++;
+                var isFound = candidates.Contains((long)x << 32 | (uint)y);
+                var isAbove = diagnostics.MatchWeight(x, y) >= diagnostics.Threshold;
+                if (isFound) found++;
+                if (isAbove) above++;
+                if (isFound && isAbove) foundAbove++;
+            }
+
+        Assert.True(truePairs > 800 && found < truePairs, $"{found} of {truePairs}: the market does not exercise a miss");
+        Assert.Equal((truePairs, found, above, foundAbove), (recall.TruePairs, recall.FoundPairs, recall.TruePairsAboveThreshold, recall.FoundAboveThreshold));
+        Assert.Equal(diagnostics.CandidatePairs.Length, distribution.Sum(b => b.TruePairs + b.FalsePairs + b.UnknownPairs));
+        Assert.Equal(found, distribution.Sum(b => b.TruePairs));
+    }
+
+    [Fact]
+    public void V1_and_v2_accounts_link_in_one_run()
+    {
+        // The benchmark market in contract v2, with a third of the platforms' exports made v1 (no per-field encodings,
+        // no birth-date hashes), as when members upgrade one by one.
+        var files = LinkageBenchmarkMarket.Write(temp["market"], 20_000, contractVersion: 2);
+        using var w = PipelineSteps.OpenWarehouse(temp["m.duckdb"]);
+        w.Execute($"copy raw_registrations from {SqlText.Literal(files.RegistrationsCsv)} (header)");
+        w.Execute("""
+            update raw_registrations set family_name_clk = null, given_name_clk = null, family_name_kana_clk = null,
+                given_name_kana_clk = null, birth_date_hmac = null, birth_year_hmac = null
+            where platform_id <= 'P10'
+            """);
+        new PipelineSteps(Clock).Link(w, CancellationToken.None);
+
+        // True pairs with one v1 and one v2 account, counted from the truth, and how many ended in one found person.
+        var truth = File.ReadLines(files.TruthCsv).Skip(1).Select(l => l.Split(',')).ToDictionary(f => (f[0], f[1], f[2]), f => f[3]);
+        var found = LinkedPersons.PersonOfAccount(w);
+        var (mixed, linked) = (0L, 0L);
+        foreach (var group in truth.GroupBy(t => (t.Key.Item3, t.Value)))
+        {
+            var accounts = group.Select(g => g.Key).ToArray();
+            for (var i = 0; i < accounts.Length; i++)
+                for (var j = i + 1; j < accounts.Length; j++)
+                {
+                    if (string.CompareOrdinal(accounts[i].Item1, "P10") <= 0 == string.CompareOrdinal(accounts[j].Item1, "P10") <= 0) continue;
+                    mixed++;
+                    if (found[accounts[i]] == found[accounts[j]]) linked++;
+                }
+        }
+        Assert.True(mixed > 500, $"only {mixed} mixed true pairs");
+        Assert.True(linked >= 0.9 * mixed, $"{linked} of {mixed} true pairs across contract versions linked");
+        var quality = LinkageEvaluation.Evaluate(w, files.TruthCsv);
+        Assert.True(quality.F1 >= 0.95, $"F1 {quality.F1:F4} on the mixed market");
+    }
+
+    private Warehouse IngestedMarket(long transactions)
+    {
+        new MarketGenerator(Clock).Generate(new GeneratorOptions(temp["inbox"], Seed: 11, Transactions: transactions));
+        var warehouse = PipelineSteps.OpenWarehouse(temp["m.duckdb"]);
+        new PipelineSteps(Clock).Ingest(warehouse, temp["inbox"], temp["q"], CancellationToken.None);
+        return warehouse;
+    }
+}
