@@ -116,7 +116,10 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         var a = new LinkAccounts((int)count);
         // The small attributes arrive packed in one integer: one reader call instead of six, and no strings to parse
         // (the reader's per-value cost dominates loading two million rows).
-        using var reader = warehouse.Query("""
+        // The four name-field encodings arrive as one blob (a missing field as zeros, which is how a field without set
+        // bits reads anyway): one reader call instead of four streams per account halved this stage at 2M.
+        var zeros = "'" + string.Concat(Enumerable.Repeat(@"\x00", FieldClkEncoder.FoldedBytes)) + "'::blob";
+        using var reader = warehouse.Query(string.Format(CultureInfo.InvariantCulture, """
             with platforms as (select list(distinct platform_id order by platform_id) as ids from int_link_accounts)
             select account_index,
                    (case when kind = 'worker' then 1 else 0 end)
@@ -125,12 +128,15 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
                    | ((gender_code + 1) << 11)
                    | (cast(list_position(platforms.ids, platform_id) as bigint) << 14) as packed,
                    email_id, phone_id, corporate_number_id, identity_clk, birth_date_id, birth_year_id,
-                   family_name_clk, given_name_clk, family_name_kana_clk, given_name_kana_clk
+                   case when coalesce(family_name_clk, given_name_clk, family_name_kana_clk, given_name_kana_clk) is not null
+                        then coalesce(family_name_clk, {0}) || coalesce(given_name_clk, {0})
+                          || coalesce(family_name_kana_clk, {0}) || coalesce(given_name_kana_clk, {0}) end as name_fields
             from int_link_accounts, platforms
             order by account_index
-            """);
+            """, zeros));
         Span<ulong> words = stackalloc ulong[LinkAccounts.Words];
-        Span<byte> field = stackalloc byte[LinkAccounts.FieldWords * sizeof(ulong)];
+        const int fieldBytes = LinkAccounts.FieldWords * sizeof(ulong);
+        Span<byte> fields = stackalloc byte[LinkAccounts.NameFields * fieldBytes];
         while (reader.Read())
         {
             var i = (int)reader.GetInt64(0);
@@ -146,14 +152,12 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
             if (!reader.IsDBNull(5) && ClkEncoder.TryDecode(reader.GetString(5), words)) a.SetClk(i, words);
             a.BirthDate[i] = reader.GetInt64(6);
             a.BirthYear[i] = reader.GetInt64(7);
+            if (reader.IsDBNull(8)) continue;
+            using var blob = reader.GetStream(8);
+            if (blob.Length != fields.Length) continue; // each field validated at ingest; a wrong length says nothing
+            blob.ReadExactly(fields);
             for (var f = 0; f < LinkAccounts.NameFields; f++)
-            {
-                if (reader.IsDBNull(8 + f)) continue;
-                using var blob = reader.GetStream(8 + f);
-                if (blob.Length != field.Length) continue; // validated at ingest; a wrong length says nothing
-                blob.ReadExactly(field);
-                a.SetFieldClk(i, f, field);
-            }
+                a.SetFieldClk(i, f, fields.Slice(f * fieldBytes, fieldBytes));
         }
         return a;
     }

@@ -12,7 +12,7 @@ namespace MarketStats.Models;
 /// Sound because every table the models write that reads the transactions has a <c>fiscal_year</c> column, and a
 /// row of year Y is derived from the lines with an event (posted, contracted, paid) in Y, the registrations and the
 /// persons, never from another year's lines. A table that reads the transactions without a fiscal year makes the
-/// group rebuild whole. The result equals a full rebuild (MartPartitionRefreshTests compares every table). The model
+/// group rebuild whole. The result equals a full rebuild (IncrementalRefreshTests compares every table and the workbook). The model
 /// SQL is not touched: for the refresh, <c>stg_transactions</c> is, within the group's transaction, a view of those
 /// lines (held in a temporary table), and is restored before the data tests and the commit.
 /// </remarks>
