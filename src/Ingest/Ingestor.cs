@@ -96,6 +96,8 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
             }
             CheckGroups(quarantine, outcomes);
             Flush();
+            // Grouped files get their outcome only here, after the loop: report the final count too.
+            progress.Advance("ingest", outcomes.Count(o => o is not null), delivered.Count, "files");
         }
         finally
         {
