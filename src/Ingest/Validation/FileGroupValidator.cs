@@ -39,18 +39,18 @@ public sealed class FileGroupValidator(DuckDBConnection connection, TimeProvider
     {
         var verdicts = new Passed?[members.Count];
         var paths = "[" + string.Join(", ", members.Select(m => SqlText.Literal(m.File.ReadablePath))) + "]";
-        Execute("drop table if exists csv_rejects; drop table if exists csv_scans;");
+        connection.Execute("drop table if exists csv_rejects; drop table if exists csv_scans;");
         using (Timings?.Measure("validate: read into temp table"))
         {
             try
             {
-                Execute($"create temp table {table} as select {FileValidator.RawColumns(kind, header)}, " +
+                connection.Execute($"create temp table {table} as select {FileValidator.RawColumns(kind, header)}, " +
                         $"(list_position({paths}, filename) - 1)::integer as {FileColumn} " +
                         $"from {FileValidator.CsvSource(paths, header, fileName: true)}");
             }
             catch (DuckDBException)
             {
-                Execute($"drop table if exists {table}");
+                connection.Execute($"drop table if exists {table}");
                 return verdicts; // every file alone: the one DuckDB cannot read is reported by itself
             }
         }
@@ -58,7 +58,7 @@ public sealed class FileGroupValidator(DuckDBConnection connection, TimeProvider
         // A file with a structural error lost that line from the table: it is checked alone. A rejected line that
         // cannot be traced to its file sends every file alone.
         var structural = new HashSet<int>();
-        using (var reader = Query($"select distinct (list_position({paths}, s.file_path) - 1)::integer from csv_rejects r left join csv_scans s using (scan_id, file_id)"))
+        using (var reader = connection.Query($"select distinct (list_position({paths}, s.file_path) - 1)::integer from csv_rejects r left join csv_scans s using (scan_id, file_id)"))
         {
             while (reader.Read())
             {
@@ -71,7 +71,7 @@ public sealed class FileGroupValidator(DuckDBConnection connection, TimeProvider
         // line is its rowid less the file's first rowid, plus the header line; otherwise every file is checked alone.
         var names = ContractRules.FileConstantColumns;
         var stats = new Dictionary<int, (long Rows, long First, Dictionary<string, string?> FirstRow)>();
-        using (var reader = Query($"select {FileColumn}, count(*), min(rowid), max(rowid) from {table} group by {FileColumn} order by {FileColumn}"))
+        using (var reader = connection.Query($"select {FileColumn}, count(*), min(rowid), max(rowid) from {table} group by {FileColumn} order by {FileColumn}"))
         {
             long nextRowid = 0;
             while (reader.Read())
@@ -84,7 +84,7 @@ public sealed class FileGroupValidator(DuckDBConnection connection, TimeProvider
         }
         if (stats.Count == 0) return Drop(table, verdicts);
         var firstRowids = string.Join(", ", stats.Values.Select(s => s.First.ToString(CultureInfo.InvariantCulture)));
-        using (var reader = Query($"select {FileColumn}, {string.Join(", ", names.Select(ContractRules.Quote))} from {table} where rowid in ({firstRowids})"))
+        using (var reader = connection.Query($"select {FileColumn}, {string.Join(", ", names.Select(ContractRules.Quote))} from {table} where rowid in ({firstRowids})"))
         {
             while (reader.Read())
             {
@@ -109,19 +109,19 @@ public sealed class FileGroupValidator(DuckDBConnection connection, TimeProvider
             WriteFilesTable(candidates.Keys.Order().Select(i => (i, stats[i].FirstRow, members[i].ExpectedPlatform, candidates[i].Envelope.Period)));
             var rules = ContractRules.For(kind, RuleContext.ForFileGroup(DateOnly.FromDateTime(clock.GetLocalNow().DateTime)));
             using (Timings?.Measure("validate: row rules"))
-            using (var reader = Query($"select distinct t.{FileColumn} from {table} t join {FilesTable} {RuleContext.FileTable} using ({FileColumn}) " +
+            using (var reader = connection.Query($"select distinct t.{FileColumn} from {table} t join {FilesTable} {RuleContext.FileTable} using ({FileColumn}) " +
                                       $"where {string.Join("\n or ", rules.Select(r => $"({r.ViolationSql})"))}"))
                 while (reader.Read()) flagged.Add(reader.GetInt32(0));
 
             var key = ExportContract.Latest.Records[kind].Key.Select(ContractRules.Quote).ToList();
             using (Timings?.Measure("validate: unique key"))
-            using (var reader = Query($"select distinct {FileColumn} from {table} where {string.Join(" and ", key.Select(k => k + " is not null"))} " +
+            using (var reader = connection.Query($"select distinct {FileColumn} from {table} where {string.Join(" and ", key.Select(k => k + " is not null"))} " +
                                       $"group by {FileColumn}, {string.Join(", ", key)} having count(*) > 1"))
                 while (reader.Read()) flagged.Add(reader.GetInt32(0));
         }
         finally
         {
-            Execute($"drop table if exists {FilesTable}");
+            connection.Execute($"drop table if exists {FilesTable}");
         }
 
         foreach (var (index, (rows, first, envelope)) in candidates)
@@ -132,7 +132,7 @@ public sealed class FileGroupValidator(DuckDBConnection connection, TimeProvider
 
     private Passed?[] Drop(string table, Passed?[] verdicts)
     {
-        Execute($"drop table if exists {table}");
+        connection.Execute($"drop table if exists {table}");
         return verdicts;
     }
 
@@ -141,26 +141,10 @@ public sealed class FileGroupValidator(DuckDBConnection connection, TimeProvider
     {
         var names = ContractRules.FileConstantColumns;
         var columns = string.Join(", ", names.Select(n => $"{ContractRules.Quote(RuleContext.FirstRowName(n))} varchar"));
-        Execute($"create temp table {FilesTable} ({FileColumn} integer, {columns}, expected_platform varchar, period_start date, period_end date)");
+        connection.Execute($"create temp table {FilesTable} ({FileColumn} integer, {columns}, expected_platform varchar, period_start date, period_end date)");
         var rows = files.Select(f =>
             $"({f.Index.ToString(CultureInfo.InvariantCulture)}, {string.Join(", ", names.Select(n => f.FirstRow[n] is { } v ? SqlText.Literal(v) : "null"))}, " +
-            $"{SqlText.Literal(f.ExpectedPlatform)}, date {SqlText.Literal(Iso(f.Period.Start))}, date {SqlText.Literal(Iso(f.Period.End))})");
-        Execute($"insert into {FilesTable} values {string.Join(", ", rows)}");
-    }
-
-    private static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    private void Execute(string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private System.Data.Common.DbDataReader Query(string sql)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteReader();
+            $"{SqlText.Literal(f.ExpectedPlatform)}, date {SqlText.Literal(ContractRules.Iso(f.Period.Start))}, date {SqlText.Literal(ContractRules.Iso(f.Period.End))})");
+        connection.Execute($"insert into {FilesTable} values {string.Join(", ", rows)}");
     }
 }

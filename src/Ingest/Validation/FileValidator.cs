@@ -74,7 +74,7 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
                 return new FileCheck(displayName, kind, 0, null, violations);
         }
 
-        var rows = Scalar<long>($"select count(*) from {RawTable}");
+        var rows = connection.Scalar<long>($"select count(*) from {RawTable}");
         if (rows == 0)
         {
             violations.Add(FileLevel(displayName, RuleIds.Empty, "the file has a header but no rows, so it declares no export_period; send at least one row"));
@@ -138,11 +138,11 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
     private string? ParquetTooLarge(DeliveredFile file)
     {
         var path = SqlText.Literal(file.ReadablePath);
-        var rows = Scalar<long>($"select coalesce(sum(num_rows), 0)::bigint from parquet_file_metadata({path})");
+        var rows = connection.Scalar<long>($"select coalesce(sum(num_rows), 0)::bigint from parquet_file_metadata({path})");
         if (rows > Limits.MaxRows)
             return $"the Parquet file declares {rows.ToString("N0", CultureInfo.InvariantCulture)} rows, more than {Limits.MaxRows.ToString("N0", CultureInfo.InvariantCulture)}, " +
                    $"the most a file may hold; it was refused before it was read (limit: {DecompressionLimits.MaxRowsVariable})";
-        var uncompressed = Scalar<long>($"select coalesce(sum(total_uncompressed_size), 0)::bigint from parquet_metadata({path})");
+        var uncompressed = connection.Scalar<long>($"select coalesce(sum(total_uncompressed_size), 0)::bigint from parquet_metadata({path})");
         var allowed = Limits.AllowedFor(file.SizeBytes);
         if (uncompressed > allowed)
             return $"the Parquet file's columns hold {DecompressionLimits.Size(uncompressed)} uncompressed, more than {DecompressionLimits.Size(allowed)} " +
@@ -151,13 +151,13 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
         return null;
     }
 
-    internal void DropWorkTables() => Execute($"drop table if exists {RawTable}; drop table if exists csv_rejects; drop table if exists csv_scans;");
+    internal void DropWorkTables() => connection.Execute($"drop table if exists {RawTable}; drop table if exists csv_rejects; drop table if exists csv_scans;");
 
     private List<string> HeaderOf(string source)
     {
         DropWorkTables();
         var names = new List<string>();
-        using var reader = Query($"select column_name from (describe select * from {source})");
+        using var reader = connection.Query($"select column_name from (describe select * from {source})");
         while (reader.Read()) names.Add(reader.GetString(0));
         return names;
     }
@@ -170,7 +170,7 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
     {
         try
         {
-            Execute($"create temp table {RawTable} as select {RawColumns(kind, header)} from {source}");
+            connection.Execute($"create temp table {RawTable} as select {RawColumns(kind, header)} from {source}");
         }
         catch (DuckDBException e)
         {
@@ -184,7 +184,7 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
             displayName, RuleIds.CsvStructure, fixedColumn: null, fixedMessage: null);
         if (structural.Count > 0)
         {
-            var count = Scalar<long>("select count(*) from csv_rejects");
+            var count = connection.Scalar<long>("select count(*) from csv_rejects");
             violations.Add(new RuleViolation(RuleIds.CsvStructure, null, count, structural));
         }
         return true;
@@ -237,7 +237,7 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
     {
         var values = new Dictionary<string, string?>();
         var names = ContractRules.FileConstantColumns;
-        using var reader = Query($"select {string.Join(", ", names.Select(ContractRules.Quote))} from {RawTable} where rowid = 0");
+        using var reader = connection.Query($"select {string.Join(", ", names.Select(ContractRules.Quote))} from {RawTable} where rowid = 0");
         reader.Read();
         for (var i = 0; i < names.Length; i++)
             values[names[i]] = reader.IsDBNull(i) ? null : reader.GetString(i);
@@ -249,7 +249,7 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
         // One scan counts every rule; NULL predicates (a missing value) count as not violated.
         var counts = new long[rules.Count];
         var select = string.Join(",\n", rules.Select((r, i) => $"count_if(coalesce({r.ViolationSql}, false)) as r{i}"));
-        using (var reader = Query($"select {select} from {RawTable}"))
+        using (var reader = connection.Query($"select {select} from {RawTable}"))
         {
             reader.Read();
             for (var i = 0; i < rules.Count; i++) counts[i] = reader.GetInt64(i);
@@ -273,7 +273,7 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
         var keyList = string.Join(", ", key.Select(ContractRules.Quote));
         var complete = string.Join(" and ", key.Select(k => ContractRules.Quote(k) + " is not null"));
         // A grouped count first (cheap); the window that finds the offending lines runs only when there are duplicates.
-        var count = Scalar<long>($"select cast(coalesce(sum(n), 0) as bigint) from (select count(*) as n from {RawTable} where {complete} group by {keyList} having count(*) > 1)");
+        var count = connection.Scalar<long>($"select cast(coalesce(sum(n), 0) as bigint) from (select count(*) as n from {RawTable} where {complete} group by {keyList} having count(*) > 1)");
         if (count == 0) yield break;
         var duplicates = $"select rowid, {keyList}, count(*) over (partition by {keyList}) as n from {RawTable} where {complete}";
         var keyValue = string.Join(" || '|' || ", key.Select(ContractRules.Quote));
@@ -287,7 +287,7 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
     internal List<ValidationError> Examples(string sql, string file, string rule, string? fixedColumn, string? fixedMessage)
     {
         var list = new List<ValidationError>();
-        using var reader = Query(sql);
+        using var reader = connection.Query(sql);
         while (reader.Read())
         {
             list.Add(new ValidationError(
@@ -307,26 +307,6 @@ public sealed class FileValidator(DuckDBConnection connection, TimeProvider cloc
     private static int ParseIntOr(string? text, int fallback) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : fallback;
 
-    private void Execute(string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private T Scalar<T>(string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), CultureInfo.InvariantCulture);
-    }
-
-    private System.Data.Common.DbDataReader Query(string sql)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteReader();
-    }
 }
 
 /// <summary>Column names that would carry raw personal identifiers (English and Japanese).</summary>
