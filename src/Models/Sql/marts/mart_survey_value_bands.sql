@@ -7,7 +7,9 @@
 --               ¥1,800,000 and over.
 -- One row per fiscal year x distribution x cell x band, empty bands included (a true zero). Key: (fiscal_year,
 -- distribution, row_code, column_code, band). upper_jpy is exclusive, null for the open top band.
-with units as (select * from int_survey_distribution_units),
+-- Not materialized (here and below): a CTE read more than once is otherwise copied whole into memory first, and
+-- re-reading the stored units is cheaper than holding them (at 30M transactions the copy ran out of the build's memory).
+with units as not materialized (select * from int_survey_distribution_units),
 cells as (select fiscal_year, distribution, row_code, column_code from mart_survey_distribution_cells),
 bands as (
     select * from (values
@@ -17,7 +19,7 @@ bands as (
     ) as b(distribution, band, lower_jpy, upper_jpy)
 ),
 
-banded as (
+banded as not materialized (
     select units.fiscal_year, units.distribution, units.row_code, units.column_code, bands.band, units.person_key, units.platform_id
     from units
     join bands
@@ -30,10 +32,19 @@ per_platform as (
     from banded group by all
 ),
 
+-- Persons without a distinct count over every unit (a hash table of every unit's person): a worker-pay
+-- unit is a person (int_survey_worker_persons has one row per person and year, with one profile, so each person is one
+-- unit of each cell), so only job-value units, whose clients may have several jobs in a band, are grouped by person.
 counted as (
-    select b.fiscal_year, b.distribution, b.row_code, b.column_code, b.band,
-           count(*) as units, count(distinct b.person_key) as persons
-    from banded as b group by all
+    select fiscal_year, distribution, row_code, column_code, band, count(*) as units,
+           count(*) filter (where distribution = 'worker_pay') as worker_persons
+    from banded group by all
+),
+
+client_persons as (
+    select fiscal_year, distribution, row_code, column_code, band, count(*) as persons
+    from (select distinct fiscal_year, distribution, row_code, column_code, band, person_key from banded where distribution = 'job_value')
+    group by all
 ),
 
 concentration as (
@@ -46,7 +57,7 @@ concentration as (
 
 select cells.fiscal_year, cells.distribution, cells.row_code, cells.column_code, bands.band, bands.lower_jpy, bands.upper_jpy,
        coalesce(counted.units, 0) as units,
-       coalesce(counted.persons, 0) as sdc_persons,
+       coalesce(counted.worker_persons, 0) + coalesce(client_persons.persons, 0) as sdc_persons,
        coalesce(concentration.platforms, 0) as sdc_platforms,
        concentration.top_platform_share as sdc_top_platform_share,
        concentration.top_two_platforms_share as sdc_top_two_platforms_share
@@ -55,6 +66,9 @@ join bands using (distribution)
 left join counted
     on counted.fiscal_year = cells.fiscal_year and counted.distribution = cells.distribution and counted.band = bands.band
    and counted.row_code is not distinct from cells.row_code and counted.column_code is not distinct from cells.column_code
+left join client_persons
+    on client_persons.fiscal_year = cells.fiscal_year and client_persons.distribution = cells.distribution and client_persons.band = bands.band
+   and client_persons.row_code is not distinct from cells.row_code and client_persons.column_code is not distinct from cells.column_code
 left join concentration
     on concentration.fiscal_year = cells.fiscal_year and concentration.distribution = cells.distribution and concentration.band = bands.band
    and concentration.row_code is not distinct from cells.row_code and concentration.column_code is not distinct from cells.column_code
