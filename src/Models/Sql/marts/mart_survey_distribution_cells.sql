@@ -4,7 +4,8 @@
 -- sdc_persons: distinct persons behind the units (for job values the smaller of the jobs' clients and the form's active
 -- workers, as money cells count them); platforms and dominance on the units (a distribution nearly all of one
 -- platform's units would describe that platform's prices or pay).
-with units as (select * from int_survey_distribution_units),
+-- Not materialized: read twice, a CTE is otherwise copied whole into memory first (re-reading the stored units is cheaper).
+with units as not materialized (select * from int_survey_distribution_units),
 -- the workers paid in each form: the category x form table's form margins
 form_workers as (
     select fiscal_year, column_code as form, active_workers
@@ -24,10 +25,28 @@ concentration as (
     from per_platform group by all
 ),
 
-cells as (
+-- Persons without a distinct count over every unit: a worker-pay unit is a person (one row per person and year in
+-- int_survey_worker_persons, one profile each, so one unit per cell); only job-value units are grouped by client.
+counted as (
     select fiscal_year, distribution, row_code, column_code,
-           count(*) as units, count(distinct person_key) as persons, cast(sum(value_jpy) as bigint) as value_jpy
+           count(*) as units, count(*) filter (where distribution = 'worker_pay') as worker_persons,
+           cast(sum(value_jpy) as bigint) as value_jpy
     from units group by all
+),
+
+client_persons as (
+    select fiscal_year, distribution, row_code, column_code, count(*) as persons
+    from (select distinct fiscal_year, distribution, row_code, column_code, person_key from units where distribution = 'job_value')
+    group by all
+),
+
+cells as (
+    select counted.fiscal_year, counted.distribution, counted.row_code, counted.column_code, counted.units,
+           counted.worker_persons + coalesce(client_persons.persons, 0) as persons, counted.value_jpy
+    from counted
+    left join client_persons
+        on client_persons.fiscal_year = counted.fiscal_year and client_persons.distribution = counted.distribution
+       and client_persons.row_code is not distinct from counted.row_code and client_persons.column_code is not distinct from counted.column_code
 )
 
 select cells.*,
