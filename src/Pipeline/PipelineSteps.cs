@@ -1,4 +1,5 @@
 using System.Globalization;
+using MarketStats.Core.Diagnostics;
 using MarketStats.Core.Storage;
 using MarketStats.Ingest;
 using MarketStats.Ingest.Pulling;
@@ -133,13 +134,20 @@ public sealed class PipelineSteps(TimeProvider clock, IProgress<string>? progres
 
     /// <summary>The yearly survey of <paramref name="fiscalYear"/>: report marts (if stale), then the workbook and charts.</summary>
     /// <returns>What was written, and whether the marts had to be rebuilt first.</returns>
-    public (SurveyOutput Survey, bool MartsRebuilt) PublishSurvey(Warehouse warehouse, int fiscalYear, string outDir, string lang, bool forceMarts = false)
+    /// <param name="timings">Where the time went (<c>report survey --trace</c>), when given.</param>
+    public (SurveyOutput Survey, bool MartsRebuilt) PublishSurvey(Warehouse warehouse, int fiscalYear, string outDir, string lang, bool forceMarts = false,
+        PhaseTimings? timings = null)
     {
-        var rebuilt = BuildMarts(warehouse, MartScope.Reports, forceMarts);
+        bool rebuilt;
+        using (timings?.Measure(SurveyMartsPhase))
+            rebuilt = BuildMarts(warehouse, MartScope.Reports, forceMarts);
         trace?.WriteLine("-- marts built; reading aggregates, writing charts and workbook");
         progress?.Report($"writing the FY{fiscalYear} survey");
-        return (new SurveyReport(clock).Write(warehouse, fiscalYear, outDir, lang), rebuilt);
+        return (new SurveyReport(clock).Write(warehouse, fiscalYear, outDir, lang, timings), rebuilt);
     }
+
+    /// <summary>The mart check (and build, when stale) in <see cref="PublishSurvey"/>'s timings.</summary>
+    public const string SurveyMartsPhase = "survey: marts";
 
     /// <summary>A researcher's extract (<c>marketstats extract</c>): report marts (if stale), then the table under the
     /// extract disclosure policy, audited with the requester's earlier releases, written into <paramref name="outDir"/>

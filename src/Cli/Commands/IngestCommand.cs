@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.CommandLine;
+using MarketStats.Core.Diagnostics;
 using MarketStats.Ingest;
 using MarketStats.Pipeline;
 
@@ -29,7 +30,7 @@ public static class IngestCommand
     }
 
     /// <summary>One <c>trace_&lt;phase&gt;: seconds (count)</c> line per phase, in the order they first ran.</summary>
-    internal static void PrintTimings(CliContext context, IngestTimings timings)
+    internal static void PrintTimings(CliContext context, PhaseTimings timings)
     {
         foreach (var (phase, seconds, count) in timings.Phases)
             context.Result("trace_" + TraceKey(phase), string.Create(CultureInfo.InvariantCulture, $"{seconds:F2} s ({count})"));

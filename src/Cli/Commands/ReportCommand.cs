@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using MarketStats.Core.Diagnostics;
 using MarketStats.Core.Storage;
 using MarketStats.Pipeline;
 using MarketStats.Reports;
@@ -26,11 +27,12 @@ public static class ReportCommand
         var lang = new Option<string>("--lang") { Description = "Labels: ja (default) or en.", DefaultValueFactory = _ => "ja" };
         var rebuild = new Option<bool>("--rebuild-marts") { Description = "Rebuild the marts even when they already reflect the loaded data and linkage." };
         var traceSql = new Option<bool>("--trace-sql") { Description = "Print every model and data test as it runs, with elapsed seconds, to stderr." };
+        var trace = new Option<bool>("--trace") { Description = "Print where the time went, phase by phase (start-up, opening the database, marts, reading, disclosure control, charts, workbook), and the CPU seconds, as trace_* lines." };
         lang.AcceptOnlyFromAmong([.. ReportLabels.Languages]);
         var command = new Command("survey",
             "The yearly market survey: market size, category mix, regional adoption, flows and who works, with disclosure control; writes an Excel workbook and PNG/SVG charts.")
         {
-            fiscalYear, db, outDir, lang, rebuild, traceSql,
+            fiscalYear, db, outDir, lang, rebuild, traceSql, trace,
         };
         command.Validators.Add(r =>
         {
@@ -41,22 +43,29 @@ public static class ReportCommand
             var year = parse.GetValue(fiscalYear);
             var output = Run(context, Path.GetFullPath(parse.GetValue(db)!),
                 Path.GetFullPath(parse.GetValue(outDir) ?? Path.Combine(DefaultPaths.Output, $"survey-FY{year}")), year, parse.GetValue(lang)!,
-                parse.GetValue(rebuild), parse.GetValue(traceSql) ? new ElapsedTraceWriter(context.Error) : null);
+                parse.GetValue(rebuild), parse.GetValue(traceSql) ? new ElapsedTraceWriter(context.Error) : null, parse.GetValue(trace) ? new PhaseTimings() : null);
             return Task.FromResult(output.Status == YearStatus.Empty ? ExitCodes.ProblemFound : ExitCodes.Success);
         });
         return command;
     }
 
     /// <summary>Builds the marts when stale and writes the survey; prints <c>key: value</c> lines (<c>bench --survey</c> reads them).</summary>
-    public static SurveyOutput Run(CliContext context, string dbPath, string outDir, int fiscalYear, string lang, bool rebuildMarts = false, TextWriter? trace = null)
+    /// <param name="timings">Where the time went (<c>--trace</c>): printed as <c>trace_*</c> lines after the results.</param>
+    public static SurveyOutput Run(CliContext context, string dbPath, string outDir, int fiscalYear, string lang, bool rebuildMarts = false, TextWriter? trace = null,
+        PhaseTimings? timings = null)
     {
         var clock = Stopwatch.StartNew();
+        // Runtime start, JIT and parsing the command line: what the process spent before this command began.
+        using (var self = Process.GetCurrentProcess()) timings?.Add("start-up", DateTime.UtcNow - self.StartTime.ToUniversalTime());
         // The marts are rebuilt from the landed data on every run, so the database must exist and be writable.
         if (!File.Exists(dbPath))
             throw new WarehouseUnavailableException($"No database at {dbPath}: run 'marketstats ingest' or 'marketstats demo' first.");
-        using var warehouse = PipelineSteps.OpenWarehouse(dbPath);
+        Warehouse warehouse;
+        using (timings?.Measure("open warehouse"))
+            warehouse = PipelineSteps.OpenWarehouse(dbPath);
+        using var owned = warehouse;
         var steps = new PipelineSteps(context.Clock, context.Progress, trace);
-        var (output, rebuilt) = steps.PublishSurvey(warehouse, fiscalYear, outDir, lang, rebuildMarts);
+        var (output, rebuilt) = steps.PublishSurvey(warehouse, fiscalYear, outDir, lang, rebuildMarts, timings);
         trace?.WriteLine("-- done");
         context.Result("fiscal_year", fiscalYear);
         context.Result("marts", rebuilt ? "rebuilt" : "current");
@@ -67,6 +76,13 @@ public static class ReportCommand
         context.Result("seconds", clock.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture));
         // Native DuckDB memory included; bench reads it to check the survey's memory budget.
         context.Result("peak_rss_mb", (ProcessMemory.PeakRssBytes() / 1e6).ToString("F0", CultureInfo.InvariantCulture));
+        if (timings is not null)
+        {
+            IngestCommand.PrintTimings(context, timings);
+            // The machine is shared: CPU seconds say how much work the run was, whatever else ran beside it.
+            using var self = Process.GetCurrentProcess();
+            context.Result("trace_cpu_seconds", self.TotalProcessorTime.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture));
+        }
         return output;
     }
 }

@@ -182,7 +182,11 @@ public sealed partial class RegistrationAnonymiser(AssociationKey key)
     }
 
     /// <summary>The contract's registration columns after the envelope, in order; the spool holds these.</summary>
-    private static readonly string[] RecordColumns = [.. ExportContract.Latest.Registrations.Fields.Select(f => f.Name)];
+    private static string[] RecordColumns => SpoolColumns.Value;
+
+    // Lazy, not a static field: every command's start-up reads RawFields (the CLI's help text), and a field would parse
+    // the contract's JSON in this type's static constructor for commands that never anonymise.
+    private static readonly Lazy<string[]> SpoolColumns = new(() => [.. ExportContract.Latest.Registrations.Fields.Select(f => f.Name)]);
 
     // Every value is an id, code, date, hex or base64: none holds a comma or a quote.
     private static string Line(Dictionary<string, string?> record) => string.Join(",", RecordColumns.Select(c => record.GetValueOrDefault(c) ?? ""));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Google.OrTools.LinearSolver;
 
@@ -62,27 +63,33 @@ internal static class AttackCore
     /// <param name="memo">Results per linked group (its hidden cells), reused across the optimiser's rounds: a group's
     /// attack depends only on which cells it hides, since everything around it is published at its true value.</param>
     internal static Result Run(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, bool wantCuts, HashSet<int>? only,
-        Dictionary<string, Result>? memo = null) => RunAs(ix, hidden, policy, wantCuts, only, memo, cellChecks: true);
+        ConcurrentDictionary<string, Result>? memo = null) => RunAs(ix, hidden, policy, wantCuts, only, memo, cellChecks: true);
 
     /// <summary>
     /// <see cref="Run"/> for the outsider, then again as each of the release's <see cref="ReleaseIndex.Attackers"/>
     /// (its own parts known); their findings say whose attack succeeds.
     /// </summary>
+    /// <remarks>The attacks are independent LPs (each its own solver), so they run on every core; their findings and
+    /// cuts are gathered in the attackers' order, the same lists (and so the same cuts for the optimiser) as one by one.</remarks>
     internal static Result RunAll(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, bool wantCuts, HashSet<int>? only,
-        Dictionary<string, Result>? memo = null)
+        ConcurrentDictionary<string, Result>? memo = null)
     {
-        var all = Run(ix, hidden, policy, wantCuts, only, memo);
-        foreach (var attacker in ix.Attackers)
+        var results = new Result[1 + ix.Attackers.Length];
+        Parallel.For(0, results.Length, i => results[i] = i == 0
+            ? Run(ix, hidden, policy, wantCuts, only, memo)
+            : RunAs(ix.As(ix.Attackers[i - 1]), hidden, policy, wantCuts, only, memo, cellChecks: false));
+        var all = results[0];
+        for (var i = 1; i < results.Length; i++)
         {
-            var result = RunAs(ix.As(attacker), hidden, policy, wantCuts, only, memo, cellChecks: false);
-            all.Findings.AddRange(result.Findings.Select(f => f with { Reason = $"{attacker.Name}, knowing its own contributions: {f.Reason}" }));
-            all.Cuts.AddRange(result.Cuts);
+            var name = ix.Attackers[i - 1].Name;
+            all.Findings.AddRange(results[i].Findings.Select(f => f with { Reason = $"{name}, knowing its own contributions: {f.Reason}" }));
+            all.Cuts.AddRange(results[i].Cuts);
         }
         return all;
     }
 
     private static Result RunAs(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, bool wantCuts, HashSet<int>? only,
-        Dictionary<string, Result>? memo, bool cellChecks)
+        ConcurrentDictionary<string, Result>? memo, bool cellChecks)
     {
         if (!(policy.Margin >= 0)) throw new ArgumentException("The protection margin must be at least 0.", nameof(policy));
         var findings = new List<AuditFinding>();

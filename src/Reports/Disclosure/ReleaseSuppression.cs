@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Google.OrTools.LinearSolver;
 
@@ -148,7 +149,7 @@ public static class ReleaseSuppression
         // time limit per round: each round only has to find a pattern the cuts allow, and pruning tidies the result.
         var small = ix.CellCount <= 1000;
         parameters.SetDoubleParam(MPSolverParameters.DoubleParam.RELATIVE_MIP_GAP, small ? 0 : 0.01);
-        var memo = new Dictionary<string, AttackCore.Result>(StringComparer.Ordinal);
+        var memo = new ConcurrentDictionary<string, AttackCore.Result>(StringComparer.Ordinal);
         var rounds = 0;
         TimeSpan inMip = default, inAudit = default;
         var cutCount = 0;
@@ -214,7 +215,7 @@ public static class ReleaseSuppression
     /// cost (or, when no cut can repair it, every publishable cell around it), re-auditing until the audit passes or
     /// nothing is left to hide. Each step hides at least one more cell, so it ends.
     /// </summary>
-    private static void Widen(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, double[] cost, Dictionary<string, AttackCore.Result> memo,
+    private static void Widen(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, double[] cost, ConcurrentDictionary<string, AttackCore.Result> memo,
         TimeSpan until, Stopwatch clock)
     {
         var id = Enumerable.Range(0, ix.CellCount).ToDictionary(k => ix.Keys[k]);
@@ -250,7 +251,7 @@ public static class ReleaseSuppression
 
     /// <summary>Drops complementary units the audit does not need, dearest first (after the fallback or an unproved MIP).</summary>
     private static void Prune(ReleaseIndex ix, bool[] hidden, ProtectionPolicy policy, bool[] unitHasPrimary, double[] unitCost, TimeSpan until,
-        Stopwatch clock, Dictionary<string, AttackCore.Result> memo)
+        Stopwatch clock, ConcurrentDictionary<string, AttackCore.Result> memo)
     {
         if (AttackCore.RunAll(ix, hidden, policy, wantCuts: false, only: null, memo).Findings.Count > 0) return;
         var complements = Enumerable.Range(0, ix.UnitMembers.Length)

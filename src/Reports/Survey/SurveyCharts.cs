@@ -11,6 +11,17 @@ public sealed record SurveyChartFiles(string MarketSize, string CategoryMix, str
     public SurveyMarketChartFiles? Market { get; init; }
 }
 
+/// <summary>Every chart file of one survey: what the workbook places (either may be absent, e.g. in a test).</summary>
+public sealed record SurveyChartSet(SurveyChartFiles? Charts, DistributionChartFiles? Distributions)
+{
+    /// <summary>Renders the survey's charts and the distribution charts into <paramref name="outDir"/>.</summary>
+    public static SurveyChartSet Write(SurveyData data, ReportLabels labels, string outDir) =>
+        new(SurveyCharts.Write(data, labels, outDir), DistributionCharts.Write(data, labels, outDir));
+
+    /// <summary>Every file written (PNG and SVG), the survey's charts first.</summary>
+    public IReadOnlyList<string> All => [.. Charts?.All ?? [], .. Distributions?.All ?? []];
+}
+
 /// <summary>The survey's charts (ScottPlot), each as PNG and SVG. Suppressed cells are never drawn as values.</summary>
 public static class SurveyCharts
 {

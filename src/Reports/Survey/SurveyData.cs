@@ -1,4 +1,5 @@
 using System.Globalization;
+using MarketStats.Core.Diagnostics;
 using MarketStats.Core.Domain;
 using MarketStats.Core.Storage;
 using MarketStats.Reports.Disclosure;
@@ -87,9 +88,15 @@ public sealed class SurveyData
 
     public const string TokyoCode = "13";
 
+    /// <summary>The phases <see cref="Read"/> reports in its timings.</summary>
+    public const string ReadPhase = "survey: read marts and build the release", SolvePhase = "survey: disclosure control",
+        MipPhase = "survey: disclosure control: MIP (summed over parts)", AuditPhase = "survey: disclosure control: audit rounds (summed over parts)";
+
     /// <summary>Reads the survey year from the marts (built beforehand by the pipeline).</summary>
-    public static SurveyData Read(Warehouse warehouse, int fiscalYear, DateOnly today)
+    /// <param name="timings">Where the time went (<c>report survey --trace</c>), when given.</param>
+    public static SurveyData Read(Warehouse warehouse, int fiscalYear, DateOnly today, PhaseTimings? timings = null)
     {
+        var read = timings?.Measure(ReadPhase);
         var all = MarketSizeData.Read(warehouse);
         var marketSize = new MarketSizeData(
             [.. all.ByForm.Where(f => f.FiscalYear <= fiscalYear)], [.. all.Totals.Where(t => t.FiscalYear <= fiscalYear)]);
@@ -110,7 +117,16 @@ public sealed class SurveyData
         release.AddContributions(ReadContributions(warehouse, fiscalYear));
         var market = SurveyMarket.Read(warehouse, fiscalYear);
         market.AddTo(release);
-        var solved = release.Solve();
+        var coverage = ReadCoverage(warehouse, fiscalYear);
+        var files = ReadFiles(warehouse);
+        var linkage = ReadLinkage(warehouse);
+        read?.Dispose();
+
+        ReleaseSuppression.SolveReport solved;
+        using (timings?.Measure(SolvePhase))
+            solved = release.Solve();
+        timings?.Add(MipPhase, solved.InMip);
+        timings?.Add(AuditPhase, solved.InAudit);
         var marketSizeStatus = release.MarketSizeStatus();
         market.Resolve(release.Status, year => marketSizeStatus.GetValueOrDefault((year, null), Suppression.None) == Suppression.None, DisclosurePolicy.Survey);
         distributions.ApplyRelease(release);
@@ -128,9 +144,9 @@ public sealed class SurveyData
             Flows = flows,
             Workers = workers,
             Distributions = distributions,
-            Coverage = ReadCoverage(warehouse, fiscalYear),
-            Files = ReadFiles(warehouse),
-            Linkage = ReadLinkage(warehouse),
+            Coverage = coverage,
+            Files = files,
+            Linkage = linkage,
         };
     }
 

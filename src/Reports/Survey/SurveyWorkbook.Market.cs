@@ -12,15 +12,14 @@ public static partial class SurveyWorkbook
     public const string LikeForLikeTable = "LikeForLike";
     public const string FactsTable = "FactsAndEstimates";
 
-    private static void WriteMarketSections(XLWorkbook workbook, SurveyData data, ReportLabels labels, SurveyMarketChartFiles? charts,
-        List<WorkbookPicture> pictures, List<SuppressedCell> log)
+    private static void WriteMarketSections(XLWorkbook workbook, SurveyData data, ReportLabels labels, List<PlacedPicture> pictures, List<SuppressedCell> log)
     {
         if (data.Market is not { } market) return;
         var m = labels.Survey.Market;
-        PlacedChart? Chart(string? png) => png is null ? null : new PlacedChart(png, pictures);
-        WritePersons(workbook.AddWorksheet(m.PersonsSheet), data, market, labels, Chart(charts?.Persons), log);
-        WriteWholeMarket(workbook.AddWorksheet(m.EstimateSheet), data, market, labels, Chart(charts?.Estimate));
-        WriteLikeForLike(workbook.AddWorksheet(m.LikeForLikeSheet), data, market, labels, Chart(charts?.LikeForLike), log);
+        PlacedChart Chart(Func<SurveyMarketChartFiles, string?> png) => new(c => c.Charts?.Market is { } charts ? png(charts) : null, pictures);
+        WritePersons(workbook.AddWorksheet(m.PersonsSheet), data, market, labels, Chart(c => c.Persons), log);
+        WriteWholeMarket(workbook.AddWorksheet(m.EstimateSheet), data, market, labels, Chart(c => c.Estimate));
+        WriteLikeForLike(workbook.AddWorksheet(m.LikeForLikeSheet), data, market, labels, Chart(c => c.LikeForLike), log);
     }
 
     /// <summary>Below the Summary's table: the members-only facts and the estimates, each marked as which it is.</summary>

@@ -33,19 +33,26 @@ public static partial class SurveyWorkbook
     private sealed record Hidden;
     private static readonly Hidden Suppressed = new();
 
-    public static void Write(SurveyData data, ReportLabels labels, string path, SurveyChartFiles? charts, DistributionChartFiles? distributionCharts = null)
+    public static void Write(SurveyData data, ReportLabels labels, string path, SurveyChartFiles? charts, DistributionChartFiles? distributionCharts = null) =>
+        Write(data, labels, path, Task.FromResult(new SurveyChartSet(charts, distributionCharts)));
+
+    /// <param name="rendering">The charts, which may still be rendering on another core: the sheets are written and saved
+    /// meanwhile, and only placing the pictures waits for them (a chart that failed fails the workbook, which is then
+    /// not written).</param>
+    public static void Write(SurveyData data, ReportLabels labels, string path, Task<SurveyChartSet> rendering)
     {
+        ArgumentNullException.ThrowIfNull(rendering);
         var log = new List<SuppressedCell>();
-        var pictures = new List<WorkbookPicture>();
+        var pictures = new List<PlacedPicture>();
         using var workbook = new XLWorkbook();
         var summary = workbook.AddWorksheet(labels.Survey.SummarySheet);
-        WriteMarketSize(workbook.AddWorksheet(labels.MarketSizeSheet), data, labels, Chart(charts?.MarketSize), log);
-        WriteCategories(workbook.AddWorksheet(labels.Survey.CategorySheet), data, labels, Chart(charts?.CategoryMix), log);
-        WriteRegions(workbook.AddWorksheet(labels.Survey.RegionSheet), data, labels, Chart(charts?.TileMap), log);
-        WriteFlows(workbook.AddWorksheet(labels.Survey.FlowSheet), data, labels, Chart(charts?.FlowMatrix), log);
+        WriteMarketSize(workbook.AddWorksheet(labels.MarketSizeSheet), data, labels, Chart(c => c.Charts?.MarketSize), log);
+        WriteCategories(workbook.AddWorksheet(labels.Survey.CategorySheet), data, labels, Chart(c => c.Charts?.CategoryMix), log);
+        WriteRegions(workbook.AddWorksheet(labels.Survey.RegionSheet), data, labels, Chart(c => c.Charts?.TileMap), log);
+        WriteFlows(workbook.AddWorksheet(labels.Survey.FlowSheet), data, labels, Chart(c => c.Charts?.FlowMatrix), log);
         WriteWorkers(workbook.AddWorksheet(labels.Survey.WorkersSheet), data, labels, log);
-        WriteMarketSections(workbook, data, labels, charts?.Market, pictures, log);
-        WriteDistributionSheets(workbook, data, labels, Chart(distributionCharts?.WorkerPay), Chart(distributionCharts?.JobBands), log);
+        WriteMarketSections(workbook, data, labels, pictures, log);
+        WriteDistributionSheets(workbook, data, labels, Chart(c => c.Distributions?.WorkerPay), Chart(c => c.Distributions?.JobBands), log);
         WriteSummary(summary, data, labels);
         WriteFactsAndEstimates(summary, data, labels);
         WriteSources(workbook.AddWorksheet(labels.Survey.SourcesSheet), data, labels, log);
@@ -53,14 +60,22 @@ public static partial class SurveyWorkbook
         AtomicFile.Write(path, temporary =>
         {
             workbook.SaveAs(temporary);
-            WorkbookPictures.Insert(temporary, pictures);
+            var rendered = rendering.GetAwaiter().GetResult();
+            WorkbookPictures.Insert(temporary, [.. pictures.Select(p => p.Resolve(rendered)).OfType<WorkbookPicture>()]);
         });
 
-        PlacedChart? Chart(string? png) => png is null ? null : new PlacedChart(png, pictures);
+        PlacedChart Chart(Func<SurveyChartSet, string?> png) => new(png, pictures);
     }
 
-    /// <summary>A chart to place beside a sheet's table, collected for <see cref="WorkbookPictures.Insert"/> after the save.</summary>
-    private sealed record PlacedChart(string Png, List<WorkbookPicture> Pictures);
+    /// <summary>A chart to place beside a sheet's table (its PNG picked from the rendered charts, none when that chart was
+    /// not drawn), collected for <see cref="WorkbookPictures.Insert"/> after the save.</summary>
+    private sealed record PlacedChart(Func<SurveyChartSet, string?> Png, List<PlacedPicture> Pictures);
+
+    /// <summary>Where a chart goes, before the charts are known to be rendered.</summary>
+    private sealed record PlacedPicture(string Sheet, Func<SurveyChartSet, string?> Png, int Row, int Column)
+    {
+        public WorkbookPicture? Resolve(SurveyChartSet charts) => Png(charts) is { } png ? new WorkbookPicture(Sheet, png, Row, Column, Scale: 0.8) : null;
+    }
 
     // ------------------------------------------------------------------ sheets
 
@@ -451,7 +466,7 @@ public static partial class SurveyWorkbook
     }
 
     private static void PlaceChart(IXLWorksheet sheet, PlacedChart? chart, int row, int column) =>
-        chart?.Pictures.Add(new WorkbookPicture(sheet.Name, chart.Png, row, column, Scale: 0.8));
+        chart?.Pictures.Add(new PlacedPicture(sheet.Name, chart.Png, row, column));
 
     private static void Finish(IXLWorksheet sheet, int headerRow)
     {

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+
+namespace MarketStats.Core.Diagnostics;
+
+/// <summary>Where a run spends its time, phase by phase (<c>ingest --trace</c>, <c>report survey --trace</c>): a profile
+/// that needs no profiler on the machine.</summary>
+/// <remarks>Phases may be measured from several threads at once (the survey's charts and workbook run side by side);
+/// each phase then sums its own wall time, so phases that overlapped add up to more than the run.</remarks>
+public class PhaseTimings
+{
+    private readonly Dictionary<string, (long Ticks, int Count)> phases = [];
+    private readonly List<string> order = [];
+    private readonly Lock gate = new();
+
+    /// <summary>Times the scope it opens; <c>using (timings?.Measure("x"))</c> costs nothing when tracing is off.</summary>
+    public Scope Measure(string phase) => new(this, phase, Stopwatch.GetTimestamp());
+
+    /// <summary>Records a phase measured elsewhere (by a solver's own clock, say).</summary>
+    public void Add(string phase, TimeSpan elapsed) => Add(phase, elapsed.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond);
+
+    /// <summary>Each phase in the order first seen, with its total seconds and how many times it ran.</summary>
+    public IReadOnlyList<(string Phase, double Seconds, int Count)> Phases
+    {
+        get
+        {
+            lock (gate)
+                return [.. order.Select(p => (p, Stopwatch.GetElapsedTime(0, phases[p].Ticks).TotalSeconds, phases[p].Count))];
+        }
+    }
+
+    private void Add(string phase, long ticks)
+    {
+        lock (gate)
+        {
+            if (!phases.TryGetValue(phase, out var sum)) order.Add(phase);
+            phases[phase] = (sum.Ticks + ticks, sum.Count + 1);
+        }
+    }
+
+    public readonly struct Scope(PhaseTimings owner, string phase, long started) : IDisposable
+    {
+        public void Dispose() => owner.Add(phase, Stopwatch.GetTimestamp() - started);
+    }
+}
