@@ -30,7 +30,7 @@ internal sealed class LinkAccounts
         BirthDate = new long[count];
         BirthYear = new long[count];
         BirthDateCount = new int[count];
-        fieldClk = new ulong[checked(count * NameFields * FieldWords)];
+        fieldClk = GC.AllocateArray<ulong>(checked(count * NameFields * FieldWords + Words), pinned: true);
         FieldBits = new byte[count * NameFields];
         AgeBand = new sbyte[count];
         Gender = new sbyte[count];
@@ -39,6 +39,8 @@ internal sealed class LinkAccounts
         {
             var address = (long)Unsafe.AsPointer(ref clk[0]);
             clkStart = (int)((64 - address % 64) % 64 / sizeof(ulong));
+            address = (long)Unsafe.AsPointer(ref fieldClk[0]);
+            fieldStart = (int)((64 - address % 64) % 64 / sizeof(ulong));
         }
     }
 
@@ -70,12 +72,20 @@ internal sealed class LinkAccounts
     public const int NameFields = 4;
     public const int FieldWords = FieldClkEncoder.FoldedBytes / sizeof(ulong);
     public static readonly string[] NameFieldColumns = [.. FieldClkEncoder.Fields.Select(f => FieldClkEncoder.ColumnOf(f.Name))];
-    private readonly ulong[] fieldClk;
+    private readonly ulong[] fieldClk; // pinned; an account's four fields fill one 64-byte cache line from fieldStart
+    private readonly int fieldStart;
     public byte[] FieldBits { get; }
+
+    /// <summary>The pinned address of account 0's name fields: the four fields of an account follow one another in
+    /// <see cref="Words"/> words (512 bits, like a record encoding), accounts every <see cref="Words"/> words.</summary>
+    public unsafe ulong* FieldClkBase => (ulong*)Unsafe.AsPointer(ref fieldClk[fieldStart]);
+
+    /// <summary>One name field's encoding of an account (all zeros when missing).</summary>
+    public Span<ulong> FieldClk(int account, int field) => fieldClk.AsSpan(fieldStart + (account * NameFields + field) * FieldWords, FieldWords);
 
     public void SetFieldClk(int account, int field, ReadOnlySpan<byte> bytes)
     {
-        var words = fieldClk.AsSpan((account * NameFields + field) * FieldWords, FieldWords);
+        var words = FieldClk(account, field);
         var bits = 0;
         for (var w = 0; w < FieldWords; w++)
         {
@@ -94,12 +104,20 @@ internal sealed class LinkAccounts
         return false;
     }
 
+    /// <summary>Whether the account has a name-field encoding with a set bit.</summary>
+    public bool HasNameFields(int account)
+    {
+        for (var f = 0; f < NameFields; f++)
+            if (FieldBits[account * NameFields + f] != 0) return true;
+        return false;
+    }
+
     /// <summary>Dice of two accounts' encodings of one name field; NaN when either lacks it.</summary>
     public double FieldDice(int field, int x, int y)
     {
         var (bx, by) = (FieldBits[x * NameFields + field], FieldBits[y * NameFields + field]);
         if (bx == 0 || by == 0) return double.NaN;
-        var (ox, oy) = ((x * NameFields + field) * FieldWords, (y * NameFields + field) * FieldWords);
+        var (ox, oy) = (fieldStart + (x * NameFields + field) * FieldWords, fieldStart + (y * NameFields + field) * FieldWords);
         var common = 0;
         for (var w = 0; w < FieldWords; w++) common += BitOperations.PopCount(fieldClk[ox + w] & fieldClk[oy + w]);
         return DiceOfBits(common, bx + by);

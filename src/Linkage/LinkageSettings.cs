@@ -19,6 +19,11 @@ public sealed record LinkageSettings
     /// a given band with probability about 4·10⁻⁶. More hashes per band would cut comparisons and recall together.</remarks>
     public int Bands { get; init; } = 64;
     public int HashesPerBand { get; init; } = 9;
+    /// <summary>MinHash LSH over contract v2's four name-field encodings side by side, buckets split by kind and prefecture
+    /// (<c>LshBlocking.NameCandidates</c>). BLIP's noise keeps one name's two encodings at Dice about 0.70–0.80 (J 0.55–0.65),
+    /// so fewer hashes per band than the record pass: with r = 4 and b = 48 a pair at J 0.55 meets with probability 0.99.</summary>
+    public int NameBands { get; init; } = 48;
+    public int NameHashesPerBand { get; init; } = 4;
     /// <summary>A bucket with more accounts than this is skipped (sparse or degenerate encodings all look alike).</summary>
     public int MaxBucketSize { get; init; } = 200;
 

@@ -21,25 +21,40 @@ internal static class LshBlocking
 {
     private const int IndexBits = 24;
     private const ulong IndexMask = (1UL << IndexBits) - 1;
-    private const int BucketBits = 64 - IndexBits; // kind (1 bit) and the band key's top 39 bits
+    private const int GroupBits = 7; // kind (1 bit) and prefecture (6 bits; 0 in the record pass): buckets never mix groups
+    private const int KeyBits = 64 - IndexBits - GroupBits; // the band key's top bits
     private const int Positions = ClkEncoder.FoldedBytes * 8;
     private static readonly int[] BucketBytes = [24, 32, 40, 48, 56]; // a band key's bucket bits, for the radix sort
     private static readonly int[] PairBytes = [0, 8, 16, 32, 40, 48]; // a pair key's two 24-bit account indices
     private const int PrefetchAhead = 16; // encodings requested before they are compared (about two buckets' worth)
 
-    /// <summary>Distinct pairs (<see cref="PairKeys.Of"/>, sorted) whose Dice reaches their kind's floor in some band's bucket,
-    /// and how many comparisons that took (a pair in several bands' buckets counts once per band).</summary>
-    public static (long[] Pairs, long Comparisons) Candidates(LinkAccounts accounts, LinkageSettings settings, CancellationToken ct)
+    /// <summary>The record-encoding pass: distinct pairs (<see cref="PairKeys.Of"/>, sorted) whose record Dice reaches
+    /// their kind's floor in some band's bucket, and how many comparisons that took (a pair in several bands' buckets
+    /// counts once per band). Two contract v2 workers are scored on their fields, not on the record encoding, so their
+    /// pairs are left to <see cref="NameCandidates"/>; v2 workers take part only when v1 workers are there to meet.</summary>
+    public static (long[] Pairs, long Comparisons) Candidates(LinkAccounts accounts, LinkageSettings settings, CancellationToken ct) =>
+        Run(new RecordPass(accounts, settings), accounts, settings.Bands, settings.HashesPerBand, settings, ct);
+
+    /// <summary>The name-field pass (contract v2 workers, issue 13): MinHash LSH over a worker's four name-field encodings
+    /// side by side (512 bits), buckets split by prefecture. A pair is kept when its family and its given name (each the
+    /// better of kanji and kana, as scoring compares them), where both sides have them, reach
+    /// <see cref="LinkageSettings.NameBlockingFloor"/>. It finds the pairs without a shared birth date (one missing, or
+    /// a typo) that the birth-date blocks cannot. Organisations stay with the record pass: they are scored on the record
+    /// encoding, which holds the postcode that tells apart firms of one name.</summary>
+    public static (long[] Pairs, long Comparisons) NameCandidates(LinkAccounts accounts, LinkageSettings settings, CancellationToken ct) =>
+        Run(new NamePass(accounts, settings), accounts, settings.NameBands, settings.NameHashesPerBand, settings, ct);
+
+    private static (long[] Pairs, long Comparisons) Run(Pass pass, LinkAccounts accounts, int bands, int hashesPerBand, LinkageSettings settings, CancellationToken ct)
     {
         if (accounts.Count > (int)IndexMask) throw new NotSupportedException($"{accounts.Count:N0} accounts: fuzzy blocking packs account indices into {IndexBits} bits.");
-        var encoded = Enumerable.Range(0, accounts.Count).Where(i => accounts.HasClk[i]).ToArray();
-        var floors = (Worker: settings.FuzzyFloor(settings.DiceLevels), Organisation: settings.FuzzyFloor(settings.OrganisationDiceLevels));
-        var permutations = Permutations(settings.Bands * settings.HashesPerBand);
+        var encoded = Enumerable.Range(0, accounts.Count).Where(pass.TakesPart).ToArray();
+        if (encoded.Length < 2) return ([], 0);
+        var permutations = Permutations(bands * hashesPerBand);
         var found = new List<long[]>();
         long comparisons = 0;
-        Parallel.For(0, settings.Bands,
+        Parallel.For(0, bands,
             new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount }, // one set of buffers per core
-            () => new BandWorker(accounts, encoded, permutations, settings, floors),
+            () => new BandWorker(pass, encoded, permutations, hashesPerBand, settings.MaxBucketSize),
             (band, _, worker) => { worker.Run(band); return worker; },
             worker =>
             {
@@ -57,9 +72,59 @@ internal static class LshBlocking
             Enumerable.Range(0, Positions).Select(b => (short)b).OrderBy(_ => rng.Next()).ToArray())];
     }
 
+    /// <summary>What one LSH pass runs over (512-bit rows, one per account, 64-byte aligned), which accounts take part,
+    /// how buckets are split, and which compared pairs are kept.</summary>
+    private abstract unsafe class Pass(LinkAccounts accounts)
+    {
+        protected LinkAccounts Accounts { get; } = accounts;
+        public abstract ulong* Rows { get; }
+        public abstract bool TakesPart(int account);
+        /// <summary>The account's bucket group, below 2^<see cref="GroupBits"/>: accounts of different groups never share a bucket.</summary>
+        public virtual uint Group(int account) => Accounts.IsWorker[account] ? 1u << (GroupBits - 1) : 0;
+        /// <summary>Whether a pair in a bucket is kept, given the common and total set bits of the two rows.</summary>
+        public abstract bool Keep(int x, int y, int commonBits, int totalBits, bool workers);
+    }
+
+    private sealed unsafe class RecordPass : Pass
+    {
+        private readonly (double Worker, double Organisation) floors;
+        private readonly bool mixedContracts; // v1 workers beside v2 ones: their pairs are compared on the record encoding
+
+        public RecordPass(LinkAccounts accounts, LinkageSettings settings) : base(accounts)
+        {
+            floors = (settings.FuzzyFloor(settings.DiceLevels), settings.FuzzyFloor(settings.OrganisationDiceLevels));
+            mixedContracts = Enumerable.Range(0, accounts.Count).Any(i => accounts.IsWorker[i] && accounts.HasClk[i] && !accounts.HasFields(i));
+        }
+
+        public override ulong* Rows => Accounts.ClkBase;
+        public override bool TakesPart(int i) => Accounts.HasClk[i] && (!Accounts.IsWorker[i] || mixedContracts || !Accounts.HasFields(i));
+        public override bool Keep(int x, int y, int commonBits, int totalBits, bool workers) =>
+            LinkAccounts.DiceOfBits(commonBits, totalBits) >= (workers ? floors.Worker : floors.Organisation)
+            && !(workers && Accounts.HasFields(x) && Accounts.HasFields(y));
+    }
+
+    private sealed unsafe class NamePass(LinkAccounts accounts, LinkageSettings settings) : Pass(accounts)
+    {
+        public override ulong* Rows => Accounts.FieldClkBase;
+        public override bool TakesPart(int i) => Accounts.IsWorker[i] && Accounts.HasNameFields(i);
+        public override uint Group(int i) => base.Group(i) | Accounts.Prefecture[i];
+
+        public override bool Keep(int x, int y, int commonBits, int totalBits, bool workers)
+        {            // Family (fields 0 and 2) and given name (1 and 3): each, where both sides have it, at the floor or above.
+            var compared = false;
+            for (var name = 0; name < 2; name++)
+            {
+                var (kanji, kana) = (Accounts.FieldDice(name, x, y), Accounts.FieldDice(name + 2, x, y));
+                if (double.IsNaN(kanji) && double.IsNaN(kana)) continue;
+                if (!(kanji >= settings.NameBlockingFloor || kana >= settings.NameBlockingFloor)) return false;
+                compared = true;
+            }
+            return compared;
+        }
+    }
+
     /// <summary>One core's buffers, reused band after band.</summary>
-    private sealed class BandWorker(LinkAccounts accounts, int[] encoded, short[] permutations, LinkageSettings settings,
-        (double Worker, double Organisation) floors)
+    private sealed class BandWorker(Pass pass, int[] encoded, short[] permutations, int hashes, int maxBucketSize)
     {
         private ulong[] keys = new ulong[encoded.Length];
         private ulong[] scratch = new ulong[encoded.Length];
@@ -84,7 +149,6 @@ internal static class LshBlocking
             CompareWithinBuckets(memberCount, bucketCount);
             KeepBandPairs();
         }
-
         /// <summary>Merges the band's pairs into those kept (a pair close enough to keep is found in many bands).</summary>
         private void KeepBandPairs()
         {
@@ -109,11 +173,10 @@ internal static class LshBlocking
             bandPairs[bandPairCount++] = (ulong)PairKeys.Of(x, y);
         }
 
-        /// <summary>One word per account: kind (1 bit), the band key's top 39 bits, the account index (24 bits).</summary>
+        /// <summary>One word per account: its group (<see cref="GroupBits"/>), the band key's top bits, the account index (24 bits).</summary>
         private unsafe void BandKeys(int band)
         {
-            var hashes = settings.HashesPerBand;
-            var clkBase = accounts.ClkBase;
+            var clkBase = pass.Rows;
             fixed (short* bandOrders = &permutations[band * hashes * Positions])
             {
                 for (var e = 0; e < encoded.Length; e++)
@@ -133,7 +196,7 @@ internal static class LshBlocking
                         else for (min = 8; min < Positions && (clk[order[min] >> 6] >> (order[min] & 63) & 1UL) == 0; min++) { }
                         key = unchecked((key ^ (ulong)min) * 0x100000001B3UL); // FNV-1a over the band's min-hashes
                     }
-                    keys[e] = (accounts.IsWorker[i] ? 1UL << 63 : 0UL) | (key >> 25 << IndexBits) | (uint)i;
+                    keys[e] = (ulong)pass.Group(i) << (64 - GroupBits) | (key >> (64 - KeyBits) << IndexBits) | (uint)i;
                 }
             }
         }
@@ -148,10 +211,10 @@ internal static class LshBlocking
                 var bucket = keys[start] >> IndexBits;
                 var end = start + 1;
                 while (end < keys.Length && keys[end] >> IndexBits == bucket) end++;
-                if (end - start >= 2 && end - start <= settings.MaxBucketSize)
+                if (end - start >= 2 && end - start <= maxBucketSize)
                 {
                     for (var k = start; k < end; k++) members[memberCount++] = (int)(keys[k] & IndexMask);
-                    bucketOfWorkers[bucketCount] = bucket >> (BucketBits - 1) == 1;
+                    bucketOfWorkers[bucketCount] = bucket >> (64 - IndexBits - 1) == 1;
                     bucketEnds[bucketCount++] = memberCount;
                 }
                 start = end;
@@ -162,8 +225,8 @@ internal static class LshBlocking
         private unsafe void CompareWithinBuckets(int memberCount, int bucketCount)
         {
             const int Words = LinkAccounts.Words;
-            var clk = accounts.ClkBase;
-            Span<int> bits = stackalloc int[settings.MaxBucketSize];
+            var clk = pass.Rows;
+            Span<int> bits = stackalloc int[maxBucketSize];
             var (prefetched, begin) = (0, 0);
             long comparisons = 0;
             for (var b = 0; b < bucketCount; b++)
@@ -171,7 +234,7 @@ internal static class LshBlocking
                 var end = bucketEnds[b];
                 for (; prefetched < Math.Min(memberCount, end + PrefetchAhead); prefetched++)
                     if (Sse.IsSupported) Sse.Prefetch0(clk + (long)members[prefetched] * Words);
-                var floor = bucketOfWorkers[b] ? floors.Worker : floors.Organisation;
+                var workers = bucketOfWorkers[b];
                 for (var k = begin; k < end; k++)
                 {
                     var row = clk + (long)members[k] * Words;
@@ -186,8 +249,7 @@ internal static class LshBlocking
                     for (var y = x + 1; y < end; y++)
                     {
                         var iy = members[y];
-                        var dice = LinkAccounts.DiceOfBits(LinkAccounts.CommonBits(rowX, clk + (long)iy * Words), bitsX + bits[y - begin]);
-                        if (dice >= floor) AddBandPair(ix, iy);
+                        if (pass.Keep(ix, iy, LinkAccounts.CommonBits(rowX, clk + (long)iy * Words), bitsX + bits[y - begin], workers)) AddBandPair(ix, iy);
                     }
                 }
                 comparisons += (long)(end - begin) * (end - begin - 1) / 2;

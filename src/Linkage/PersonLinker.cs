@@ -68,9 +68,12 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         stages.End("exact candidates");
         var (fuzzyPairs, comparisons) = LshBlocking.Candidates(accounts, settings, ct);
         stages.End("fuzzy candidates (LSH + Dice)");
+        var (namePairs, nameComparisons) = LshBlocking.NameCandidates(accounts, settings, ct);
+        comparisons += nameComparisons;
+        stages.End("name-field candidates (LSH + Dice, contract v2)");
         var (birthDatePairs, birthDateComparisons) = BirthDateCandidates(accounts, settings);
         stages.End("birth-date blocks (contract v2)");
-        var pairs = PairKeys.SortedUnion([exactPairs, fuzzyPairs, birthDatePairs]);
+        var pairs = PairKeys.SortedUnion([exactPairs, fuzzyPairs, namePairs, birthDatePairs]);
         progress?.Report($"{exact:N0} exact and {comparisons:N0} fuzzy comparisons; {pairs.Length:N0} pairs to score ({timer.Elapsed.TotalSeconds:F1} s)");
         progress.Advance("link", 2, Stages, "stages");
 

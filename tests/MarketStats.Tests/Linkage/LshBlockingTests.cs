@@ -18,8 +18,9 @@ public sealed class LshBlockingTests : IDisposable
     [Fact]
     public void Candidates_are_the_pairs_a_plain_implementation_of_the_banding_rules_finds()
     {
-        // The linkage benchmark's market: namesakes, shared e-mails and sparse organisation encodings, so buckets
-        // of every size occur, some above the size cap.
+        // The linkage benchmark's market (contract v2): namesakes, shared e-mails and sparse organisation encodings, so
+        // buckets of every size occur, some above the size cap; its workers meet in the name-field pass, its
+        // organisations in the record pass.
         var files = LinkageBenchmarkMarket.Write(temp["market"], 30_000);
         using var w = PipelineSteps.OpenWarehouse(temp["m.duckdb"]);
         w.Execute($"copy raw_registrations from {SqlText.Literal(files.RegistrationsCsv)} (header)");
@@ -29,57 +30,101 @@ public sealed class LshBlockingTests : IDisposable
         // The production rules, then a small bucket cap so that skipping oversize buckets is exercised too.
         foreach (var settings in new[] { new LinkageSettings(), new LinkageSettings { MaxBucketSize = 3 } })
         {
-            var (pairs, comparisons) = LshBlocking.Candidates(accounts, settings, CancellationToken.None);
-            var (expected, expectedComparisons, oversizeBuckets) = PlainCandidates(accounts, settings);
+            var (recordPairs, recordComparisons) = LshBlocking.Candidates(accounts, settings, CancellationToken.None);
+            var (namePairs, nameComparisons) = LshBlocking.NameCandidates(accounts, settings, CancellationToken.None);
+            var expectedRecord = PlainRecordCandidates(accounts, settings);
+            var expectedName = PlainNameCandidates(accounts, settings);
 
-            Assert.True(expected.Count > 1_000, $"only {expected.Count} pairs: the market is too small to test");
-            if (settings.MaxBucketSize == 3) Assert.True(oversizeBuckets > 0, "no bucket above the size cap: the cap is not exercised");
-            else Assert.Equal(expectedComparisons, summary.FuzzyComparisons);
-            Assert.Equal(expectedComparisons, comparisons);
-            Assert.Equal(expected.Order(), pairs);
+            foreach (var (pass, expected) in new[] { ("record", expectedRecord), ("name", expectedName) })
+            {
+                Assert.True(expected.Pairs.Count > 500, $"{pass} pass: only {expected.Pairs.Count} pairs: the market is too small to test");
+                if (settings.MaxBucketSize == 3) Assert.True(expected.OversizeBuckets > 0, $"{pass} pass: no bucket above the size cap: the cap is not exercised");
+            }
+            if (settings.MaxBucketSize != 3) Assert.Equal(expectedRecord.Comparisons + expectedName.Comparisons, summary.FuzzyComparisons);
+            Assert.Equal(expectedRecord.Comparisons, recordComparisons);
+            Assert.Equal(expectedRecord.Pairs.Order(), recordPairs);
+            Assert.Equal(expectedName.Comparisons, nameComparisons);
+            Assert.Equal(expectedName.Pairs.Order(), namePairs);
         }
     }
 
-    /// <summary>The rules as docs/linkage.md states them, with dictionaries and the encoder's own Dice.</summary>
-    private static (HashSet<long> Pairs, long Comparisons, int OversizeBuckets) PlainCandidates(LinkAccounts a, LinkageSettings settings)
+    /// <summary>The record pass as docs/linkage.md states it: organisations, and workers without contract v2 fields
+    /// (v2 workers only when such workers exist, and never a pair of two v2 workers), banded over the record encoding,
+    /// kept at the kind's Dice floor.</summary>
+    private static (HashSet<long> Pairs, long Comparisons, int OversizeBuckets) PlainRecordCandidates(LinkAccounts a, LinkageSettings settings)
+    {
+        var floors = (Worker: settings.FuzzyFloor(settings.DiceLevels), Organisation: settings.FuzzyFloor(settings.OrganisationDiceLevels));
+        var v1Workers = Enumerable.Range(0, a.Count).Any(i => a.IsWorker[i] && a.HasClk[i] && !a.HasFields(i));
+        return PlainBanding(a.Count, settings.Bands, settings.HashesPerBand, settings.MaxBucketSize,
+            i => a.HasClk[i] && (!a.IsWorker[i] || v1Workers || !a.HasFields(i)) ? a.Clk(i).ToArray() : null,
+            i => (a.IsWorker[i], 0),
+            (x, y) => ClkEncoder.Dice(a.Clk(x), a.Clk(y)) >= (a.IsWorker[x] ? floors.Worker : floors.Organisation)
+                      && !(a.IsWorker[x] && a.HasFields(x) && a.HasFields(y)));
+    }
+
+    /// <summary>The name-field pass: workers with a name-field encoding, banded over the four fields side by side, one
+    /// bucket space per prefecture; kept when the family and the given name (the better of kanji and kana), wherever
+    /// both sides have one, reach the floor.</summary>
+    private static (HashSet<long> Pairs, long Comparisons, int OversizeBuckets) PlainNameCandidates(LinkAccounts a, LinkageSettings settings)
+    {
+        ulong[] Row(int i) => [.. Enumerable.Range(0, LinkAccounts.NameFields).SelectMany(f => a.FieldClk(i, f).ToArray())];
+        double? Best(int x, int y, int kanji, int kana)
+        {
+            var dice = new[] { kanji, kana }.Where(f => a.FieldClk(x, f).IndexOfAnyExcept(0UL) >= 0 && a.FieldClk(y, f).IndexOfAnyExcept(0UL) >= 0)
+                .Select(f => ClkEncoder.Dice(a.FieldClk(x, f), a.FieldClk(y, f))).ToArray();
+            return dice.Length == 0 ? null : dice.Max();
+        }
+        return PlainBanding(a.Count, settings.NameBands, settings.NameHashesPerBand, settings.MaxBucketSize,
+            i => a.IsWorker[i] && Row(i).Any(word => word != 0) ? Row(i) : null,
+            i => (true, a.Prefecture[i]),
+            (x, y) =>
+            {
+                double?[] names = [Best(x, y, 0, 2), Best(x, y, 1, 3)];
+                return names.Any(d => d is not null) && names.All(d => d is null || d >= settings.NameBlockingFloor);
+            });
+    }
+
+    /// <summary>MinHash banding with dictionaries: each band's key hashes the first set position under each of its
+    /// permutations (seeded as the rules fix them); buckets within a group of up to the cap are compared pair by pair.</summary>
+    private static (HashSet<long> Pairs, long Comparisons, int OversizeBuckets) PlainBanding(int count, int bands, int hashesPerBand, int maxBucketSize,
+        Func<int, ulong[]?> rowOf, Func<int, (bool Worker, int Prefecture)> groupOf, Func<int, int, bool> keep)
     {
         var rng = new Random(20_090_101);
-        var permutations = Enumerable.Range(0, settings.Bands * settings.HashesPerBand)
+        var permutations = Enumerable.Range(0, bands * hashesPerBand)
             .Select(_ => Enumerable.Range(0, ClkEncoder.FoldedBytes * 8).OrderBy(_ => rng.Next()).ToArray()).ToArray();
-        var floors = (Worker: settings.FuzzyFloor(settings.DiceLevels), Organisation: settings.FuzzyFloor(settings.OrganisationDiceLevels));
+        var rows = Enumerable.Range(0, count).Select(rowOf).ToArray();
         var pairs = new HashSet<long>();
         var (comparisons, oversize) = (0L, 0);
-        for (var band = 0; band < settings.Bands; band++)
+        for (var band = 0; band < bands; band++)
         {
-            var buckets = new Dictionary<(bool Worker, ulong Key), List<int>>();
-            for (var i = 0; i < a.Count; i++)
+            var buckets = new Dictionary<((bool, int) Group, ulong Key), List<int>>();
+            for (var i = 0; i < rows.Length; i++)
             {
-                if (!a.HasClk[i]) continue;
-                var clk = a.Clk(i).ToArray();
+                if (rows[i] is not { } row) continue;
                 var key = 0xCBF29CE484222325UL;
-                for (var h = 0; h < settings.HashesPerBand; h++)
+                for (var h = 0; h < hashesPerBand; h++)
                 {
-                    var order = permutations[band * settings.HashesPerBand + h];
-                    var min = Array.FindIndex(order, bit => (clk[bit / 64] >> (bit % 64) & 1) == 1);
+                    var order = permutations[band * hashesPerBand + h];
+                    var min = Array.FindIndex(order, bit => (row[bit / 64] >> (bit % 64) & 1) == 1);
                     key = unchecked((key ^ (ulong)(min < 0 ? order.Length : min)) * 0x100000001B3UL);
                 }
-                var bucket = (a.IsWorker[i], key >> 25);
+                var bucket = (groupOf(i), key >> 31); // the band key's top 33 bits
                 if (!buckets.TryGetValue(bucket, out var members)) buckets[bucket] = members = [];
                 members.Add(i);
             }
-            foreach (var ((worker, _), members) in buckets)
+            foreach (var members in buckets.Values)
             {
-                if (members.Count > settings.MaxBucketSize) { oversize++; continue; }
+                if (members.Count > maxBucketSize) { oversize++; continue; }
                 for (var x = 0; x < members.Count; x++)
                     for (var y = x + 1; y < members.Count; y++)
                     {
                         comparisons++;
-                        var dice = ClkEncoder.Dice(a.Clk(members[x]), a.Clk(members[y]));
-                        if (dice >= (worker ? floors.Worker : floors.Organisation))
+                        if (keep(members[x], members[y]))
                             pairs.Add((long)Math.Min(members[x], members[y]) << 32 | (uint)Math.Max(members[x], members[y]));
                     }
             }
         }
         return (pairs, comparisons, oversize);
     }
+
 }
