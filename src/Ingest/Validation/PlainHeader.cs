@@ -6,11 +6,14 @@ namespace MarketStats.Ingest.Validation;
 /// A CSV header read without DuckDB's sniffer, which costs a read of the file's head on every file (twice: once to
 /// name the columns, once to load). Only a plain header is taken: ASCII names, no quotes, no spaces around a name, no
 /// name twice in any case. Anything else returns null and is left to DuckDB, so an unusual header is judged exactly as
-/// before.
+/// before. One leading UTF-8 byte-order mark is not part of the first name: DuckDB skips the header line whole when the
+/// columns are given, so a file with a mark is read like one without (and can share a group's statement).
 /// </summary>
 internal static class PlainHeader
 {
     private const int MaxHeaderBytes = 64 * 1024;
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     public static List<string>? Of(string utf8Csv)
     {
@@ -22,6 +25,7 @@ internal static class PlainHeader
         if (end <= 0) return null; // no line end in reach, or a blank first line
         var line = buffer.AsSpan(0, end);
         if (line[^1] == '\r') line = line[..^1];
+        if (line.StartsWith(Utf8Bom)) line = line[Utf8Bom.Length..];
         foreach (var b in line)
             if (b is < 0x21 and not (byte)' ' || b >= 0x7F || b == '"') return null;
         var names = Encoding.ASCII.GetString(line).Split(',');

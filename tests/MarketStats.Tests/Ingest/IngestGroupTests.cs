@@ -50,6 +50,9 @@ public sealed class IngestGroupTests : InboxTest
             Month(11, rows: 5).Set(3, "export_revision", "2").Write(InboxFile("P01", "tx-2024-11.csv"));
             Month(12, rows: 4, platform: "P02").Write(InboxFile("P01", "tx-2024-12.csv")); // in P01's folder
             Month(5, rows: 4, platform: "P02").Write(InboxFile("P02", "tx-2024-05.csv"));
+            // A byte-order mark before the header: read like a plain header, in the same statement.
+            Month(1, rows: 6, platform: "P02").Write(InboxFile("P02", "tx-2024-01.csv"), "utf-8-bom");
+            Month(2, rows: 7, platform: "P02").Set(3, "posted_jpy", "-5").Write(InboxFile("P02", "tx-2024-02.csv"), "utf-8-bom");
 
             var summary = Ingest(groupFiles);
             var errors = summary.Files.Where(f => f.Kind == FileOutcomeKind.Rejected)
@@ -66,9 +69,10 @@ public sealed class IngestGroupTests : InboxTest
         var alone = Run(groupFiles: 1);
         var shared = Run(groupFiles: 32);
 
-        string[] bad = ["tx-2024-05.csv", "tx-2024-07.csv", "tx-2024-09.csv", "tx-2024-10.csv", "tx-2024-11.csv", "tx-2024-12.csv"];
+        string[] bad = ["tx-2024-02.csv", "tx-2024-05.csv", "tx-2024-07.csv", "tx-2024-09.csv", "tx-2024-10.csv", "tx-2024-11.csv", "tx-2024-12.csv"];
         Assert.Equal(bad, shared.Summary.Files.Where(f => f.Kind == FileOutcomeKind.Rejected).Select(f => Path.GetFileName(f.Path)).Order());
         Assert.Contains(("tx-2024-05.csv", 8L, RuleIds.AmountNegative), shared.Errors); // row 6 (0-based) is line 8
+        Assert.Contains(("tx-2024-02.csv", 5L, RuleIds.AmountNegative), shared.Errors); // after a byte-order mark, too
         Assert.Contains(shared.Errors, e => e is { Name: "tx-2024-07.csv", Line: 5, Rule: RuleIds.CsvStructure });
         Assert.Contains(shared.Errors, e => e is { Name: "tx-2024-09.csv", Rule: RuleIds.UniqueKey });
         // The rules whose terms differ per file (its period, its first row, its folder) fire per file in a shared scan.
@@ -77,10 +81,35 @@ public sealed class IngestGroupTests : InboxTest
         Assert.Contains(shared.Errors, e => e is { Name: "tx-2024-12.csv", Rule: RuleIds.PlatformFolder });
         Assert.Equal(alone.Errors, shared.Errors);
         // Every loaded file's rows, and only its own, with lines 2 .. rows + 1, as a file loaded alone.
-        Assert.Equal([("tx-2024-04.csv", 3L, 2L, 4L), ("tx-2024-05.csv", 4L, 2L, 5L), ("tx-2024-06.csv.gz", 5L, 2L, 6L), ("tx-2024-08.csv", 9L, 2L, 10L)],
+        Assert.Equal([("tx-2024-01.csv", 6L, 2L, 7L), ("tx-2024-04.csv", 3L, 2L, 4L), ("tx-2024-05.csv", 4L, 2L, 5L), ("tx-2024-06.csv.gz", 5L, 2L, 6L), ("tx-2024-08.csv", 9L, 2L, 10L)],
             shared.Loaded);
         Assert.Equal(alone.Loaded, shared.Loaded);
-        Assert.All(bad, name => Assert.True(File.Exists(Path.Combine(QuarantineRoot, "P01", name))));
+        Assert.All(bad, name => Assert.True(File.Exists(Path.Combine(QuarantineRoot, name == "tx-2024-02.csv" ? "P02" : "P01", name))));
+    }
+
+    /// <summary>
+    /// A header after a UTF-8 byte-order mark is still a plain header: the file shares its neighbours' statement instead
+    /// of going alone through DuckDB's sniffer (which also cut the group around it in two), and loads with its own lines.
+    /// </summary>
+    [Fact]
+    public void A_file_with_a_byte_order_mark_shares_the_statement_of_plain_files_and_loads_with_its_own_lines()
+    {
+        Month(5, rows: 3).Write(InboxFile("P01", "tx-2024-05.csv"));
+        var marked = Month(6, rows: 5);
+        marked.Write(InboxFile("P01", "tx-2024-06.csv"), "utf-8-bom");
+        Month(7, rows: 4).Write(InboxFile("P01", "tx-2024-07.csv"), "utf-8-bom");
+        Month(8, rows: 2).Write(InboxFile("P01", "tx-2024-08.csv"));
+        var timings = new IngestTimings();
+        using (var warehouse = Warehouse.OpenForWrite(Db))
+            Assert.Equal(4, new Ingestor(warehouse, Clock) { Timings = timings }.IngestInbox(Inbox, QuarantineRoot).Count(FileOutcomeKind.Loaded));
+
+        Assert.Equal(1, Assert.Single(timings.Phases, p => p.Phase == "validate: read into temp table").Count);
+        Assert.DoesNotContain(timings.Phases, p => p.Phase == "validate: header");
+        Assert.Equal("csv (utf-8-bom)", Scalar<string>("select source_format from ingest_files where source_name = 'tx-2024-06.csv'"));
+        var expected = marked.Rows.Select((row, i) => $"{i + 2}:{row["transaction_id"]}:{row["posted_jpy"]}");
+        Assert.Equal(string.Join(",", expected), Scalar<string>(
+            "select string_agg(source_line || ':' || transaction_id || ':' || posted_jpy, ',' order by source_line) " +
+            "from raw_transactions join ingest_files using (file_id) where source_name = 'tx-2024-06.csv'"));
     }
 
     /// <summary>CSV faults DuckDB cannot parse as rows; read with other files it lists them among its rejects (it does not fail), and the file is checked alone.</summary>
