@@ -14,7 +14,10 @@ internal enum ComparisonRole
     /// <summary>A keyed hash many persons share (a birth date): blocked on, term-frequency adjusted, its u measured on
     /// random pairs at every level, but no identifier: it does not let a link join two accounts of one platform.</summary>
     SharedKey,
-    /// <summary>Anything else (prefecture, age band, gender, the name fields): never blocked on, learnt from every pair.</summary>
+    /// <summary>A contract v2 name field's encoding, compared by Dice levels: blocked on only together with a birth date;
+    /// its m is also learnt from the pairs sharing a birth date.</summary>
+    NameField,
+    /// <summary>Anything else (prefecture, age band, gender): never blocked on, learnt from every pair.</summary>
     Attribute,
 }
 
@@ -91,7 +94,7 @@ internal static class ComparisonTable
                 if (a.FieldDice(f, x, y) is var dice && !double.IsNaN(dice) && !(dice <= best)) best = dice;
             return best;
         }
-        return DiceLevels(name, ComparisonRole.Attribute, levels, Best, selectedLevels: 0, name + "_dice");
+        return DiceLevels(name, ComparisonRole.NameField, levels, Best, selectedLevels: 0, name + "_dice");
     }
 
     private static Comparison Dice(string name, LinkAccounts a, IReadOnlyList<DiceLevelPrior> levels, LinkageSettings s, bool fieldByField)

@@ -69,50 +69,40 @@ internal sealed class FellegiSunterModel
         var members = Enumerable.Range(0, a.Count).Where(i => a.IsWorker[i] == workers).ToArray();
         var warnings = new List<string>();
         var kind = workers ? "worker" : "client";
-        var (randomPairs, uSource) = model.EstimateU(members, ct);
+        var (randomPairs, randomPatterns, uSource) = model.EstimateU(members, ct);
         for (var c = 0; c < model.Comparisons.Count; c++)
             if (model.Comparisons[c].ValueCount is { } counts) model.withValue[c] = members.LongCount(i => counts[i] > 0);
 
         var patterns = model.CountPatterns(a, pairs, patternOfPair, ct);
         var candidatePairs = patterns.Values.Sum();
+        var allPairs = members.Length * (members.Length - 1.0) / 2;
         var mSource = model.Comparisons.Select(_ => "prior").ToArray();
         var iterations = 0;
-        var estimates = model.Comparisons.Select(c => new List<(double[] M, double Matches)>()).ToArray();
-        // Not the birth-date blocks: at two million accounts they hold many namesakes born on one day, and EM's match
-        // class absorbed them (prefecture m fell from 0.97 to 0.61 and precision to 0.64); the pairs sharing an
-        // identifier teach the v2 fields' m cleanly.
-        foreach (var blockedOn in new[] { ComparisonRole.KeyedHash, ComparisonRole.Encoding })
+        // u from random pairs counts the pairs that are one person too (a share λ of them, which matters on a small
+        // market: on 1,000 records of 250 persons nine in ten random pairs agreeing on a birth date are one person);
+        // once λ and m are known, u is measured again without the expected matches, and m retrained, until u settles.
+        for (var round = 0; round < UEstimationRounds; round++)
         {
-            var learnt = Enumerable.Range(0, model.Comparisons.Count).Where(c => model.Comparisons[c].Role != blockedOn).ToArray();
-            var training = patterns.Where(p => model.SelectedBy(p.Key, blockedOn)).ToArray();
-            var session = model.RunEm(training, learnt, estimateLambda: true);
-            iterations += session.Iterations;
-            var label = blockedOn == ComparisonRole.KeyedHash ? "pairs sharing a keyed hash" : "pairs found by encoding similarity";
-            if (training.Sum(p => p.Value) < settings.MinimumEmPairs || session.Matches < settings.MinimumEmMatches)
-                warnings.Add($"{kind}: too few {label} to train on ({training.Sum(p => p.Value):N0} pairs, {session.Matches:N0} expected matches): priors kept for what they would teach");
-            else if (!session.Converged)
-                warnings.Add($"{kind}: EM on {label} did not converge in {settings.MaxEmIterations} iterations: priors kept for what it would teach");
-            else
-                foreach (var c in learnt) estimates[c].Add((session.M[c], session.Matches));
+            if (round > 0 && !model.RemoveMatchesFromU(randomPatterns, uSource)) break;
+            warnings.Clear();
+            iterations += model.Train(patterns, mSource, warnings, kind);
+            // λ of all candidate pairs, with every m and u now fixed.
+            var overall = model.RunEm([.. patterns], [], estimateLambda: true);
+            iterations += overall.Iterations;
+            if (overall.Converged && overall.Lambda is > 0 and < 1 && candidatePairs >= settings.MinimumEmPairs) model.CandidateLambda = overall.Lambda;
+            else warnings.Add($"{kind}: the match share of the candidate pairs could not be estimated ({candidatePairs:N0} pairs): prior {settings.PriorCandidateMatchShare:G3} kept");
+            // Two random accounts are one person with probability (expected matches among the candidates) / (all pairs):
+            // the blocking is built to bring nearly every true pair (its recall is measured by link --evaluate).
+            model.Lambda = allPairs == 0 ? model.CandidateLambda : Math.Clamp(model.CandidateLambda * Math.Max(candidatePairs, 1) / allPairs, 1e-15, 0.5);
+            // EM's match share of the candidates overstates λ: they were selected for agreeing (a birth date and a
+            // similar name), so their non-matches do not follow u, and EM took every candidate of the held-out-like
+            // market for a match. The expected matches are counted instead with each pair's posterior under λ itself.
+            if (allPairs > 0 && candidatePairs >= settings.MinimumEmPairs)
+            {
+                model.Lambda = model.FixedPointLambda(patterns, allPairs);
+                model.CandidateLambda = model.Lambda * allPairs / candidatePairs;
+            }
         }
-        for (var c = 0; c < model.Comparisons.Count; c++)
-        {
-            var found = estimates[c].Where(e => e.M.Sum() > 0).ToList(); // a comparison missing on every training pair teaches nothing
-            if (found.Count == 0) continue;
-            var total = found.Sum(e => e.Matches);
-            for (var l = 0; l < model.M[c].Length; l++)
-                model.M[c][l] = found.Sum(e => e.M[l] * e.Matches) / total;
-            mSource[c] = "em";
-        }
-        // λ of all candidate pairs, with every m and u now fixed.
-        var overall = model.RunEm([.. patterns], [], estimateLambda: true);
-        iterations += overall.Iterations;
-        if (overall.Converged && overall.Lambda is > 0 and < 1 && candidatePairs >= settings.MinimumEmPairs) model.CandidateLambda = overall.Lambda;
-        else warnings.Add($"{kind}: the match share of the candidate pairs could not be estimated ({candidatePairs:N0} pairs): prior {settings.PriorCandidateMatchShare:G3} kept");
-        // Two random accounts are one person with probability (expected matches among the candidates) / (all pairs):
-        // the blocking is built to bring nearly every true pair (its recall is measured by link --evaluate).
-        var allPairs = members.Length * (members.Length - 1.0) / 2;
-        model.Lambda = allPairs == 0 ? model.CandidateLambda : Math.Clamp(model.CandidateLambda * Math.Max(candidatePairs, 1) / allPairs, 1e-15, 0.5);
         model.ComputeWeights();
         model.Parameters = new KindParameters(kind, model.Lambda, model.CandidateLambda, iterations, randomPairs, candidatePairs,
             [.. model.Comparisons.SelectMany((comparison, c) => comparison.LevelNames.Select((level, l) =>
@@ -121,19 +111,128 @@ internal sealed class FellegiSunterModel
         return model;
     }
 
+    /// <summary>m by EM, once per way the blocking selects pairs (Splink's training blocking rules): a comparison's m is
+    /// learnt from the sessions that did not select on it, averaged by expected matches.</summary>
+    /// <returns>The EM iterations it took.</returns>
+    private int Train(Dictionary<long, long> patterns, string[] mSource, List<string> warnings, string kind)
+    {
+        var iterations = 0;
+        var estimates = Comparisons.Select(c => new List<(double[] M, double Matches)>()).ToArray();
+        int[] Except(ComparisonRole role) => [.. Enumerable.Range(0, Comparisons.Count).Where(c => Comparisons[c].Role != role)];
+        int[] Only(ComparisonRole role) => [.. Enumerable.Range(0, Comparisons.Count).Where(c => Comparisons[c].Role == role)];
+        var names = Only(ComparisonRole.NameField);
+        // The pairs sharing an identifier and LSH's pairs teach every other comparison; the birth-date blocks teach only
+        // the name fields (for markets without identifiers). Not the attributes: at two million accounts the blocks hold
+        // namesakes born on one day, whom EM's match class absorbed (prefecture m fell from 0.97 to 0.61, precision to
+        // 0.64). Nor the birth date from the pairs whose names agree: with common names they are mostly namesakes, and
+        // EM took those for the matches (birth date "differ" m 0.93 on the held-out-pairs market).
+        (string Label, Func<long, bool> Selected, int[] Learnt, bool Required)[] sessions =
+        [
+            ("pairs sharing a keyed hash", p => SelectedBy(p, ComparisonRole.KeyedHash), Except(ComparisonRole.KeyedHash), true),
+            ("pairs found by encoding similarity", p => SelectedBy(p, ComparisonRole.Encoding), Except(ComparisonRole.Encoding), true),
+            ("pairs sharing a birth date", p => SelectedBy(p, ComparisonRole.SharedKey), names, false),
+        ];
+        foreach (var (label, selected, learnt, required) in sessions)
+        {
+            var training = patterns.Where(p => selected(p.Key)).ToArray();
+            var pairs = training.Sum(p => p.Value);
+            if (learnt.Length == 0 || pairs == 0 && !required) continue;
+            var session = RunEm(training, learnt, estimateLambda: true);
+            iterations += session.Iterations;
+            if (pairs < settings.MinimumEmPairs || session.Matches < settings.MinimumEmMatches)
+                warnings.Add($"{kind}: too few {label} to train on ({pairs:N0} pairs, {session.Matches:N0} expected matches): priors kept for what they would teach");
+            else if (!session.Converged)
+                warnings.Add($"{kind}: EM on {label} did not converge in {settings.MaxEmIterations} iterations: priors kept for what it would teach");
+            else
+                foreach (var c in learnt) estimates[c].Add((session.M[c], session.Matches));
+        }
+        for (var c = 0; c < Comparisons.Count; c++)
+        {
+            var found = estimates[c].Where(e => e.M.Sum() > 0).ToList(); // a comparison missing on every training pair teaches nothing
+            if (found.Count == 0) continue;
+            var total = found.Sum(e => e.Matches);
+            for (var l = 0; l < M[c].Length; l++)
+                M[c][l] = found.Sum(e => e.M[l] * e.Matches) / total;
+            mSource[c] = "em";
+        }
+        return iterations;
+    }
+
+    /// <summary>λ such that λ × all pairs = the expected matches among the candidate pairs, each pair's match probability
+    /// computed with λ as its prior (the posterior the threshold is set on): iterated from the current λ, which it
+    /// approaches monotonically (the count grows with λ and is bounded by the candidates).</summary>
+    private double FixedPointLambda(Dictionary<long, long> patterns, double allPairs)
+    {
+        var weight = patterns.Select(p => (p.Value, LogLikelihoodRatio(p.Key))).ToArray();
+        var lambda = Lambda;
+        for (var iteration = 0; iteration < settings.MaxEmIterations; iteration++)
+        {
+            var logPrior = Math.Log(lambda) - Math.Log(1 - lambda);
+            var matches = weight.Sum(p => p.Value / (1 + Math.Exp(-(logPrior + p.Item2))));
+            var next = Math.Clamp(matches / allPairs, 1e-15, 0.5);
+            if (Math.Abs(next - lambda) <= settings.EmTolerance * lambda) return next;
+            lambda = next;
+        }
+        return lambda;
+    }
+
+    /// <summary>Σ ln(m/u) over a pattern's non-missing comparisons (natural log; no prior, no term frequency).</summary>
+    private double LogLikelihoodRatio(long pattern)
+    {
+        var ratio = 0.0;
+        for (var c = 0; c < Comparisons.Count; c++)
+            if (LevelIn(pattern, c) is var level and >= 0) ratio += Math.Log(M[c][level]) - Math.Log(U[c][level]);
+        return ratio;
+    }
+
+    /// <summary>u again from the random pairs, each pattern counted with its probability of being two different persons
+    /// under the current m, u and λ (the random pairs that are one person measure λ·m, not u). Levels that kept their
+    /// prior stay; a level whose non-matching count falls below <see cref="LinkageSettings.MinimumUCount"/> takes its prior.</summary>
+    /// <returns>Whether any u changed (then the m are trained again).</returns>
+    private bool RemoveMatchesFromU(Dictionary<long, long> randomPatterns, string[][] source)
+    {
+        var counts = Comparisons.Select(c => new double[c.Levels]).ToArray();
+        foreach (var (pattern, count) in randomPatterns)
+        {
+            var nonMatch = count / (1 + Math.Exp(Math.Log(Lambda) - Math.Log(1 - Lambda) + LogLikelihoodRatio(pattern)));
+            for (var c = 0; c < Comparisons.Count; c++)
+                if (LevelIn(pattern, c) is var level and >= 0) counts[c][level] += nonMatch;
+        }
+        var changed = false;
+        for (var c = 0; c < Comparisons.Count; c++)
+        {
+            var compared = counts[c].Sum();
+            for (var l = 0; l < counts[c].Length; l++)
+            {
+                if (source[c][l] != RandomPairsSource || compared <= 0) continue;
+                var u = counts[c][l] < settings.MinimumUCount ? Comparisons[c].PriorU[l] : Math.Clamp(counts[c][l] / compared, settings.MinimumProbability, 1.0);
+                if (counts[c][l] < settings.MinimumUCount) source[c][l] = $"prior ({counts[c][l]:F0} non-matching seen)";
+                changed |= Math.Abs(Math.Log(u / U[c][l])) > 0.01;
+                U[c][l] = u;
+            }
+        }
+        return changed;
+    }
+
+    private const string RandomPairsSource = "random pairs";
+
+    /// <summary>At most this many rounds of u without the matches, then m (each a few EM runs over patterns: milliseconds).</summary>
+    private const int UEstimationRounds = 6;
+
     /// <summary>u per level: the level's share among random pairs of the kind where neither side is missing. A level seen
     /// fewer than <see cref="LinkageSettings.MinimumUCount"/> times keeps its prior, and so does a level the blocking
-    /// selects on (see <see cref="LinkageSettings.RandomPairs"/>).</summary>
-    private (long Pairs, string[][] Source) EstimateU(int[] members, CancellationToken ct)
+    /// selects on (see <see cref="LinkageSettings.RandomPairs"/>). Also returns the random pairs' patterns, so that
+    /// <see cref="RemoveMatchesFromU"/> can measure u again once m and λ are known.</summary>
+    private (long Pairs, Dictionary<long, long> Patterns, string[][] Source) EstimateU(int[] members, CancellationToken ct)
     {
         var source = Comparisons.Select(c => Enumerable.Repeat("prior", c.Levels).ToArray()).ToArray();
-        if (members.Length < 2) return (0, source);
+        var patterns = new Dictionary<long, long>();
+        if (members.Length < 2) return (0, patterns, source);
         var n = (long)members.Length;
         var sample = (long)Math.Min(settings.RandomPairs, n * (n - 1) / 2);
         const int ChunkSize = 1 << 16;
         var chunks = (int)((sample + ChunkSize - 1) / ChunkSize);
-        var counts = Comparisons.Select(c => new long[c.Levels]).ToArray();
-        Parallel.For(0, chunks, new ParallelOptions { CancellationToken = ct }, () => Comparisons.Select(c => new long[c.Levels]).ToArray(),
+        Parallel.For(0, chunks, new ParallelOptions { CancellationToken = ct }, () => new Dictionary<long, long>(),
             (chunk, _, local) =>
             {
                 var rng = new Random(1_000_003 * chunk + 13); // fixed per chunk: a run's u does not depend on the thread schedule
@@ -142,12 +241,16 @@ internal sealed class FellegiSunterModel
                     var x = members[rng.Next(members.Length)];
                     var y = members[rng.Next(members.Length - 1)];
                     if (y == x) y = members[^1];
-                    for (var c = 0; c < Comparisons.Count; c++)
-                        if (Comparisons[c].LevelOf(x, y) is var level and >= 0) local[c][level]++;
+                    var pattern = PatternOf(x, y);
+                    local[pattern] = local.GetValueOrDefault(pattern) + 1;
                 }
                 return local;
             },
-            local => { lock (counts) for (var c = 0; c < counts.Length; c++) for (var l = 0; l < counts[c].Length; l++) counts[c][l] += local[c][l]; });
+            local => { lock (patterns) foreach (var (pattern, count) in local) patterns[pattern] = patterns.GetValueOrDefault(pattern) + count; });
+        var counts = Comparisons.Select(c => new long[c.Levels]).ToArray();
+        foreach (var (pattern, count) in patterns)
+            for (var c = 0; c < Comparisons.Count; c++)
+                if (LevelIn(pattern, c) is var level and >= 0) counts[c][level] += count;
         for (var c = 0; c < Comparisons.Count; c++)
         {
             var compared = counts[c].Sum();
@@ -157,10 +260,10 @@ internal sealed class FellegiSunterModel
                 if (l < Comparisons[c].SelectedLevels && Comparisons[c].Role != ComparisonRole.SharedKey) { source[c][l] = "prior (blocking level)"; continue; }
                 if (counts[c][l] < settings.MinimumUCount) { source[c][l] = $"prior ({counts[c][l]} seen)"; continue; }
                 U[c][l] = Math.Clamp(counts[c][l] / (double)compared, settings.MinimumProbability, 1.0);
-                source[c][l] = "random pairs";
+                source[c][l] = RandomPairsSource;
             }
         }
-        return (sample, source);
+        return (sample, patterns, source);
     }
 
     /// <summary>Each candidate pair's pattern (its levels as one mixed-radix key), and how many pairs share each.</summary>
@@ -238,7 +341,7 @@ internal sealed class FellegiSunterModel
                 if (total <= 0) { Array.Clear(m[c]); continue; } // missing on every pair: nothing learnt (the caller keeps the prior)
                 for (var l = 0; l < m[c].Length; l++)
                 {
-                    var next = Math.Clamp(sums[c][l] / total, settings.MinimumProbability, settings.MaximumM);
+                    var next = Math.Clamp(sums[c][l] / total, settings.MinimumM, settings.MaximumM);
                     change = Math.Max(change, Math.Abs(next - m[c][l]));
                     m[c][l] = next;
                 }

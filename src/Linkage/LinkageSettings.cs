@@ -59,14 +59,17 @@ public sealed record LinkageSettings
         new(0.00, 0.05, 0.95),
     ];
 
-    /// <summary>Contract v2's name fields (128-bit encodings with BLIP noise, so even one name's two encodings differ a
-    /// little): Dice levels, highest first.</summary>
+    /// <summary>Contract v2's name fields: Dice levels, highest first, set for BLIP's noise. Two accounts giving one
+    /// name have Dice about 0.70–0.90 on a field (not 1: BLIP flips a twentieth of the bits of each), a typo puts
+    /// them at 0.55–0.75, different names fall at 0.25–0.45 (docs/linkage.md): the cut points split those groups, so
+    /// that EM can weigh a typo apart from an equal name and from a different one.</summary>
     public IReadOnlyList<DiceLevelPrior> NameFieldLevels { get; init; } =
     [
-        new(0.85, 0.70, 0.01),
-        new(0.75, 0.20, 0.02),
-        new(0.65, 0.06, 0.05),
-        new(0.00, 0.04, 0.92),
+        new(0.80, 0.45, 0.010),
+        new(0.65, 0.25, 0.010),
+        new(0.55, 0.14, 0.015),
+        new(0.45, 0.08, 0.070),
+        new(0.00, 0.08, 0.895),
     ];
 
     /// <summary>Contract v2's birth date: the same date, only the same year, or a different one.</summary>
@@ -92,9 +95,12 @@ public sealed record LinkageSettings
     public double BlockingEvidence { get; init; } = 14.0;
 
     /// <summary>A link between two accounts of one platform without a shared keyed hash (a person's second account
-    /// there) needs this match weight: far above <see cref="Threshold"/>, so that only near-identical encodings with
-    /// agreeing attributes pass, never a chain of fuzzy links.</summary>
-    public double SamePlatformThreshold { get; init; } = 10.0;
+    /// there) needs this match weight: 4 bits above <see cref="Threshold"/> (a posterior of 0.8, not 0.2), so that a
+    /// weak fuzzy link cannot chain two of a platform's accounts together while a person's duplicate with agreeing
+    /// names and birth date links. It was +10 bits until the held-out-like market (most persons with several records on
+    /// one platform) showed it refusing half the true links: F1 0.45 there, 0.79 at +2, the 100,000-account benchmark
+    /// unchanged (docs/linkage.md).</summary>
+    public double SamePlatformThreshold { get; init; } = 2.0;
 
     /// <summary>Random pairs per kind whose comparison levels give u (as Splink does): a million pin a level of
     /// frequency 10⁻⁴ within ±10%; rarer levels keep their prior u when fewer than <see cref="MinimumUCount"/> are seen,
@@ -107,11 +113,17 @@ public sealed record LinkageSettings
     public double EmTolerance { get; init; } = 1e-6;
     public int MaxEmIterations { get; init; } = 500;
     /// <summary>EM needs this many pairs and this many expected matches in a training set; fewer and the priors stand.</summary>
-    public int MinimumEmPairs { get; init; } = 200;
-    public double MinimumEmMatches { get; init; } = 50;
-    /// <summary>Estimated m and u are kept inside these bounds, so that no level becomes a certainty or a veto by estimation alone.</summary>
+    public int MinimumEmPairs { get; init; } = 100;
+    public double MinimumEmMatches { get; init; } = 30;
+    /// <summary>Estimated u stay at or above <see cref="MinimumProbability"/>, estimated m inside [<see cref="MinimumM"/>, <see cref="MaximumM"/>], so that no level becomes a certainty or a veto by estimation alone.</summary>
     public double MinimumProbability { get; init; } = 1e-6;
     public double MaximumM { get; init; } = 0.9999;
+
+    /// <summary>No estimated m goes below this: a level that never occurs among the training set's matches (a differing
+    /// prefecture on a market whose persons never move) would otherwise become a veto of −20 bits; at 0.001 it costs
+    /// about 10 bits, which strong evidence can outweigh (people move, mistype, leave a field out): an identical record
+    /// encoding in another prefecture still links across platforms, though not within one.</summary>
+    public double MinimumM { get; init; } = 0.001;
 
     /// <summary>Term-frequency adjustment: an agreement on a keyed-hash value that this many accounts of the kind hold
     /// is weighed with u = the value's frequency (a shared office phone is weaker evidence than a private one). Values

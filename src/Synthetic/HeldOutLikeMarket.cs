@@ -45,15 +45,33 @@ public static class HeldOutLikeMarket
 
     internal sealed record Person(string Given, string Family, DateOnly Birth, string Email);
 
+    // The first held-out set draws its names from long directory lists (the most common surname about 1% of persons);
+    // the lists above hold the most common names only, so the pairs market adds family names composed of two parts.
+    private static readonly string[] FamilyNameStarts =
+    [
+        "Ash", "Black", "Brad", "Brook", "Car", "Chad", "Dal", "Fair", "Gold", "Hart", "Hol", "Kings", "Lang", "Mar", "Mor",
+        "North", "Pem", "Ring", "Ros", "Stan", "Stock", "Thorn", "Wal", "West", "Whit", "Win", "Wood", "Yar", "Bur", "Cres",
+    ];
+
+    private static readonly string[] FamilyNameEnds =
+    [
+        "ford", "ton", "ley", "wood", "field", "man", "well", "worth", "by", "son", "ham", "stone", "dale", "more", "land",
+        "brook", "shaw", "wick", "ridge", "croft",
+    ];
+
     /// <summary>Persons with Zipf-distributed given and family names, as real name lists are.</summary>
-    internal static Person[] People(int persons, Random rng)
+    /// <param name="longLists">Draw like a long directory list (<see cref="WritePairs"/>): family names from the list and
+    /// 600 composed ones, with Zipf–Mandelbrot weights 1/(rank + 30) (the most common about 1%) and given names
+    /// 1/(rank + 10) (about 4%); otherwise 1/rank over the short lists, where one family name in six is the first.</param>
+    internal static Person[] People(int persons, Random rng, bool longLists = false)
     {
-        var givenWeights = Zipf(GivenNames.Length);
-        var familyWeights = Zipf(FamilyNames.Length);
+        string[] families = longLists ? [.. FamilyNames, .. FamilyNameStarts.SelectMany(s => FamilyNameEnds.Select(e => s + e))] : FamilyNames;
+        var givenWeights = Zipf(GivenNames.Length, longLists ? 10 : 0);
+        var familyWeights = Zipf(families.Length, longLists ? 30 : 0);
         var people = new Person[persons];
         for (var p = 0; p < persons; p++)
         {
-            var (given, family) = (GivenNames[rng.PickCumulative(givenWeights)], FamilyNames[rng.PickCumulative(familyWeights)]);
+            var (given, family) = (GivenNames[rng.PickCumulative(givenWeights)], families[rng.PickCumulative(familyWeights)]);
             people[p] = new Person(given, family, new DateOnly(1940, 1, 1).AddDays(rng.Next(365 * 65)), $"{given}.{family}{p}@example.com".ToLowerInvariant());
         }
         return people;
@@ -64,13 +82,64 @@ public static class HeldOutLikeMarket
     public static LinkageBenchmarkFiles Write(string folder, long records, int seed = 17, AssociationKey? key = null,
         IProgress<string>? progress = null, int contractVersion = 2)
     {
-        Directory.CreateDirectory(folder);
-        key ??= AssociationKey.FromSeed(seed);
         var rng = SeededRandom.Stream(seed, part: 30_000);
         var persons = (int)Math.Max(2, records / 4);
         var people = People(persons, rng);
         progress?.Report($"{persons:N0} persons, about {records:N0} records over {Platforms} platforms");
+        // 1 to 7 records, 4 on average; each on a random platform, so a person often has several on one platform.
+        IEnumerable<Record> Records(Func<long, Random> noiseOf)
+        {
+            long written = 0;
+            for (var p = 0; p < persons; p++)
+            {
+                var count = 1 + Binomial(rng, 6, 0.5);
+                for (var r = 0; r < count; r++)
+                {
+                    var platform = rng.Next(Platforms);
+                    var noise = noiseOf(written++);
+                    var typed = AsTyped(people[p], noise);
+                    yield return new Record(p, platform, typed, noise.NextDouble() < 0.35 ? people[p].Email : null, noise);
+                }
+            }
+        }
+        return WriteRecords(folder, seed, key, contractVersion, persons, Records);
+    }
 
+    /// <summary>A market built like the first held-out set: two files (platforms P01 and P02) of one record per person
+    /// each, given name, family name and birth date only, no e-mail, names drawn as from long directory lists; the first file holds the names as the person gave
+    /// them, the second a copy with typos, swaps, missing values and mistyped birth dates (<see cref="AsTyped"/>).</summary>
+    /// <param name="records">Records to write (persons = records / 2).</param>
+    public static LinkageBenchmarkFiles WritePairs(string folder, long records, int seed = 19, AssociationKey? key = null,
+        IProgress<string>? progress = null, int contractVersion = 2)
+    {
+        var rng = SeededRandom.Stream(seed, part: 32_000);
+        var persons = (int)Math.Max(2, records / 2);
+        var people = People(persons, rng, longLists: true);
+        progress?.Report($"{persons:N0} persons, one record in each of two files");
+        IEnumerable<Record> Records(Func<long, Random> noiseOf)
+        {
+            for (var p = 0; p < persons; p++)
+            {
+                var person = people[p];
+                var original = new IdentityFields(person.Family, person.Given, null, null, person.Birth.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), null);
+                yield return new Record(p, 0, original, null, noiseOf(2L * p));
+                var noise = noiseOf(2L * p + 1);
+                yield return new Record(p, 1, AsTyped(person, noise), null, noise);
+            }
+        }
+        return WriteRecords(folder, seed, key, contractVersion, persons, Records);
+    }
+
+    /// <summary>One record as a platform holds it; <paramref name="Noise"/> is its own stream (BLIP's flips are drawn from it).</summary>
+    private sealed record Record(int Person, int Platform, IdentityFields Typed, string? Email, Random Noise);
+
+    /// <summary>Writes the records as <c>raw_registrations</c> rows with their answer key; <paramref name="records"/> gets
+    /// each record's noise stream by its running number.</summary>
+    private static LinkageBenchmarkFiles WriteRecords(string folder, int seed, AssociationKey? key, int contractVersion, int persons,
+        Func<Func<long, Random>, IEnumerable<Record>> records)
+    {
+        Directory.CreateDirectory(folder);
+        key ??= AssociationKey.FromSeed(seed);
         var hasher = new KeyedHasher(key);
         var encoder = new ClkEncoder(key);
         var fieldEncoder = new FieldClkEncoder(key);
@@ -83,23 +152,15 @@ public static class HeldOutLikeMarket
         {
             output.Write(LinkageBenchmarkMarket.RawHeader);
             answers.WriteLine("platform_id,account_id,kind,true_person_id");
-            for (var p = 0; p < persons; p++)
+            foreach (var record in records(n => SeededRandom.Stream(seed, part: 31_000, subpart: (int)n)))
             {
-                // 1 to 7 records, 4 on average; each on a random platform, so a person often has several on one platform.
-                var count = 1 + Binomial(rng, 6, 0.5);
-                for (var r = 0; r < count; r++)
-                {
-                    var platform = rng.Next(Platforms);
-                    var platformId = $"P{platform + 1:D2}";
-                    var accountId = $"h{nextId[platform]++:D7}";
-                    var noise = SeededRandom.Stream(seed, part: 31_000, subpart: (int)written);
-                    var typed = AsTyped(people[p], noise);
-                    var email = noise.NextDouble() < 0.35 ? hasher.Email(people[p].Email) : null;
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"0,{written + 2},{platformId},{accountId},worker,,13,2024-04-01,,,,{email},,,{encoder.Encode(typed).Base64},{LinkageBenchmarkMarket.V2Columns(typed, contractVersion, hasher, fieldEncoder, noise)}"));
-                    answers.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{platformId},{accountId},worker,{PopulationModel.PersonId(true, p)}"));
-                    written++;
-                }
+                var platformId = $"P{record.Platform + 1:D2}";
+                var accountId = $"h{nextId[record.Platform]++:D7}";
+                var email = record.Email is null ? null : hasher.Email(record.Email);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"0,{written + 2},{platformId},{accountId},worker,,13,2024-04-01,,,,{email},,,{encoder.Encode(record.Typed).Base64},{LinkageBenchmarkMarket.V2Columns(record.Typed, contractVersion, hasher, fieldEncoder, record.Noise)}"));
+                answers.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{platformId},{accountId},worker,{PopulationModel.PersonId(true, record.Person)}"));
+                written++;
             }
         }
         return new LinkageBenchmarkFiles(csv, truth, written, persons);
@@ -134,7 +195,7 @@ public static class HeldOutLikeMarket
         return new string([.. chars]);
     }
 
-    private static double[] Zipf(int n) => SeededRandom.Cumulative(Enumerable.Range(1, n).Select(i => 1.0 / i));
+    private static double[] Zipf(int n, int offset) => SeededRandom.Cumulative(Enumerable.Range(1, n).Select(i => 1.0 / (i + offset)));
 
     private static int Binomial(Random rng, int trials, double p) => Enumerable.Range(0, trials).Count(_ => rng.NextDouble() < p);
 }

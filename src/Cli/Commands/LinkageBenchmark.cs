@@ -14,14 +14,18 @@ internal static class LinkageBenchmark
 {
     public const string SurveyScale = "survey-scale";
     public const string HeldOutLike = "heldout-like";
+    public const string HeldOutPairs = "heldout-pairs";
 
     public static void Run(CliContext context, long registrations, string work, CancellationToken ct, string market = SurveyScale)
     {
         if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
         var timer = Stopwatch.StartNew();
-        var files = market == HeldOutLike
-            ? HeldOutLikeMarket.Write(work, registrations, progress: context.Progress)
-            : LinkageBenchmarkMarket.Write(work, registrations, progress: context.Progress);
+        var files = market switch
+        {
+            HeldOutLike => HeldOutLikeMarket.Write(work, registrations, progress: context.Progress),
+            HeldOutPairs => HeldOutLikeMarket.WritePairs(work, registrations, progress: context.Progress),
+            _ => LinkageBenchmarkMarket.Write(work, registrations, progress: context.Progress),
+        };
         context.Result("market", market);
         var generateSeconds = timer.Elapsed.TotalSeconds;
         context.Progress?.Report($"generated {files.Registrations:N0} registrations in {generateSeconds:F1} s");

@@ -1,6 +1,7 @@
 using MarketStats.Core.Privacy;
 using MarketStats.Core.Storage;
 using MarketStats.Linkage;
+using MarketStats.Models;
 using MarketStats.Pipeline;
 using MarketStats.Synthetic;
 using MarketStats.Tests.Support;
@@ -113,6 +114,52 @@ public sealed class FellegiSunterTests(LinkedMarketFixture market) : IClassFixtu
     }
 
     [Fact]
+    public void U_is_measured_without_the_random_pairs_that_are_one_person()
+    {
+        // 300 persons with 4 accounts each, one birth date per person from 2,000 dates, an e-mail on half the accounts:
+        // about 1 random pair in 400 is one person, five times as many as two persons sharing a date by chance.
+        const int Persons = 300, PerPerson = 4;
+        var rng = new Random(5);
+        var date = Enumerable.Range(0, Persons).Select(_ => 1L + rng.Next(2_000)).ToArray();
+        var a = new LinkAccounts(Persons * PerPerson);
+        var pairs = new List<long>();
+        for (var i = 0; i < a.Count; i++)
+        {
+            var person = i / PerPerson;
+            a.IsWorker[i] = true;
+            a.Prefecture[i] = 13;
+            (a.AgeBand[i], a.Gender[i]) = (-1, -1);
+            (a.BirthDate[i], a.BirthYear[i]) = (date[person], 1 + date[person] / 365);
+            if (i % 2 == 0) (a.Email[i], a.EmailCount[i]) = (10_000 + person, 2);
+            for (var j = person * PerPerson; j < i; j++) pairs.Add(PairKeys.Of(j, i)); // the candidates: every true pair
+        }
+        var model = FellegiSunterModel.Estimate(workers: true, a, [.. pairs], new long[pairs.Count], new LinkageSettings(), CancellationToken.None);
+
+        // The truth, over all pairs: how many of two different persons share a date, and of all pairs.
+        var (allPairs, twoPersons, twoPersonsSameDate, sameDate) = (0L, 0L, 0L, 0L);
+        for (var x = 0; x < a.Count; x++)
+            for (var y = x + 1; y < a.Count; y++)
+            {
+                allPairs++;
+                var same = a.BirthDate[x] == a.BirthDate[y];
+                if (same) sameDate++;
+                if (x / PerPerson == y / PerPerson) continue;
+                twoPersons++;
+                if (same) twoPersonsSameDate++;
+            }
+        var truthU = twoPersonsSameDate / (double)twoPersons;
+        var rawShare = sameDate / (double)allPairs; // what u was before: the matches counted in
+        var exact = model.Parameters.Levels.Single(l => l.Comparison == "birth_date_hmac" && l.Level == "exact");
+
+        Assert.True(rawShare > 3 * truthU, $"the market does not test it: {rawShare:G3} vs {truthU:G3}");
+        Assert.Equal("random pairs", exact.USource);
+        // Most of the matches' share is gone (a few rounds of u, then m, approach the truth from above: 2.3 times it here).
+        Assert.InRange(exact.U, truthU / 2, rawShare / 2);
+        var truthLambda = (allPairs - twoPersons) / (double)allPairs;
+        Assert.InRange(model.Lambda, truthLambda * 0.5, truthLambda * 1.5);
+    }
+
+    [Fact]
     public void Same_platform_duplicates_link_on_strong_evidence_and_not_on_weak()
     {
         using var w = IngestedMarket(transactions: 3_000);
@@ -126,7 +173,11 @@ public sealed class FellegiSunterTests(LinkedMarketFixture market) : IClassFixtu
             union all
             select 999, 2, platform_id, 'twin-weak', 'worker', case when prefecture = '13' then '47' else '13' end, registered_on, identity_clk from raw_registrations where platform_id = '{platform}' and account_id = '{account}' and kind = 'worker';
             """);
-        var summary = new PipelineSteps(Clock).Link(w, CancellationToken.None, keepDiagnostics: true);
+        // The guard at 10 bits: with the default's +2 (set on the held-out-like markets, whose floors in HeldOutLikeMarketTests
+        // test it) an identical encoding in another prefecture is strong enough on a market this small (λ about 10⁻³).
+        var settings = new LinkageSettings { SamePlatformThreshold = 10 };
+        Staging.Build(w);
+        var summary = new PersonLinker(w, settings, clock: Clock, keepDiagnostics: true).Link();
         var persons = LinkedPersons.PersonOfAccount(w);
         var index = w.Scalar<long>($"select account_index from int_link_accounts where platform_id = '{platform}' and account_id = 'twin-weak'");
         var original = w.Scalar<long>($"select account_index from int_link_accounts where platform_id = '{platform}' and account_id = '{account}'");
@@ -134,7 +185,7 @@ public sealed class FellegiSunterTests(LinkedMarketFixture market) : IClassFixtu
         Assert.Equal(persons[(platform, account, "worker")], persons[(platform, "twin-strong", "worker")]);
         Assert.NotEqual(persons[(platform, account, "worker")], persons[(platform, "twin-weak", "worker")]);
         // The weak twin would have linked across platforms: the guard, not the threshold, kept it out.
-        Assert.InRange(summary.Diagnostics!.MatchWeight((int)original, (int)index), summary.Diagnostics.Threshold, new LinkageSettings().SamePlatformThreshold);
+        Assert.InRange(summary.Diagnostics!.MatchWeight((int)original, (int)index), summary.Diagnostics.Threshold, settings.SamePlatformThreshold);
         Assert.True(summary.MergesRefused >= 1);
         Assert.True(summary.SamePlatformLinks >= 1);
     }

@@ -35,15 +35,40 @@ public sealed class HeldOutLikeMarketTests
     }
 
     [Fact]
-    public async Task The_linkage_benchmark_runs_on_it_and_scores_against_its_answer_key()
+    public void The_pairs_market_has_one_record_per_person_in_each_of_two_files_and_no_email()
     {
         using var temp = new TempFolder();
-        var (code, output, error) = await CliRunner.Run("bench", "--linkage", "--market", "heldout-like", "--registrations", "400", "--work", temp["bench"]);
+        var files = HeldOutLikeMarket.WritePairs(temp["market"], 1_000);
+        var header = File.ReadLines(files.RegistrationsCsv).First().Split(',');
+        var rows = File.ReadLines(files.RegistrationsCsv).Skip(1).Select(l => l.Split(',')).ToList();
+        int Column(string name) => Array.IndexOf(header, name);
+        var truth = File.ReadLines(files.TruthCsv).Skip(1).Select(l => l.Split(',')).ToDictionary(f => (f[0], f[1]), f => f[3]);
+
+        Assert.Equal(rows.Count, truth.Count);
+        Assert.Equal(files.Persons, truth.Values.Distinct().Count());
+        Assert.All(truth.GroupBy(t => t.Value), person => Assert.Equal(["P01", "P02"], person.Select(t => t.Key.Item1).Order()));
+        Assert.All(rows, r => Assert.Equal("", r[Column("email_hmac")]));
+        // The first file holds every name and date as given; the second mistypes or leaves some out.
+        var first = rows.Where(r => r[Column("platform_id")] == "P01").ToList();
+        Assert.All(first, r => Assert.True(r[Column("family_name_clk")].Length > 0 && r[Column("birth_date_hmac")].Length > 0));
+        Assert.Contains(rows, r => r[Column("platform_id")] == "P02" && r[Column("birth_date_hmac")].Length == 0);
+    }
+
+    /// <summary>The linker on each held-out-like market, scored by the benchmark against the generator's answer key:
+    /// the floors are a little under what this branch reaches (F1 0.81 and 0.90 at these sizes; 0.44 and 0.82 before
+    /// the name levels were set for BLIP, u was measured without the matches and the same-platform guard lowered).</summary>
+    [Theory]
+    [InlineData("heldout-like", 400, 100, 0.75)]
+    [InlineData("heldout-pairs", 2_000, 1_000, 0.85)]
+    public async Task The_linkage_benchmark_runs_on_it_and_scores_against_its_answer_key(string market, int records, int persons, double floor)
+    {
+        using var temp = new TempFolder();
+        var (code, output, error) = await CliRunner.Run("bench", "--linkage", "--market", market, "--registrations", records.ToString(System.Globalization.CultureInfo.InvariantCulture), "--work", temp["bench"]);
         Assert.True(code == ExitCodes.Success, error);
         var results = CliRunner.Results(output);
-        Assert.Equal("heldout-like", results["market"].Single());
-        Assert.Equal("100", results["true_persons"].Single());
+        Assert.Equal(market, results["market"].Single());
+        Assert.Equal(persons.ToString(System.Globalization.CultureInfo.InvariantCulture), results["true_persons"].Single());
         var f1 = double.Parse(results["f1"].Single(), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.InRange(f1, 0.01, 1.0);
+        Assert.InRange(f1, floor, 1.0);
     }
 }
