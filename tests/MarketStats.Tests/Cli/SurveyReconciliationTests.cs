@@ -86,10 +86,15 @@ public sealed class SurveyReconciliationTests(SurveyDemo demo) : IDisposable
         Assert.True(leaks.Count == 0, "per-file row counts on the sources sheet: " + string.Join("; ", leaks));
 
         // The same database, a year nobody reported: the command says so (exit 1) and still writes a workbook that says so.
-        var (emptyCode, emptyOutput, _) = await CliRunner.Run("report", "survey", "--fiscal-year", "2030", "--db", demo.Db, "--out", temp["empty"], "--lang", "en");
+        var (emptyCode, emptyOutput, _) = await CliRunner.Run("report", "survey", "--fiscal-year", "2030", "--db", demo.Db, "--out", temp["empty"], "--lang", "en", "--trace");
         Assert.Equal(ExitCodes.ProblemFound, emptyCode);
-        Assert.Equal("empty", CliRunner.Results(emptyOutput)["status"].Single());
-        Assert.True(File.Exists(CliRunner.Results(emptyOutput)["workbook"].Single()));
+        var empty = CliRunner.Results(emptyOutput);
+        Assert.Equal("empty", empty["status"].Single());
+        Assert.True(File.Exists(empty["workbook"].Single()));
+        // --trace: every phase of the run once, in seconds, and the process's CPU seconds.
+        foreach (var phase in new[] { "start-up", "open_warehouse", "survey_marts", "survey_read_marts_and_build_the_release", "survey_disclosure_control", "survey_charts", "survey_workbook" })
+            Assert.Matches(@"^\d+\.\d\d s \(1\)$", empty["trace_" + phase].Single());
+        Assert.True(double.Parse(empty["trace_cpu_seconds"].Single(), CultureInfo.InvariantCulture) > 0);
     }
 
     [Fact]

@@ -26,6 +26,11 @@ public sealed class ReleaseUnitsAndPartsTests
         return (cells, [.. paidRelations, .. countRelations]);
     }
 
+    /// <summary>T = a + b + c, T and c published, a and b primary: a + b = 90 is known to everyone.</summary>
+    private static (List<ReleaseCell> Cells, List<AdditiveRelation> Relations) TwoPrimaries() =>
+        ([new("T", 100, Suppression.None), new("a", 10, Suppression.FewPlatforms), new("b", 80, Suppression.DominantPlatform), new("c", 10, Suppression.None)],
+         [new("T", ["a", "b", "c"])]);
+
     private static HashSet<string> HiddenCells(IReadOnlyDictionary<string, Suppression> status, string measure) =>
         [.. status.Where(p => p.Value != Suppression.None && p.Key.StartsWith(measure + "|", StringComparison.Ordinal)).Select(p => p.Key[(measure.Length + 1)..])];
 
@@ -52,9 +57,7 @@ public sealed class ReleaseUnitsAndPartsTests
     [InlineData(79.5, false)]
     public void AnAttackerKnowingItsOwnContribution_IsAuditedAsSuch(double ownOfB, bool protectedFromIt)
     {
-        List<ReleaseCell> cells = [new("T", 100, Suppression.None), new("a", 10, Suppression.FewPlatforms),
-            new("b", 80, Suppression.DominantPlatform), new("c", 10, Suppression.None)];
-        List<AdditiveRelation> relations = [new("T", ["a", "b", "c"])];
+        var (cells, relations) = TwoPrimaries();
         var status = ReleaseCubes.PrimaryOnly(cells);
         Assert.Empty(AttackAudit.Audit(cells, relations, status, Policy));
 
@@ -76,9 +79,7 @@ public sealed class ReleaseUnitsAndPartsTests
     [Fact]
     public void TheMargin_IsMeasuredAgainstTheOthersPart()
     {
-        List<ReleaseCell> cells = [new("T", 100, Suppression.None), new("a", 10, Suppression.FewPlatforms),
-            new("b", 80, Suppression.DominantPlatform), new("c", 10, Suppression.None)];
-        List<AdditiveRelation> relations = [new("T", ["a", "b", "c"])];
+        var (cells, relations) = TwoPrimaries();
         var status = ReleaseCubes.PrimaryOnly(cells);
 
         var finding = Assert.Single(AttackAudit.Audit(cells, relations, status, Policy, attackerOwn: new Dictionary<string, double> { ["a"] = 4 }));
@@ -87,6 +88,31 @@ public sealed class ReleaseUnitsAndPartsTests
         Assert.Contains("above 88", finding.Reason);
         Assert.Empty(AttackAudit.Audit(cells, relations, status, Policy, attackerOwn: new Dictionary<string, double> { ["a"] = 4, ["b"] = 40 }));
         Assert.Throws<ArgumentException>(() => AttackAudit.Audit(cells, relations, status, Policy, attackerOwn: new Dictionary<string, double> { ["b"] = 81 }));
+    }
+
+    /// <summary>
+    /// The members' attacks run side by side (issue 12): with several attackers, each one's findings are those of
+    /// auditing it alone, listed in the attackers' order, so the optimiser's cuts never depend on which attack finished
+    /// first. a + b = 90 is known; whoever put 79.5 into b pins a, whoever put 4 into a pins b, 75 of b pins nothing.
+    /// </summary>
+    [Fact]
+    public void SeveralAttackers_EachFindsWhatItFindsAlone_InTheAttackersOrder()
+    {
+        var (cells, relations) = TwoPrimaries();
+        var status = ReleaseCubes.PrimaryOnly(cells);
+        var attackers = Enumerable.Range(0, 12).Select(i => new Attacker($"m{i:D2}", (i % 3) switch
+        {
+            0 => new Dictionary<string, double> { ["b"] = 79.5 - i * 0.01 },
+            1 => new Dictionary<string, double> { ["a"] = 4 + i * 0.01 },
+            _ => new Dictionary<string, double> { ["b"] = 75 },
+        })).ToList();
+
+        var together = AttackAudit.Audit(cells, relations, status, Policy, attackers: attackers);
+
+        var alone = attackers.SelectMany(a => AttackAudit.Audit(cells, relations, status, Policy, attackerOwn: a.Own)
+            .Select(f => f with { Reason = $"{a.Name}, knowing its own contributions: {f.Reason}" })).ToList();
+        Assert.Equal(8, alone.Count);   // the premise: two of every three attackers find something
+        Assert.Equal(alone, together);
     }
 
     [Fact]

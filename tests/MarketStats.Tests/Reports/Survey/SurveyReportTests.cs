@@ -167,6 +167,9 @@ public sealed class SurveyReportTests
         var data = SurveyData.Read(db.Warehouse, SurveyFixture.FiscalYear, AfterTheYear);
         var charts = new SurveyChartFiles(notPng, notPng, notPng, notPng, [notPng]);
         Assert.Throws<InvalidDataException>(() => SurveyWorkbook.Write(data, ReportLabels.Japanese, output.WorkbookPath, charts));
+        // The charts render on another core while the sheets are saved: a chart that fails there fails the workbook too.
+        var failedChart = Task.FromException<SurveyChartSet>(new InvalidOperationException("a chart could not be drawn"));
+        Assert.Throws<InvalidOperationException>(() => SurveyWorkbook.Write(data, ReportLabels.Japanese, output.WorkbookPath, failedChart));
 
         Assert.Equal(previous, File.ReadAllBytes(output.WorkbookPath));
         Assert.Equal(before, Directory.GetFiles(db.OutDir).Order()); // no half-written temporary left behind
