@@ -62,11 +62,12 @@ public sealed class LshBlockingTests : IDisposable
                       && !(a.IsWorker[x] && a.HasFields(x) && a.HasFields(y)));
     }
 
-    /// <summary>The name-field pass: workers with a name-field encoding, banded over the four fields side by side, one
-    /// bucket space per prefecture; kept when the family and the given name (the better of kanji and kana), wherever
-    /// both sides have one, reach the floor.</summary>
+    /// <summary>The name-field pass: workers with a name-field encoding and a record encoding, banded over the four fields
+    /// side by side, one bucket space per prefecture; kept when the record encoding reaches the workers' floor and the
+    /// family and the given name (the better of kanji and kana), wherever both sides have one, reach the name floor.</summary>
     private static (HashSet<long> Pairs, long Comparisons, int OversizeBuckets) PlainNameCandidates(LinkAccounts a, LinkageSettings settings)
     {
+        var recordFloor = settings.FuzzyFloor(settings.DiceLevels);
         ulong[] Row(int i) => [.. Enumerable.Range(0, LinkAccounts.NameFields).SelectMany(f => a.FieldClk(i, f).ToArray())];
         double? Best(int x, int y, int kanji, int kana)
         {
@@ -75,12 +76,13 @@ public sealed class LshBlockingTests : IDisposable
             return dice.Length == 0 ? null : dice.Max();
         }
         return PlainBanding(a.Count, settings.NameBands, settings.NameHashesPerBand, settings.MaxBucketSize,
-            i => a.IsWorker[i] && Row(i).Any(word => word != 0) ? Row(i) : null,
+            i => a.IsWorker[i] && a.HasClk[i] && Row(i).Any(word => word != 0) ? Row(i) : null,
             i => (true, a.Prefecture[i]),
             (x, y) =>
             {
                 double?[] names = [Best(x, y, 0, 2), Best(x, y, 1, 3)];
-                return names.Any(d => d is not null) && names.All(d => d is null || d >= settings.NameBlockingFloor);
+                return ClkEncoder.Dice(a.Clk(x), a.Clk(y)) >= recordFloor
+                       && names.Any(d => d is not null) && names.All(d => d is null || d >= settings.NameBlockingFloor);
             });
     }
 
