@@ -30,8 +30,9 @@ internal static class LshBlocking
 
     /// <summary>The record-encoding pass: distinct pairs (<see cref="PairKeys.Of"/>, sorted) whose record Dice reaches
     /// their kind's floor in some band's bucket, and how many comparisons that took (a pair in several bands' buckets
-    /// counts once per band). Two contract v2 workers are scored on their fields, not on the record encoding, so their
-    /// pairs are left to <see cref="NameCandidates"/>; v2 workers take part only when v1 workers are there to meet.</summary>
+    /// counts once per band). When the name-field pass is on (<see cref="LinkageSettings.NameBands"/> above 0), two
+    /// contract v2 workers, scored on their fields rather than the record encoding, are left to <see cref="NameCandidates"/>,
+    /// and v2 workers take part only when v1 workers are there to meet.</summary>
     public static (long[] Pairs, long Comparisons) Candidates(LinkAccounts accounts, LinkageSettings settings, CancellationToken ct) =>
         Run(new RecordPass(accounts, settings), accounts, settings.Bands, settings.HashesPerBand, settings, ct);
 
@@ -44,7 +45,7 @@ internal static class LshBlocking
     /// stay with the record pass: they are scored on the record encoding, which holds the postcode that tells apart
     /// firms of one name.</summary>
     public static (long[] Pairs, long Comparisons) NameCandidates(LinkAccounts accounts, LinkageSettings settings, CancellationToken ct) =>
-        Run(new NamePass(accounts, settings), accounts, settings.NameBands, settings.NameHashesPerBand, settings, ct);
+        settings.NameBands == 0 ? ([], 0) : Run(new NamePass(accounts, settings), accounts, settings.NameBands, settings.NameHashesPerBand, settings, ct);
 
     private static (long[] Pairs, long Comparisons) Run(Pass pass, LinkAccounts accounts, int bands, int hashesPerBand, LinkageSettings settings, CancellationToken ct)
     {
@@ -90,19 +91,21 @@ internal static class LshBlocking
     private sealed unsafe class RecordPass : Pass
     {
         private readonly (double Worker, double Organisation) floors;
+        private readonly bool namePass; // two v2 workers are left to the name-field pass
         private readonly bool mixedContracts; // v1 workers beside v2 ones: their pairs are compared on the record encoding
 
         public RecordPass(LinkAccounts accounts, LinkageSettings settings) : base(accounts)
         {
             floors = (settings.FuzzyFloor(settings.DiceLevels), settings.FuzzyFloor(settings.OrganisationDiceLevels));
+            namePass = settings.NameBands > 0;
             mixedContracts = Enumerable.Range(0, accounts.Count).Any(i => accounts.IsWorker[i] && accounts.HasClk[i] && !accounts.HasFields(i));
         }
 
         public override ulong* Rows => Accounts.ClkBase;
-        public override bool TakesPart(int i) => Accounts.HasClk[i] && (!Accounts.IsWorker[i] || mixedContracts || !Accounts.HasFields(i));
+        public override bool TakesPart(int i) => Accounts.HasClk[i] && (!namePass || !Accounts.IsWorker[i] || mixedContracts || !Accounts.HasFields(i));
         public override bool Keep(int x, int y, int commonBits, int totalBits, bool workers) =>
             LinkAccounts.DiceOfBits(commonBits, totalBits) >= (workers ? floors.Worker : floors.Organisation)
-            && !(workers && Accounts.HasFields(x) && Accounts.HasFields(y));
+            && !(namePass && workers && Accounts.HasFields(x) && Accounts.HasFields(y));
     }
 
     private sealed unsafe class NamePass(LinkAccounts accounts, LinkageSettings settings) : Pass(accounts)
