@@ -7,9 +7,12 @@ namespace MarketStats.Linkage;
 public sealed record WeightBin(double From, long TruePairs, long FalsePairs, long UnknownPairs);
 
 /// <summary>The candidate step's recall: true pairs (two accounts of one kind and one true person) it brought to
-/// scoring, of all true pairs and of those that would reach the threshold if compared (scored directly).</summary>
-public sealed record BlockingRecall(long TruePairs, long FoundPairs, long TruePairsAboveThreshold, long FoundAboveThreshold)
+/// scoring, of all true pairs and of those that would reach the threshold if compared (scored directly); the same at
+/// the threshold for workers alone (organisations are blocked at a stricter floor, see docs/linkage.md).</summary>
+public sealed record BlockingRecall(long TruePairs, long FoundPairs, long TruePairsAboveThreshold, long FoundAboveThreshold,
+    long WorkerPairsAboveThreshold = 0, long WorkerFoundAboveThreshold = 0)
 {
+    public double WorkerRecallAboveThreshold => WorkerPairsAboveThreshold == 0 ? 1 : (double)WorkerFoundAboveThreshold / WorkerPairsAboveThreshold;
     public double Recall => TruePairs == 0 ? 1 : (double)FoundPairs / TruePairs;
     public double RecallAboveThreshold => TruePairsAboveThreshold == 0 ? 1 : (double)FoundAboveThreshold / TruePairsAboveThreshold;
 }
@@ -66,7 +69,7 @@ public sealed class LinkageDiagnostics
     {
         var order = Enumerable.Range(0, accounts.Count).Where(i => truePerson[i] >= 0).ToArray();
         Array.Sort(order.Select(i => truePerson[i]).ToArray(), order);
-        long truePairs = 0, found = 0, above = 0, foundAbove = 0;
+        long truePairs = 0, found = 0, above = 0, foundAbove = 0, workersAbove = 0, workersFoundAbove = 0;
         for (var start = 0; start < order.Length;)
         {
             var end = start + 1;
@@ -81,10 +84,11 @@ public sealed class LinkageDiagnostics
                     if (isFound) found++;
                     if (isAbove) above++;
                     if (isAbove && isFound) foundAbove++;
+                    if (isAbove && accounts.IsWorker[x]) { workersAbove++; if (isFound) workersFoundAbove++; }
                 }
             start = end;
         }
-        return new BlockingRecall(truePairs, found, above, foundAbove);
+        return new BlockingRecall(truePairs, found, above, foundAbove, workersAbove, workersFoundAbove);
     }
 
     private List<WeightBin> Distribution(int[] truePerson)

@@ -20,10 +20,15 @@ public sealed record LinkageSettings
     public int Bands { get; init; } = 64;
     public int HashesPerBand { get; init; } = 9;
     /// <summary>MinHash LSH over contract v2's four name-field encodings side by side, buckets split by kind and prefecture
-    /// (<c>LshBlocking.NameCandidates</c>). BLIP's noise keeps one name's two encodings at Dice about 0.70–0.80 (J 0.55–0.65),
-    /// so fewer hashes per band than the record pass: with r = 4 and b = 48 a pair at J 0.55 meets with probability 0.99.</summary>
-    public int NameBands { get; init; } = 48;
-    public int NameHashesPerBand { get; init; } = 4;
+    /// (<c>LshBlocking.NameCandidates</c>). BLIP's noise keeps one person's two name encodings at Dice about 0.70–0.80
+    /// (J 0.55–0.65), so fewer hashes per band than the record pass: with r = 5 and b = 48 a pair meets with probability
+    /// 0.92 at J 0.55, 0.98 at J 0.60, 0.997 at J 0.65. r = 4 found 0.4% more true pairs at 2.7 times the comparisons.
+    /// <para>Off (0 bands) by default: at two million accounts (48 × 5) it raised the blocking recall at the threshold
+    /// from 0.968 to 0.971 but the model linked the namesakes it also brought (precision 0.941 → 0.926, F1 0.954 → 0.949)
+    /// and it cost more than the record pass it replaces between v2 workers (docs/benchmarks.md). With 0, the record
+    /// pass compares every pair of workers, as before.</para></summary>
+    public int NameBands { get; init; } = 0;
+    public int NameHashesPerBand { get; init; } = 5;
     /// <summary>A bucket with more accounts than this is skipped (sparse or degenerate encodings all look alike).</summary>
     public int MaxBucketSize { get; init; } = 200;
 

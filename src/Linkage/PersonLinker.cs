@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -119,27 +120,37 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         var a = new LinkAccounts((int)count);
         // The small attributes arrive packed in one integer: one reader call instead of six, and no strings to parse
         // (the reader's per-value cost dominates loading two million rows).
-        // The four name-field encodings arrive as one blob (a missing field as zeros, which is how a field without set
-        // bits reads anyway): one reader call instead of four streams per account halved this stage at 2M.
-        var zeros = "'" + string.Concat(Enumerable.Repeat(@"\x00", FieldClkEncoder.FoldedBytes)) + "'::blob";
+        // The record encoding and the four name-field encodings arrive as one blob of raw bytes (decoded from base64 by
+        // DuckDB; a missing field as zeros, which is how a field without set bits reads anyway), whether each is there
+        // in two bits of the packed integer: one reader call per account instead of a string and a stream (issue 12).
+        // No order by: each row carries its index, and sorting two million rows with their blobs cost a second.
+        string Zeros(int bytes) => "'" + string.Concat(Enumerable.Repeat(@"\x00", bytes)) + "'::blob";
+        var zeros = Zeros(FieldClkEncoder.FoldedBytes);
         using var reader = warehouse.Query(string.Format(CultureInfo.InvariantCulture, """
-            with platforms as (select list(distinct platform_id order by platform_id) as ids from int_link_accounts)
+            with platforms as (select list(distinct platform_id order by platform_id) as ids from int_link_accounts),
+            decoded as (
+                select *, try(from_base64(identity_clk)) as record_clk,
+                       coalesce(family_name_clk, given_name_clk, family_name_kana_clk, given_name_kana_clk) is not null as has_fields
+                from int_link_accounts
+            )
             select account_index,
                    (case when kind = 'worker' then 1 else 0 end)
                    | (cast(prefecture as bigint) << 1)
                    | ((age_band_code + 1) << 7)
                    | ((gender_code + 1) << 11)
-                   | (cast(list_position(platforms.ids, platform_id) as bigint) << 14) as packed,
-                   email_id, phone_id, corporate_number_id, identity_clk, birth_date_id, birth_year_id,
-                   case when coalesce(family_name_clk, given_name_clk, family_name_kana_clk, given_name_kana_clk) is not null
-                        then coalesce(family_name_clk, {0}) || coalesce(given_name_clk, {0})
-                          || coalesce(family_name_kana_clk, {0}) || coalesce(given_name_kana_clk, {0}) end as name_fields
-            from int_link_accounts, platforms
-            order by account_index
-            """, zeros));
+                   | (cast(list_position(platforms.ids, platform_id) as bigint) << 14)
+                   | (case when octet_length(record_clk) = {2} then 1::bigint else 0 end << 40)
+                   | (case when has_fields then 1::bigint else 0 end << 41) as packed,
+                   email_id, phone_id, corporate_number_id, birth_date_id, birth_year_id,
+                   case when octet_length(record_clk) = {2} then record_clk else {1} end
+                     || {3} as encodings
+            from decoded, platforms
+            """, zeros, Zeros(ClkEncoder.FoldedBytes), ClkEncoder.FoldedBytes,
+            string.Join(" || ", LinkAccounts.NameFieldColumns.Select(c => $"coalesce(case when octet_length({c}) = {FieldClkEncoder.FoldedBytes} then {c} end, {zeros})"))));
         Span<ulong> words = stackalloc ulong[LinkAccounts.Words];
         const int fieldBytes = LinkAccounts.FieldWords * sizeof(ulong);
-        Span<byte> fields = stackalloc byte[LinkAccounts.NameFields * fieldBytes];
+        Span<byte> encodings = stackalloc byte[ClkEncoder.FoldedBytes + LinkAccounts.NameFields * fieldBytes];
+        var fields = encodings[ClkEncoder.FoldedBytes..];
         while (reader.Read())
         {
             var i = (int)reader.GetInt64(0);
@@ -148,19 +159,25 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
             a.Prefecture[i] = (byte)(packed >> 1 & 0x3F);
             a.AgeBand[i] = (sbyte)((packed >> 7 & 0xF) - 1);
             a.Gender[i] = (sbyte)((packed >> 11 & 0x7) - 1);
-            a.Platform[i] = checked((short)(packed >> 14));
+            a.Platform[i] = checked((short)(packed >> 14 & 0x7FFF));
             a.Email[i] = reader.GetInt64(2);
             a.Phone[i] = reader.GetInt64(3);
             a.Corporate[i] = reader.GetInt64(4);
-            if (!reader.IsDBNull(5) && ClkEncoder.TryDecode(reader.GetString(5), words)) a.SetClk(i, words);
-            a.BirthDate[i] = reader.GetInt64(6);
-            a.BirthYear[i] = reader.GetInt64(7);
-            if (reader.IsDBNull(8)) continue;
-            using var blob = reader.GetStream(8);
-            if (blob.Length != fields.Length) continue; // each field validated at ingest; a wrong length says nothing
-            blob.ReadExactly(fields);
-            for (var f = 0; f < LinkAccounts.NameFields; f++)
-                a.SetFieldClk(i, f, fields.Slice(f * fieldBytes, fieldBytes));
+            a.BirthDate[i] = reader.GetInt64(5);
+            a.BirthYear[i] = reader.GetInt64(6);
+            var (hasClk, hasFields) = ((packed >> 40 & 1) == 1, (packed >> 41 & 1) == 1);
+            if (!hasClk && !hasFields) continue;
+            using var blob = reader.GetStream(7);
+            if (blob.Length != encodings.Length) continue; // each part has its length by construction
+            blob.ReadExactly(encodings);
+            if (hasClk)
+            {
+                for (var w = 0; w < LinkAccounts.Words; w++) words[w] = BinaryPrimitives.ReadUInt64LittleEndian(encodings[(w * sizeof(ulong))..]);
+                a.SetClk(i, words);
+            }
+            if (hasFields)
+                for (var f = 0; f < LinkAccounts.NameFields; f++)
+                    a.SetFieldClk(i, f, fields.Slice(f * fieldBytes, fieldBytes));
         }
         return a;
     }

@@ -89,6 +89,7 @@ public static class LinkCommand
         string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
         context.Result("blocking_recall", $"{F(recall.Recall)} ({recall.FoundPairs:N0} of {recall.TruePairs:N0} true pairs among the candidates)");
         context.Result("blocking_recall_above_threshold", $"{F(recall.RecallAboveThreshold)} ({recall.FoundAboveThreshold:N0} of {recall.TruePairsAboveThreshold:N0} true pairs that would score at or above the threshold)");
+        context.Result("blocking_recall_above_threshold_workers", $"{F(recall.WorkerRecallAboveThreshold)} ({recall.WorkerFoundAboveThreshold:N0} of {recall.WorkerPairsAboveThreshold:N0})");
         context.Result("match_weight_distribution", $"scored pairs per {LinkageDiagnostics.BinWidth:F0}-bit bin; # true pairs, . false pairs (log scale); threshold {diagnostics.Threshold:F1}");
         static string Bar(long count, char mark) => new(mark, count == 0 ? 0 : 1 + (int)Math.Log2(count));
         foreach (var bin in distribution)

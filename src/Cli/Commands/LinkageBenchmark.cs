@@ -71,6 +71,7 @@ internal static class LinkageBenchmark
         var (recall, _) = linked.Diagnostics!.Evaluate(warehouse, files.TruthCsv);
         context.Result("blocking_recall", F(recall.Recall, "F4"));
         context.Result("blocking_recall_above_threshold", $"{F(recall.RecallAboveThreshold, "F4")} ({recall.FoundAboveThreshold:N0} of {recall.TruePairsAboveThreshold:N0})");
+        context.Result("blocking_recall_above_threshold_workers", $"{F(recall.WorkerRecallAboveThreshold, "F4")} ({recall.WorkerFoundAboveThreshold:N0} of {recall.WorkerPairsAboveThreshold:N0})");
         LinkCommand.PrintParameters(context, linked, verbose: true);
         warehouse.Dispose();
         Directory.Delete(work, recursive: true);

@@ -225,7 +225,7 @@ public sealed class FellegiSunterTests(LinkedMarketFixture market) : IClassFixtu
             while (reader.Read())
                 person[reader.GetInt64(0)] = truth.TryGetValue((reader.GetString(1), reader.GetString(2), reader.GetString(3)), out var p) ? reader.GetString(3) + "/" + p : null;
         var candidates = diagnostics.CandidatePairs.ToHashSet();
-        var (truePairs, found, above, foundAbove) = (0L, 0L, 0L, 0L);
+        var (truePairs, found, above, foundAbove, workersAbove, workersFoundAbove) = (0L, 0L, 0L, 0L, 0L, 0L);
         for (var x = 0; x < person.Length; x++)
             for (var y = x + 1; y < person.Length; y++)
             {
@@ -236,10 +236,13 @@ public sealed class FellegiSunterTests(LinkedMarketFixture market) : IClassFixtu
                 if (isFound) found++;
                 if (isAbove) above++;
                 if (isFound && isAbove) foundAbove++;
+                if (isAbove && person[x]!.StartsWith("worker/", StringComparison.Ordinal)) { workersAbove++; if (isFound) workersFoundAbove++; }
             }
 
         Assert.True(truePairs > 800 && found < truePairs, $"{found} of {truePairs}: the market does not exercise a miss");
         Assert.Equal((truePairs, found, above, foundAbove), (recall.TruePairs, recall.FoundPairs, recall.TruePairsAboveThreshold, recall.FoundAboveThreshold));
+        Assert.True(workersAbove > 0 && workersAbove < above, "the market should have worker and organisation pairs above the threshold");
+        Assert.Equal((workersAbove, workersFoundAbove), (recall.WorkerPairsAboveThreshold, recall.WorkerFoundAboveThreshold));
         Assert.Equal(diagnostics.CandidatePairs.Length, distribution.Sum(b => b.TruePairs + b.FalsePairs + b.UnknownPairs));
         Assert.Equal(found, distribution.Sum(b => b.TruePairs));
     }

@@ -27,15 +27,16 @@ public sealed class LshBlockingTests : IDisposable
         var summary = new PipelineSteps(TimeProvider.System).Link(w, CancellationToken.None);
         var accounts = PersonLinker.LoadAccounts(w);
 
-        // The production rules, then a small bucket cap so that skipping oversize buckets is exercised too.
-        foreach (var settings in new[] { new LinkageSettings(), new LinkageSettings { MaxBucketSize = 3 } })
+        // The production rules (the name-field pass off), then the name-field pass on with a small bucket cap, so that
+        // skipping oversize buckets is exercised too.
+        foreach (var settings in new[] { new LinkageSettings(), new LinkageSettings { NameBands = 48, MaxBucketSize = 3 } })
         {
             var (recordPairs, recordComparisons) = LshBlocking.Candidates(accounts, settings, CancellationToken.None);
             var (namePairs, nameComparisons) = LshBlocking.NameCandidates(accounts, settings, CancellationToken.None);
             var expectedRecord = PlainRecordCandidates(accounts, settings);
             var expectedName = PlainNameCandidates(accounts, settings);
 
-            foreach (var (pass, expected) in new[] { ("record", expectedRecord), ("name", expectedName) })
+            foreach (var (pass, expected) in settings.NameBands == 0 ? [("record", expectedRecord)] : new[] { ("record", expectedRecord), ("name", expectedName) })
             {
                 Assert.True(expected.Pairs.Count > 500, $"{pass} pass: only {expected.Pairs.Count} pairs: the market is too small to test");
                 if (settings.MaxBucketSize == 3) Assert.True(expected.OversizeBuckets > 0, $"{pass} pass: no bucket above the size cap: the cap is not exercised");
@@ -48,25 +49,27 @@ public sealed class LshBlockingTests : IDisposable
         }
     }
 
-    /// <summary>The record pass as docs/linkage.md states it: organisations, and workers without contract v2 fields
-    /// (v2 workers only when such workers exist, and never a pair of two v2 workers), banded over the record encoding,
-    /// kept at the kind's Dice floor.</summary>
+    /// <summary>The record pass as docs/linkage.md states it: every account with a record encoding, banded over it, kept
+    /// at the kind's Dice floor; with the name-field pass on, v2 workers only when v1 workers exist, and never a pair
+    /// of two v2 workers.</summary>
     private static (HashSet<long> Pairs, long Comparisons, int OversizeBuckets) PlainRecordCandidates(LinkAccounts a, LinkageSettings settings)
     {
         var floors = (Worker: settings.FuzzyFloor(settings.DiceLevels), Organisation: settings.FuzzyFloor(settings.OrganisationDiceLevels));
+        var namePass = settings.NameBands > 0;
         var v1Workers = Enumerable.Range(0, a.Count).Any(i => a.IsWorker[i] && a.HasClk[i] && !a.HasFields(i));
         return PlainBanding(a.Count, settings.Bands, settings.HashesPerBand, settings.MaxBucketSize,
-            i => a.HasClk[i] && (!a.IsWorker[i] || v1Workers || !a.HasFields(i)) ? a.Clk(i).ToArray() : null,
+            i => a.HasClk[i] && (!namePass || !a.IsWorker[i] || v1Workers || !a.HasFields(i)) ? a.Clk(i).ToArray() : null,
             i => (a.IsWorker[i], 0),
             (x, y) => ClkEncoder.Dice(a.Clk(x), a.Clk(y)) >= (a.IsWorker[x] ? floors.Worker : floors.Organisation)
-                      && !(a.IsWorker[x] && a.HasFields(x) && a.HasFields(y)));
+                      && !(namePass && a.IsWorker[x] && a.HasFields(x) && a.HasFields(y)));
     }
 
-    /// <summary>The name-field pass: workers with a name-field encoding, banded over the four fields side by side, one
-    /// bucket space per prefecture; kept when the family and the given name (the better of kanji and kana), wherever
-    /// both sides have one, reach the floor.</summary>
+    /// <summary>The name-field pass: workers with a name-field encoding and a record encoding, banded over the four fields
+    /// side by side, one bucket space per prefecture; kept when the record encoding reaches the workers' floor and the
+    /// family and the given name (the better of kanji and kana), wherever both sides have one, reach the name floor.</summary>
     private static (HashSet<long> Pairs, long Comparisons, int OversizeBuckets) PlainNameCandidates(LinkAccounts a, LinkageSettings settings)
     {
+        var recordFloor = settings.FuzzyFloor(settings.DiceLevels);
         ulong[] Row(int i) => [.. Enumerable.Range(0, LinkAccounts.NameFields).SelectMany(f => a.FieldClk(i, f).ToArray())];
         double? Best(int x, int y, int kanji, int kana)
         {
@@ -75,12 +78,13 @@ public sealed class LshBlockingTests : IDisposable
             return dice.Length == 0 ? null : dice.Max();
         }
         return PlainBanding(a.Count, settings.NameBands, settings.NameHashesPerBand, settings.MaxBucketSize,
-            i => a.IsWorker[i] && Row(i).Any(word => word != 0) ? Row(i) : null,
+            i => a.IsWorker[i] && a.HasClk[i] && Row(i).Any(word => word != 0) ? Row(i) : null,
             i => (true, a.Prefecture[i]),
             (x, y) =>
             {
                 double?[] names = [Best(x, y, 0, 2), Best(x, y, 1, 3)];
-                return names.Any(d => d is not null) && names.All(d => d is null || d >= settings.NameBlockingFloor);
+                return ClkEncoder.Dice(a.Clk(x), a.Clk(y)) >= recordFloor
+                       && names.Any(d => d is not null) && names.All(d => d is null || d >= settings.NameBlockingFloor);
             });
     }
 
