@@ -100,12 +100,18 @@ public sealed record LinkageSettings
     public double BlockingEvidence { get; init; } = 14.0;
 
     /// <summary>A link between two accounts of one platform without a shared keyed hash (a person's second account
-    /// there) needs this match weight: 4 bits above <see cref="Threshold"/> (a posterior of 0.8, not 0.2), so that a
-    /// weak fuzzy link cannot chain two of a platform's accounts together while a person's duplicate with agreeing
-    /// names and birth date links. It was +10 bits until the held-out-like market (most persons with several records on
-    /// one platform) showed it refusing half the true links: F1 0.45 there, 0.79 at +2, the 100,000-account benchmark
-    /// unchanged (docs/linkage.md).</summary>
-    public double SamePlatformThreshold { get; init; } = 2.0;
+    /// there) needs this match weight; null (the default) estimates it per run from the keyed hashes
+    /// (<see cref="SamePlatformPrior"/>) between <see cref="SamePlatformMinimumBits"/> and
+    /// <see cref="SamePlatformMaximumBits"/> above <see cref="Threshold"/>. A fixed +10 bits refused half the true links
+    /// of the held-out-like market (most persons with several records on one platform: F1 0.45); a fixed +2 let 2,198
+    /// namesakes link within platforms at 2M, where nobody registers twice (F1 0.954 -> 0.920; docs/linkage.md).</summary>
+    public double? SamePlatformThreshold { get; init; }
+
+    /// <summary>The estimated same-platform threshold's bounds, in bits above <see cref="Threshold"/>: at least a
+    /// posterior of 0.8 rather than 0.2, so that a weak fuzzy link cannot chain two of a platform's accounts together,
+    /// and at most the fixed +10 bits (12 above) used before the estimate.</summary>
+    public double SamePlatformMinimumBits { get; init; } = 4;
+    public double SamePlatformMaximumBits { get; init; } = 12;
 
     /// <summary>Random pairs per kind whose comparison levels give u (as Splink does): a million pin a level of
     /// frequency 10⁻⁴ within ±10%; rarer levels keep their prior u when fewer than <see cref="MinimumUCount"/> are seen,

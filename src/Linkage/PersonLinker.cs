@@ -13,7 +13,7 @@ public sealed record PersonLinkageSummary(
     long Accounts, long WorkerPersons, long ClientPersons, long ExactCandidates, long FuzzyComparisons, double AllPairs,
     long ScoredPairs, long Links, long MergesRefused, long NewPersonIds, TimeSpan Elapsed, IReadOnlyList<LinkageStage> Stages,
     long RunId = 0, IReadOnlyList<KindParameters>? Parameters = null, long SamePlatformLinks = 0, LinkageDiagnostics? Diagnostics = null,
-    long BirthDateComparisons = 0)
+    long BirthDateComparisons = 0, double SamePlatformThreshold = double.NaN)
 {
     public long Persons => WorkerPersons + ClientPersons;
 }
@@ -88,7 +88,8 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         foreach (var warning in models.SelectMany(m => m.Parameters.Warnings)) progress?.Report("warning: " + warning);
         var (links, pairWeights) = ScoreLinks(accounts, pairs, patternOfPair, models, ct);
         stages.End("score and sort links");
-        var (sets, accepted, refused, samePlatform) = Cluster(accounts, links);
+        var samePlatformThreshold = SamePlatformPrior.Threshold(accounts, exactPairs, settings);
+        var (sets, accepted, refused, samePlatform) = Cluster(accounts, links, samePlatformThreshold);
         stages.End("cluster");
         var (personIds, newIds) = AssignPersonIds(accounts, sets);
         stages.End("person ids");
@@ -110,7 +111,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         stages.End("summary counts");
         return new PersonLinkageSummary(n, workerPersons, clientPersons, exact, comparisons, allPairs, pairs.Length, accepted.Count, refused, newIds,
             timer.Elapsed, stages.Stages, runId, [.. models.Select(m => m.Parameters)], samePlatform,
-            keepDiagnostics ? new LinkageDiagnostics(accounts, pairs, pairWeights, models, settings) : null, birthDateComparisons);
+            keepDiagnostics ? new LinkageDiagnostics(accounts, pairs, pairWeights, models, settings) : null, birthDateComparisons, samePlatformThreshold);
     }
 
     /// <summary>The accounts of <c>int_link_accounts</c> (built by <see cref="Link"/>) as compact arrays.</summary>
@@ -272,7 +273,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
     }
 
     /// <returns>Also how many accepted links joined two clusters holding accounts of one platform (within-platform duplicates).</returns>
-    private (DisjointSets Sets, List<ScoredLink> Accepted, long Refused, long SamePlatform) Cluster(LinkAccounts a, List<ScoredLink> links)
+    private (DisjointSets Sets, List<ScoredLink> Accepted, long Refused, long SamePlatform) Cluster(LinkAccounts a, List<ScoredLink> links, double samePlatformThreshold)
     {
         var sets = new DisjointSets(a.Count);
         var platformsOf = new Dictionary<int, HashSet<short>>();
@@ -288,7 +289,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
             // Chaining guard: a link may put two accounts of one platform together only on a shared keyed hash or on
             // evidence far above the threshold (a person's second account there), and no link grows a cluster past the cap.
             var overlap = pa.Overlaps(pb);
-            if (sets.Size(ra) + sets.Size(rb) > settings.MaxClusterSize || overlap && !link.HashAgrees && link.Weight < settings.SamePlatformThreshold)
+            if (sets.Size(ra) + sets.Size(rb) > settings.MaxClusterSize || overlap && !link.HashAgrees && link.Weight < samePlatformThreshold)
             {
                 refused++;
                 continue;

@@ -68,6 +68,7 @@ internal static class LinkageBenchmark
         context.Result("unique_error", F(quality.UniqueError, "F4"));
         context.Result("exact_only_unique_error", F((exact.Persons - files.Persons) / (double)files.Persons, "F4"));
         context.Result("same_platform_links", linked.SamePlatformLinks);
+        context.Result("same_platform_threshold", F(linked.SamePlatformThreshold, "F2"));
         var (recall, _) = linked.Diagnostics!.Evaluate(warehouse, files.TruthCsv);
         context.Result("blocking_recall", F(recall.Recall, "F4"));
         context.Result("blocking_recall_above_threshold", $"{F(recall.RecallAboveThreshold, "F4")} ({recall.FoundAboveThreshold:N0} of {recall.TruePairsAboveThreshold:N0})");

@@ -114,7 +114,7 @@ public sealed class PersonLinkerTests : IDisposable
             union all
             select 999, 2, 'PZZ', 'twin-2', 'worker', prefecture, registered_on, identity_clk from raw_registrations where platform_id = '{platform}' and account_id = '{account}' and kind = 'worker';
             """);
-        // The guard at 10 bits (the default +2 lets an identical encoding in another prefecture through on a market this small).
+        // The guard fixed at 10 bits (on a market this small the per-run estimate cannot rule out within-platform duplicates).
         var summary = new PersonLinker(w, new LinkageSettings { SamePlatformThreshold = 10 }).Link();
         var persons = LinkedPersons.PersonOfAccount(w);
         Assert.NotEqual(persons[(platform, account, "worker")], persons[(platform, "twin-1", "worker")]);
