@@ -3,8 +3,7 @@
 -- One row per fiscal year x cell with a paid line. Key: (fiscal_year, family, row_code, column_code).
 -- A unit counts in a cell when the cells it was paid in (the OR of its accounts' masks) overlap the cell's mask: one
 -- pass per unit serves every margin, where count(distinct) would need a pass per grouping set.
--- Not materialized: read twice, a CTE is otherwise copied whole into memory first (re-reading the stored table is cheaper).
-with accounts as not materialized (select * from int_survey_account_cells),
+with accounts as (select * from int_survey_account_cells),
 cells as (select family, row_code, column_code, mask from int_survey_cells),
 
 units as (
@@ -31,17 +30,11 @@ by_mask as (
            sum(units) filter (where kind = 'client') as clients,
            sum(units) filter (where kind = 'worker') as workers,
            sum(units) filter (where kind = 'job') as jobs
-    -- each unit once per family by unnesting (read four times, the units would be held in memory first)
     from (
-        select fiscal_year, kind, units, family_mask.family, family_mask.mask
-        from (
-            select fiscal_year, kind, units,
-                   unnest([{'family': 'category_form', 'mask': category_form_mask},
-                           {'family': 'client_prefecture', 'mask': client_prefecture_mask},
-                           {'family': 'worker_prefecture', 'mask': worker_prefecture_mask},
-                           {'family': 'region_flow', 'mask': region_flow_mask}]) as family_mask
-            from units
-        )
+        select fiscal_year, kind, units, 'category_form' as family, category_form_mask as mask from units
+        union all select fiscal_year, kind, units, 'client_prefecture', client_prefecture_mask from units
+        union all select fiscal_year, kind, units, 'worker_prefecture', worker_prefecture_mask from units
+        union all select fiscal_year, kind, units, 'region_flow', region_flow_mask from units
     )
     group by fiscal_year, family, mask
 )
