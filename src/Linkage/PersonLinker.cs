@@ -287,7 +287,8 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
             if (ra == rb) { accepted.Add(link); continue; }
             var (pa, pb) = (Platforms(ra), Platforms(rb));
             // Chaining guard: a link may put two accounts of one platform together only on a shared keyed hash or on
-            // evidence far above the threshold (a person's second account there), and no link grows a cluster past the cap.
+            // the same-platform threshold's evidence (SamePlatformPrior: a person's second account there), and no link
+            // grows a cluster past the cap.
             var overlap = pa.Overlaps(pb);
             if (sets.Size(ra) + sets.Size(rb) > settings.MaxClusterSize || overlap && !link.HashAgrees && link.Weight < samePlatformThreshold)
             {
