@@ -212,9 +212,22 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
         using (source)
         {
             int? known;
+            var status = RegularFile.StatusOf(source.SafeFileHandle);
+            using (Timings?.Measure("known by file status"))
+                known = status is null ? null : warehouse.Scalar<int?>(
+                    "select f.file_id from ingest_file_status s join ingest_files f using (content_sha256) where s.file_status = $1 order by f.file_id limit 1", status);
+            if (known is { } unchangedId)
+            {
+                progress?.Report($"{platformId}/{display}: unchanged since it was loaded as file {unchangedId}, skipped");
+                outcomes[index] = new FileOutcome(path, FileOutcomeKind.Skipped, platformId, null, 0, $"same content already loaded as file {unchangedId}");
+                return null;
+            }
             using (Timings?.Measure("hash + known bytes"))
             {
                 sha = DeliveredFile.HashOf(source.SafeFileHandle);
+                // The status is kept only when nothing wrote the file while it was hashed.
+                if (status is not null && RegularFile.StatusOf(source.SafeFileHandle) == status)
+                    warehouse.Execute("insert into ingest_file_status select $1, $2 where not exists (select 1 from ingest_file_status where file_status = $1)", status, sha);
                 // The same bytes twice in one batch: the first is loaded, the second skipped as before.
                 if (groups.Values.Any(g => g.Any(m => m.Sha == sha))) CheckGroups(quarantine, outcomes);
                 if (pending.Any(p => p.ContentSha256 == sha)) Flush();
@@ -335,6 +348,7 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
         {
             var verdicts = new FileGroupValidator(warehouse.Connection, clock) { Timings = Timings }.Check(
                 table, members[0].Kind!, members[0].Header!, [.. members.Select(m => new FileGroupValidator.Member(m.Delivered, m.Display, m.Platform))]);
+            var keysClean = KeysNewInGroup(table, members[0].Kind!, verdicts);
             for (var i = 0; i < members.Count; i++)
             {
                 var member = members[i];
@@ -344,7 +358,7 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
                     continue;
                 }
                 var source = new RowSource(table, i, passed.FirstRowid);
-                outcomes[member.Index] = Place(member, passed.Check, source, quarantine, accept: _ => source);
+                outcomes[member.Index] = Place(member, passed.Check, source, quarantine, accept: _ => source, keysClean.Contains(i));
                 if (pending.Sum(p => p.Check.Rows) >= BatchRows) Flush();
             }
         }
@@ -356,19 +370,48 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
         }
     }
 
+    /// <summary>
+    /// The group's files none of whose keys is loaded for its platform, waiting in the batch, or in another file of the
+    /// group: one statement for the group instead of one per file (each of which scanned the whole group table).
+    /// </summary>
+    /// <remarks>
+    /// It compares each file with a superset of what its own placement compares it with later (everything loaded or
+    /// waiting now, and every other file of the group whether or not it is accepted), so a file it calls clean has no key
+    /// elsewhere then either; any other file, and every file of a group with one not vouched for, is checked alone as before.
+    /// </remarks>
+    private HashSet<int> KeysNewInGroup(string table, string kind, FileGroupValidator.Passed?[] verdicts)
+    {
+        if (verdicts.Any(v => v is null)) return [];
+        using var _ = Timings?.Measure("place: keys across files, per group");
+        var record = ExportContract.Latest.Records[kind];
+        var keys = string.Join(", ", record.Key.Select(ContractRules.Quote));
+        var platforms = verdicts.Select(v => v!.Check.Envelope!.PlatformId).Distinct().ToList();
+        var file = FileGroupValidator.FileColumn;
+        var elsewhere = $"select {keys}, -1 as {file} from {RawTableOf(kind)} where platform_id in ({string.Join(", ", platforms.Select(SqlText.Literal))})" +
+                        string.Concat(pending.Where(p => p.Envelope.RecordKind == kind && platforms.Contains(p.Envelope.PlatformId))
+                            .Select(p => $" union all select {keys}, -1 from {p.Source.Rows}")) +
+                        $" union all select {keys}, {file} from {table}";
+        var join = string.Join(" and ", record.Key.Select(k => $"g.{ContractRules.Quote(k)} = t.{ContractRules.Quote(k)}"));
+        var seen = new HashSet<int>();
+        using (var reader = warehouse.Query($"select distinct g.{file} from {table} g join ({elsewhere}) t on {join} and g.{file} <> t.{file}"))
+            while (reader.Read()) seen.Add(reader.GetInt32(0));
+        return [.. Enumerable.Range(0, verdicts.Length).Where(i => !seen.Contains(i))];
+    }
+
     /// <summary>Group tables still being checked: a flush in the middle of a group must not drop them.</summary>
     private readonly HashSet<string> liveGroupTables = [];
 
     /// <summary>Places a checked file against the loaded and the waiting ones: it joins the batch, or is quarantined whole.</summary>
     /// <param name="accept">Given the file id it is accepted as, returns where its rows wait to be loaded.</param>
-    private FileOutcome Place(PreparedFile file, FileCheck check, RowSource rows, string quarantine, Func<int, RowSource> accept)
+    /// <param name="keysNew">The file's keys are known to be new for its platform (<see cref="KeysNewInGroup"/>): unless it replaces a file, they are not checked again.</param>
+    private FileOutcome Place(PreparedFile file, FileCheck check, RowSource rows, string quarantine, Func<int, RowSource> accept, bool keysNew = false)
     {
         // A file for a period a pending file overlaps (a correction, a clash) is placed against the loaded
         // files, as it always was: the batch is loaded first.
         if (pending.Any(p => Overlaps(p.Envelope, check.Envelope!))) Flush();
         Placement placement;
         using (Timings?.Measure("place (periods, keys across files)"))
-            placement = Place(check.Envelope!, file.Display, rows);
+            placement = Place(check.Envelope!, file.Display, rows, keysNew);
         if (placement.Conflicts.Count > 0)
             return Reject(file.Path, file.Platform, file.Sha, check with { Violations = placement.Conflicts }, quarantine);
 
@@ -388,7 +431,7 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
     private sealed record Placement(int? Replaces, List<RuleViolation> Conflicts);
 
     /// <summary>Decides whether the file is new, a corrected re-export, or in conflict with what is loaded.</summary>
-    private Placement Place(FileEnvelope envelope, string display, RowSource rows)
+    private Placement Place(FileEnvelope envelope, string display, RowSource rows, bool keysNew)
     {
         var conflicts = new List<RuleViolation>();
         int? replaces = null;
@@ -410,7 +453,8 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
                     replaces = fileId;
             }
         }
-        if (conflicts.Count == 0)
+        // Keys of a file that replaces another were compared with the rows it replaces too: checked alone.
+        if (conflicts.Count == 0 && !(keysNew && replaces is null))
             conflicts.AddRange(KeysLoadedElsewhere(envelope, display, replaces, rows));
         return new Placement(replaces, conflicts);
     }

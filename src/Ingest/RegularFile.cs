@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using MarketStats.Ingest.Validation;
 using Microsoft.Win32.SafeHandles;
@@ -39,6 +40,15 @@ public static class RegularFile
         return new FileStream(handle, FileAccess.Read, bufferSize);
     }
 
+    /// <summary>
+    /// What the open file's status says about its bytes: device, inode, size, and the modified and changed times to the
+    /// nanosecond. Writing the file changes its changed time, which no user can set back, so equal statuses mean the bytes
+    /// were not written between them. Null where the kernel does not tell (not Linux, an old kernel, a file system
+    /// without those times): the file is then always read.
+    /// </summary>
+    public static string? StatusOf(SafeFileHandle file) =>
+        OperatingSystem.IsLinux() ? Linux.StatusOfOpen((int)file.DangerousGetHandle()) : null;
+
     private static UnreadableFileException NotRegular(string why) =>
         new(null, $"the file {why}; only regular files are read, so it was refused and left where it is", RuleIds.NotRegular);
 
@@ -76,6 +86,19 @@ public static class RegularFile
             Stat(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow);
 
         public static int? TypeOfOpen(int fd) => Stat(fd, "", AtEmptyPath);
+
+        private const uint StatxStatus = 0x40 /* mtime */ | 0x80 /* ctime */ | 0x100 /* ino */ | 0x200 /* size */;
+
+        public static string? StatusOfOpen(int fd)
+        {
+            var buffer = new byte[256];
+            if (statx(fd, "", AtEmptyPath, StatxStatus, buffer) != 0) return null;
+            if ((BitConverter.ToUInt32(buffer, 0) & StatxStatus) != StatxStatus) return null;
+            // struct statx: ino at 32, size at 40, ctime at 96 and mtime at 112 (seconds, then nanoseconds), device at 136.
+            string Time(int offset) => $"{BitConverter.ToInt64(buffer, offset)}.{BitConverter.ToUInt32(buffer, offset + 8):D9}";
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{BitConverter.ToUInt32(buffer, 136)}:{BitConverter.ToUInt32(buffer, 140)}/{BitConverter.ToUInt64(buffer, 32)}/{BitConverter.ToUInt64(buffer, 40)}/{Time(112)}/{Time(96)}");
+        }
 
         private static int? Stat(int dirfd, string path, int flags)
         {

@@ -70,7 +70,7 @@ public sealed class PipelineSteps(TimeProvider clock, IProgress<string>? progres
     {
         var summary = new Ingestor(warehouse, clock, progress) { Timings = timings }.IngestInbox(inbox, quarantine, ct);
         using (timings?.Measure("staging"))
-            Staging.Build(warehouse, trace);
+            Staging.Build(warehouse, trace, runTests: false);
         return summary;
     }
 

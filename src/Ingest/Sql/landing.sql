@@ -24,6 +24,14 @@ create table if not exists ingest_files (
 -- Databases made before rows_sha256 existed get it empty; their files are then matched by bytes only.
 alter table ingest_files add column if not exists rows_sha256 varchar;
 
+-- A delivered file's status (device, inode, size, modified and changed times: RegularFile.StatusOf) when its bytes
+-- were hashed, and their hash: a file with the same status and loaded bytes is skipped without being read again (a
+-- refresh read every file of the inbox to find the one that was new).
+create table if not exists ingest_file_status (
+    file_status     varchar not null,
+    content_sha256  varchar not null
+);
+
 -- One row per rejected delivery (the file itself is in quarantine, its report beside it).
 create table if not exists ingest_rejections (
     content_sha256  varchar not null,

@@ -53,6 +53,8 @@ public sealed class IngestGroupTests : InboxTest
             // A byte-order mark before the header: read like a plain header, in the same statement.
             Month(1, rows: 6, platform: "P02").Write(InboxFile("P02", "tx-2024-01.csv"), "utf-8-bom");
             Month(2, rows: 7, platform: "P02").Set(3, "posted_jpy", "-5").Write(InboxFile("P02", "tx-2024-02.csv"), "utf-8-bom");
+            // A key of another file of the same statement (placed before it): the keys across files are checked per group first.
+            Month(3, rows: 5, platform: "P02").Set(2, "transaction_id", Month(1, rows: 6, platform: "P02").Rows[0]["transaction_id"]!).Write(InboxFile("P02", "tx-2024-03.csv"));
 
             var summary = Ingest(groupFiles);
             var errors = summary.Files.Where(f => f.Kind == FileOutcomeKind.Rejected)
@@ -69,10 +71,11 @@ public sealed class IngestGroupTests : InboxTest
         var alone = Run(groupFiles: 1);
         var shared = Run(groupFiles: 32);
 
-        string[] bad = ["tx-2024-02.csv", "tx-2024-05.csv", "tx-2024-07.csv", "tx-2024-09.csv", "tx-2024-10.csv", "tx-2024-11.csv", "tx-2024-12.csv"];
+        string[] bad = ["tx-2024-02.csv", "tx-2024-03.csv", "tx-2024-05.csv", "tx-2024-07.csv", "tx-2024-09.csv", "tx-2024-10.csv", "tx-2024-11.csv", "tx-2024-12.csv"];
         Assert.Equal(bad, shared.Summary.Files.Where(f => f.Kind == FileOutcomeKind.Rejected).Select(f => Path.GetFileName(f.Path)).Order());
         Assert.Contains(("tx-2024-05.csv", 8L, RuleIds.AmountNegative), shared.Errors); // row 6 (0-based) is line 8
         Assert.Contains(("tx-2024-02.csv", 5L, RuleIds.AmountNegative), shared.Errors); // after a byte-order mark, too
+        Assert.Contains(("tx-2024-03.csv", 4L, RuleIds.UniqueAcrossFiles), shared.Errors);
         Assert.Contains(shared.Errors, e => e is { Name: "tx-2024-07.csv", Line: 5, Rule: RuleIds.CsvStructure });
         Assert.Contains(shared.Errors, e => e is { Name: "tx-2024-09.csv", Rule: RuleIds.UniqueKey });
         // The rules whose terms differ per file (its period, its first row, its folder) fire per file in a shared scan.
@@ -84,7 +87,7 @@ public sealed class IngestGroupTests : InboxTest
         Assert.Equal([("tx-2024-01.csv", 6L, 2L, 7L), ("tx-2024-04.csv", 3L, 2L, 4L), ("tx-2024-05.csv", 4L, 2L, 5L), ("tx-2024-06.csv.gz", 5L, 2L, 6L), ("tx-2024-08.csv", 9L, 2L, 10L)],
             shared.Loaded);
         Assert.Equal(alone.Loaded, shared.Loaded);
-        Assert.All(bad, name => Assert.True(File.Exists(Path.Combine(QuarantineRoot, name == "tx-2024-02.csv" ? "P02" : "P01", name))));
+        Assert.All(bad, name => Assert.True(File.Exists(Path.Combine(QuarantineRoot, name is "tx-2024-02.csv" or "tx-2024-03.csv" ? "P02" : "P01", name))));
     }
 
     /// <summary>

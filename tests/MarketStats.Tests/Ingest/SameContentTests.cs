@@ -42,6 +42,39 @@ public sealed class SameContentTests : InboxTest
         Assert.True(File.Exists(again), "a skipped file stays in the inbox, as an identical one does");
     }
 
+    /// <summary>
+    /// A re-run knows a loaded file by its status (device, inode, size, modified and changed times) without reading it
+    /// again, as a refresh would read the whole inbox to find one new file; a file written since (even with the same
+    /// size and its old modified time put back) is read and judged by its bytes.
+    /// </summary>
+    [Fact]
+    public void An_unchanged_loaded_file_is_skipped_without_being_read_and_a_rewritten_one_is_read_again()
+    {
+        var path = Path.Combine(Inbox, "P01", "tx.csv");
+        ExportFile.Transactions(rows: 6).Write(path);
+        Assert.Equal(1, Ingest().Count(FileOutcomeKind.Loaded));
+
+        var timings = new IngestTimings();
+        IngestSummary Again()
+        {
+            using var warehouse = Warehouse.OpenForWrite(Db);
+            return new Ingestor(warehouse, Clock) { Timings = timings }.IngestInbox(Inbox, QuarantineRoot);
+        }
+        var unchanged = Assert.Single(Again().Files);
+        Assert.Equal(FileOutcomeKind.Skipped, unchanged.Kind);
+        Assert.Contains("already loaded as file 1", unchanged.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(timings.Phases, p => p.Phase == "hash + known bytes");
+
+        // Other bytes of the same length, the modified time set back: the changed time still tells, so it is read.
+        var modified = File.GetLastWriteTimeUtc(path);
+        ExportFile.Transactions(rows: 6).Set(0, "posted_jpy", "50002").Write(path);
+        File.SetLastWriteTimeUtc(path, modified);
+        var rewritten = Assert.Single(Again().Files);
+        Assert.Equal(FileOutcomeKind.Rejected, rewritten.Kind); // other rows at the same revision
+        Assert.Equal(RuleIds.StaleRevision, rewritten.Check!.Violations.Single().Rule);
+        Assert.Equal(1, Assert.Single(timings.Phases, p => p.Phase == "hash + known bytes").Count);
+    }
+
     [Fact]
     public void Other_rows_at_the_same_revision_are_still_refused_and_the_byte_hash_is_kept_for_lineage()
     {
