@@ -96,6 +96,7 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
             }
             CheckGroups(quarantine, outcomes);
             Flush();
+            RecordStatuses(); // of files skipped or rejected after the last load
             // Grouped files get their outcome only here, after the loop: report the final count too.
             progress.Advance("ingest", outcomes.Count(o => o is not null), delivered.Count, "files");
         }
@@ -135,6 +136,7 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
             if (Prepare(0, path, platformId, quarantine, outcomes) is { } prepared)
                 outcomes[0] = CheckAlone(prepared, quarantine);
             Flush();
+            RecordStatuses();
             return outcomes[0]!;
         }
         finally
@@ -213,10 +215,7 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
         {
             int? known;
             var status = RegularFile.StatusOf(source.SafeFileHandle);
-            using (Timings?.Measure("known by file status"))
-                known = status is null ? null : warehouse.Scalar<int?>(
-                    "select f.file_id from ingest_file_status s join ingest_files f using (content_sha256) where s.file_status = $1 order by f.file_id limit 1", status);
-            if (known is { } unchangedId)
+            if (status is not null && KnownStatuses().TryGetValue(status, out var unchangedId))
             {
                 progress?.Report($"{platformId}/{display}: unchanged since it was loaded as file {unchangedId}, skipped");
                 outcomes[index] = new FileOutcome(path, FileOutcomeKind.Skipped, platformId, null, 0, $"same content already loaded as file {unchangedId}");
@@ -226,8 +225,7 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
             {
                 sha = DeliveredFile.HashOf(source.SafeFileHandle);
                 // The status is kept only when nothing wrote the file while it was hashed.
-                if (status is not null && RegularFile.StatusOf(source.SafeFileHandle) == status)
-                    warehouse.Execute("insert into ingest_file_status select $1, $2 where not exists (select 1 from ingest_file_status where file_status = $1)", status, sha);
+                if (status is not null && RegularFile.StatusOf(source.SafeFileHandle) == status) newStatuses[status] = sha;
                 // The same bytes twice in one batch: the first is loaded, the second skipped as before.
                 if (groups.Values.Any(g => g.Any(m => m.Sha == sha))) CheckGroups(quarantine, outcomes);
                 if (pending.Any(p => p.ContentSha256 == sha)) Flush();
@@ -278,6 +276,32 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
             if (columnProblems.Count > 0) kind = null;
         }
         return new PreparedFile(index, path, platformId, display, sha, delivered, kind, header, new FileInfo(delivered.ReadablePath).Length);
+    }
+
+    /// <summary>The statuses of delivered files whose bytes are loaded (<see cref="RegularFile.StatusOf"/>), with the file id; read once a run.</summary>
+    private Dictionary<string, int>? knownStatuses;
+
+    /// <summary>Statuses hashed in this run, written with the next load or at the end (one statement, not a commit per file).</summary>
+    private readonly Dictionary<string, string> newStatuses = [];
+
+    private Dictionary<string, int> KnownStatuses()
+    {
+        if (knownStatuses is not null) return knownStatuses;
+        using var _ = Timings?.Measure("known by file status");
+        knownStatuses = [];
+        using var reader = warehouse.Query("select s.file_status, min(f.file_id) from ingest_file_status s join ingest_files f using (content_sha256) group by s.file_status");
+        while (reader.Read()) knownStatuses[reader.GetString(0)] = reader.GetInt32(1);
+        return knownStatuses;
+    }
+
+    /// <summary>Writes the statuses hashed since the last write (a status already recorded keeps its first hash).</summary>
+    private void RecordStatuses()
+    {
+        if (newStatuses.Count == 0) return;
+        var rows = string.Join(", ", newStatuses.Select(s => $"({SqlText.Literal(s.Key)}, {SqlText.Literal(s.Value)})"));
+        warehouse.Execute($"insert into ingest_file_status select * from (values {rows}) v(file_status, content_sha256) " +
+                          "where file_status not in (select file_status from ingest_file_status)");
+        newStatuses.Clear();
     }
 
     /// <summary>Checks one prepared file in its own statements; a good one joins the pending batch, a bad one is quarantined whole at once.</summary>
@@ -520,6 +544,7 @@ public sealed class Ingestor(Warehouse warehouse, TimeProvider clock, IProgress<
                     warehouse.Execute("update ingest_files set superseded_by = $1 where file_id = $2", file.FileId, old);
                 }
             }
+            RecordStatuses();
             using (Timings?.Measure("load: insert"))
                 foreach (var waiting in pending.GroupBy(p => p.Source.Table))
                     InsertRows([.. waiting]);
