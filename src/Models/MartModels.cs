@@ -116,7 +116,6 @@ public static class MartModels
     /// </summary>
     public static readonly SqlModel[] LinkageModels =
     [
-        // Also in the report marts: each group must stand alone.
         SqlModel.View(Owner, "intermediate/int_paid_accounts.sql"),
         SqlModel.Table(Owner, "marts/mart_registered_persons.sql"),
     ];
