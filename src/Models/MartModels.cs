@@ -14,6 +14,13 @@ public static class MartModels
         SqlModel.Table(Owner, "intermediate/int_survey_cells.sql"),
         SqlModel.Table(Owner, "intermediate/int_survey_line_cells.sql"),
         SqlModel.View(Owner, "intermediate/int_survey_paid_lines.sql"),
+        // Running totals (see RunningTotals): the only models that read the lines, each reducing them to accounts, jobs
+        // or code groups per fiscal year and platform; stored, so a refresh adds only the new lines' rows.
+        SqlModel.Table(Owner, "intermediate/int_survey_paid_ids.sql"),
+        SqlModel.Table(Owner, "intermediate/int_survey_platform_codes.sql"),
+        SqlModel.Table(Owner, "intermediate/int_job_events.sql"),
+        SqlModel.Table(Owner, "intermediate/int_rate_code_groups.sql"),
+        SqlModel.Table(Owner, "intermediate/int_rate_accounts.sql"),
         // Temporary: read only by the models below; writing them to the file would cost more than computing them.
         SqlModel.TempTable(Owner, "intermediate/int_survey_platform_cells.sql"),
         SqlModel.TempTable(Owner, "intermediate/int_survey_cell_money.sql"),
@@ -37,7 +44,6 @@ public static class MartModels
         SqlModel.Table(Owner, "marts/mart_survey_workers.sql"),
         SqlModel.Table(Owner, "marts/mart_survey_coverage.sql"),
         // Accounts vs unique persons by platform-count band (the survey's own; mart_registered_persons is linkage's).
-        SqlModel.View(Owner, "intermediate/int_paid_accounts.sql"),
         SqlModel.Table(Owner, "marts/mart_survey_registered_persons.sql"),
         // Distributions and rates: cells with their disclosure inputs, quantiles as window means, value bands, the top
         // 10%'s share of pay, cancellation and dispute rates, paid value by client type.
@@ -51,6 +57,21 @@ public static class MartModels
         SqlModel.Table(Owner, "marts/mart_member_benchmark.sql"),
         // Each member's own part of every survey money cell: the survey's disclosure control attacks as each member.
         SqlModel.Table(Owner, "marts/mart_survey_platform_contributions.sql"),
+    ];
+
+    /// <summary>
+    /// The models whose rows a refresh adds to instead of recomputing (<see cref="MartPartitions"/>): each groups lines
+    /// by its key with sums, counts, bitwise ORs and minimums only, so its rows over all lines equal its rows over the
+    /// old lines combined with those over the new ones. Columns not named are summed.
+    /// </summary>
+    public static readonly RunningTotal[] RunningTotals =
+    [
+        new("int_survey_paid_ids", ["fiscal_year", "platform_id", "kind", "id"],
+            BitOr: ["category_form_mask", "client_prefecture_mask", "worker_prefecture_mask", "region_flow_mask"]),
+        new("int_survey_platform_codes", ["fiscal_year", "platform_id", "category", "form", "client_prefecture", "worker_prefecture"]),
+        new("int_job_events", ["event", "fiscal_year", "platform_id", "job_id", "form"], Min: ["client_account_id"]),
+        new("int_rate_code_groups", ["posted_fiscal_year", "contracted_fiscal_year", "platform_id", "form", "category"]),
+        new("int_rate_accounts", ["rate", "fiscal_year", "platform_id", "kind", "account_id"], BitOr: ["mask"]),
     ];
 
     /// <summary>
@@ -95,7 +116,6 @@ public static class MartModels
     /// </summary>
     public static readonly SqlModel[] LinkageModels =
     [
-        // Also in the report marts: each group must stand alone.
         SqlModel.View(Owner, "intermediate/int_paid_accounts.sql"),
         SqlModel.Table(Owner, "marts/mart_registered_persons.sql"),
     ];

@@ -4,22 +4,33 @@ using MarketStats.Core.Storage;
 
 namespace MarketStats.Models;
 
+/// <summary>A model a refresh adds the new lines' rows to (see <see cref="MartModels.RunningTotals"/>).</summary>
+/// <param name="Keys">The model's key: the new lines' row for a key is combined with the stored one.</param>
+/// <param name="BitOr">Columns combined by bitwise OR (cell masks); <paramref name="Min"/> by the smaller value; any other column is summed.</param>
+public sealed record RunningTotal(string Model, IReadOnlyList<string> Keys, IReadOnlyList<string>? BitOr = null, IReadOnlyList<string>? Min = null);
+
 /// <summary>
-/// Refreshes a mart group after transaction files were only added: the models run over the lines of the fiscal years
-/// the new files touch, and only those years' rows of each table are replaced; the other years' rows stay.
+/// Refreshes a mart group after transaction files were only added. A group with running totals reads only the new
+/// lines: each running total adds the new lines' rows to its stored ones, and the other models rebuild the fiscal years
+/// the new lines touch from the running totals. A group without them (the linkage marts) runs its models over the
+/// lines of those years. Either way only those years' rows of each stored table are replaced; other years' rows stay.
 /// </summary>
 /// <remarks>
-/// Sound because every table the models write that reads the transactions has a <c>fiscal_year</c> column, and a
-/// row of year Y is derived from the lines with an event (posted, contracted, paid) in Y, the registrations and the
-/// persons, never from another year's lines. A table that reads the transactions without a fiscal year makes the
-/// group rebuild whole. The result equals a full rebuild (IncrementalRefreshTests compares every table and the workbook). The model
-/// SQL is not touched: for the refresh, <c>stg_transactions</c> is, within the group's transaction, a view of those
-/// lines (held in a temporary table), and is restored before the data tests and the commit.
+/// Sound because every table the models write from the transactions has a <c>fiscal_year</c> column, and a row of
+/// year Y is derived from the lines with an event (posted, contracted, paid) in Y, the registrations and the persons,
+/// never from another year's lines; and a running total only sums, counts, ORs and takes minimums per key, so adding
+/// the new lines' rows gives what all lines would. A table that reads the transactions without a fiscal year, or a
+/// table of a group with running totals that reads the lines other than through them, makes the group rebuild whole.
+/// The result equals a full rebuild (IncrementalRefreshTests compares every table and the workbook). The model SQL is
+/// not touched: within the group's transaction, <c>stg_transactions</c> is a view of the lines read (held in a
+/// temporary table) and <c>in_refreshed_years</c> (macros.sql) names the years; both are restored before the data
+/// tests and the commit.
 /// </remarks>
 public static class MartPartitions
 {
     private const string KeptPrefix = "refresh_kept_";
     private const string RefreshLines = "refresh_transactions";
+    private const string TransactionsView = "stg_transactions";
 
     /// <summary>
     /// Refreshes <paramref name="group"/> by fiscal year when only transaction files were added since its last build;
@@ -30,14 +41,16 @@ public static class MartPartitions
     {
         var added = MartFreshness.TransactionFilesAdded(warehouse, group);
         if (added is null) return null;
-        var partitioned = PartitionedTables(warehouse, group);
+        var totals = (group.RunningTotals ?? []).ToDictionary(t => t.Model, StringComparer.Ordinal);
+        var partitioned = PartitionedTables(warehouse, group, totals);
         if (partitioned is null) return null;
+        var fileList = string.Join(", ", added);
         var years = new List<int>();
         using (var reader = warehouse.Query(
                    $"""
                     select distinct fiscal_year from (
                         select unnest([posted_fiscal_year, contracted_fiscal_year, paid_fiscal_year]) as fiscal_year
-                        from stg_transactions where file_id in ({string.Join(", ", added)})
+                        from stg_transactions where file_id in ({fileList})
                     ) where fiscal_year is not null order by fiscal_year
                     """))
             while (reader.Read()) years.Add(reader.GetInt32(0));
@@ -45,20 +58,30 @@ public static class MartPartitions
 
         var yearList = string.Join(", ", years.Select(y => y.ToString(CultureInfo.InvariantCulture)));
         var otherYears = $"coalesce(fiscal_year not in ({yearList}), true)";
-        trace?.WriteLine($"-- {group.Name}: transaction files {string.Join(", ", added)} added; refreshing fiscal years {yearList}");
+        trace?.WriteLine($"-- {group.Name}: transaction files {fileList} added; refreshing fiscal years {yearList}"
+                         + (totals.Count > 0 ? $", adding the new lines to {string.Join(", ", totals.Keys)}" : ""));
         foreach (var table in partitioned)
             warehouse.Execute($"create or replace temp table {KeptPrefix}{table} as select * from {table} where {otherYears}");
-        // The years' lines are read once into a temporary table: each model that reads the transactions then scans
-        // those lines only, instead of filtering every line again (the cold build's scans, plus the filter's cost).
+        // The lines read are held in a temporary table, so each model scans those lines only instead of filtering every
+        // line again: the new files' lines for running totals, otherwise every line with an event in the years.
         var staging = Staging.Models.Single(m => m.Name == TransactionsView);
+        var lines = totals.Count > 0
+            ? $"file_id in ({fileList})"
+            : $"posted_fiscal_year in ({yearList}) or contracted_fiscal_year in ({yearList}) or paid_fiscal_year in ({yearList})";
         warehouse.Execute($"""
             create or replace temp table {RefreshLines} as
             select * from ({staging.Sql}
-            ) where posted_fiscal_year in ({yearList}) or contracted_fiscal_year in ({yearList}) or paid_fiscal_year in ({yearList});
+            ) where {lines};
             create or replace view {TransactionsView} as select * from {RefreshLines};
+            create or replace macro in_refreshed_years(fiscal_year) as fiscal_year in ({yearList});
             """);
-        runner.Run(group.Models, []);
+        foreach (var model in group.Models)
+        {
+            if (totals.TryGetValue(model.Name, out var total)) AddNewLines(warehouse, model, total, trace);
+            else runner.Run([model], []);
+        }
         warehouse.Execute($"create or replace view {TransactionsView} as\n{staging.Sql};\ndrop table {RefreshLines};");
+        warehouse.Execute(Staging.Macros);
         foreach (var table in partitioned)
             warehouse.Execute($"""
                 delete from {table} where {otherYears};
@@ -69,28 +92,83 @@ public static class MartPartitions
         return years;
     }
 
-    private const string TransactionsView = "stg_transactions";
+    /// <summary>
+    /// Runs <paramref name="model"/> over the new lines (what <c>stg_transactions</c> holds now) and combines its rows
+    /// with the stored rows of the same keys: those rows are replaced by the combination, new keys are inserted.
+    /// </summary>
+    private static void AddNewLines(Warehouse warehouse, SqlModel model, RunningTotal total, TextWriter? trace)
+    {
+        var (table, added, combined) = (model.Name, "refresh_added_" + model.Name, "refresh_combined_" + model.Name);
+        var columns = new List<(string Name, string Type)>();
+        using (var reader = warehouse.Query(
+                   "select column_name, data_type from information_schema.columns where table_schema = 'main' and table_name = $1 order by ordinal_position", table))
+            while (reader.Read()) columns.Add((reader.GetString(0), reader.GetString(1)));
+        string Combine(string column) =>
+            total.BitOr?.Contains(column) == true ? "bit_or" : total.Min?.Contains(column) == true ? "min" : "sum";
+        var keys = string.Join(", ", total.Keys);
+        var measures = string.Join(", ", columns.Where(c => !total.Keys.Contains(c.Name))
+            .Select(c => $"cast({Combine(c.Name)}({c.Name}) as {c.Type}) as {c.Name}"));
+        // Keys may be null (a paid line that names no worker): matched as values.
+        var sameKey = string.Join(" and ", total.Keys.Select(k => $"{table}.{k} is not distinct from {added}.{k}"));
+        var sql = $"""
+            create or replace temp table {added} as
+            {model.Sql};
+            create or replace temp table {combined} as
+            select {keys}, {measures}
+            from (select {table}.* from {table} semi join {added} on {sameKey}
+                  union all by name select * from {added})
+            group by {keys};
+            delete from {table} using {added} where {sameKey};
+            insert into {table} by name select * from {combined};
+            drop table {added};
+            drop table {combined};
+            """;
+        trace?.WriteLine($"-- running total {table}: adding the new lines\n{sql}");
+        warehouse.Execute(sql);
+    }
 
     /// <summary>
-    /// The group's stored tables that read the transactions (directly or through an earlier model), each with a
-    /// <c>fiscal_year</c> column; null when one lacks it or does not exist yet. Tables that do not read the
-    /// transactions (the survey's cell masks) are rebuilt whole: they are small.
+    /// The group's stored tables derived from the transactions (directly or through an earlier model), other than its
+    /// running totals, each with a <c>fiscal_year</c> column; null when one lacks it or does not exist yet, when a
+    /// running total does not exist yet, or when a group with running totals has a table that reads the lines other
+    /// than through them. Tables not derived from the transactions (the survey's cell masks) are rebuilt whole: they
+    /// are small.
     /// </summary>
-    private static List<string>? PartitionedTables(Warehouse warehouse, MartGroup group)
+    private static List<string>? PartitionedTables(Warehouse warehouse, MartGroup group, IReadOnlyDictionary<string, RunningTotal> totals)
     {
-        var readers = new HashSet<string>(StringComparer.Ordinal) { TransactionsView };
+        // what is derived from the transactions, and (views inline their SQL) what reads the lines themselves
+        var derived = new HashSet<string>(StringComparer.Ordinal) { TransactionsView };
+        var readsLines = new HashSet<string>(StringComparer.Ordinal) { TransactionsView };
         var tables = new List<string>();
         foreach (var model in group.Models)
         {
-            if (!readers.Any(name => Regex.IsMatch(model.Sql, $@"\b{Regex.Escape(name)}\b"))) continue;
-            readers.Add(model.Name);
+            if (!Reads(model, derived)) continue;
+            derived.Add(model.Name);
+            if (totals.ContainsKey(model.Name))
+            {
+                if (!TableHas(warehouse, model.Name, null)) return null;
+                continue;
+            }
+            if (totals.Count > 0 && Reads(model, readsLines))
+            {
+                if (model.Materialise) return null;
+                readsLines.Add(model.Name);
+                continue;
+            }
             if (!model.Materialise || model.Temporary) continue;
-            var hasFiscalYear = warehouse.Scalar<long>(
-                "select count(*) from information_schema.columns where table_schema = 'main' and table_name = $1 and column_name = 'fiscal_year'",
-                model.Name) > 0;
-            if (!hasFiscalYear) return null;
+            if (!TableHas(warehouse, model.Name, "fiscal_year")) return null;
             tables.Add(model.Name);
         }
-        return tables;
+        return totals.Keys.All(derived.Contains) ? tables : null;
     }
+
+    private static bool Reads(SqlModel model, IEnumerable<string> names) =>
+        names.Any(name => Regex.IsMatch(model.Sql, $@"\b{Regex.Escape(name)}\b"));
+
+    /// <summary>Whether the stored table exists (with <paramref name="column"/>, when given).</summary>
+    private static bool TableHas(Warehouse warehouse, string table, string? column) =>
+        (column is null
+            ? warehouse.Scalar<long>("select count(*) from information_schema.tables where table_schema = 'main' and table_name = $1", table)
+            : warehouse.Scalar<long>(
+                "select count(*) from information_schema.columns where table_schema = 'main' and table_name = $1 and column_name = $2", table, column)) > 0;
 }

@@ -3,13 +3,14 @@ using MarketStats.Core.Storage;
 namespace MarketStats.Models;
 
 /// <summary>Marts built, tested and fingerprinted together.</summary>
-public sealed record MartGroup(string Name, IReadOnlyList<SqlModel> Models, IReadOnlyList<DataTest> Tests);
+/// <param name="RunningTotals">Models a refresh adds the new lines to instead of recomputing (see <see cref="MartPartitions"/>).</param>
+public sealed record MartGroup(string Name, IReadOnlyList<SqlModel> Models, IReadOnlyList<DataTest> Tests, IReadOnlyList<RunningTotal>? RunningTotals = null);
 
 /// <summary>Builds the marts: staging once, then, for each group that is not current, its models and data tests in one transaction.</summary>
 public static class Marts
 {
     /// <summary>What the published reports read: the market size and the yearly survey.</summary>
-    public static readonly MartGroup Reports = new("reports", MartModels.Models, MartModels.Tests);
+    public static readonly MartGroup Reports = new("reports", MartModels.Models, MartModels.Tests, MartModels.RunningTotals);
 
     /// <summary>What researchers' extracts read (after the report marts, with which its data test reconciles).</summary>
     public static readonly MartGroup Extracts = new("extracts", MartModels.ExtractModels, MartModels.ExtractTests);

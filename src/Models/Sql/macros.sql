@@ -8,3 +8,7 @@ create or replace macro fiscal_year(d) as case when month(d) >= 4 then year(d) e
 -- collide in 63 bits to be miscounted). Read by the survey's account cells and the registered-persons mart.
 create or replace macro account_person_key(person_id, platform_id, account_id) as
     coalesce(person_id, -1 - cast(hash(platform_id, account_id) >> 1 as bigint));
+
+-- Whether a model's fiscal year is being built: every year in a build; in a refresh (MartPartitions), only the years
+-- the new transaction files touch, so models over the running totals (int_survey_paid_ids, …) read those years only.
+create or replace macro in_refreshed_years(fiscal_year) as true;

@@ -1,10 +1,9 @@
 -- The market by fiscal year and form, and by fiscal year over all forms: posted, contracted and paid value, each in
 -- the fiscal year of its own event (a line posted in March and paid in April counts in two fiscal years).
 -- One row per fiscal year x form, plus one per fiscal year with form null (all forms). Key: (fiscal_year, form)
--- Posted and contracted measures are two narrow scans of staging, each reading only its own columns; paid measures
+-- Posted and contracted measures come from each job's events (int_job_events, kept between builds); paid measures
 -- come from the survey's cross tabs, so the market size and the survey tables agree by construction.
--- not materialized: read twice, this CTE would otherwise be copied whole (10 million lines) before either scan
-with lines as not materialized (select * from stg_transactions),
+with job_events as not materialized (select * from int_job_events where in_refreshed_years(fiscal_year)),
 -- paid measures are the category-mix table's form margins (all categories), defined in int_survey_cross_tabs
 paid as (
     select fiscal_year, column_code as form, lines_paid, paid_jpy, fee_jpy, active_clients, active_workers,
@@ -14,22 +13,23 @@ paid as (
 ),
 
 posted as (
-    select posted_fiscal_year as fiscal_year, form,
+    select fiscal_year, form,
            -- a job is unique within its platform
            count(distinct hash(platform_id, job_id)) as jobs_posted,
-           cast(sum(posted_jpy) as bigint) as posted_jpy
-    from lines
-    group by grouping sets ((posted_fiscal_year, form), (posted_fiscal_year))
+           cast(sum(value_jpy) as bigint) as posted_jpy
+    from job_events
+    where event = 'posted'
+    group by grouping sets ((fiscal_year, form), (fiscal_year))
 ),
 
 contracted as (
-    select contracted_fiscal_year as fiscal_year, form,
-           count(*) as lines_contracted,
-           cast(sum(contracted_jpy) as bigint) as contracted_jpy
-    from lines
-    -- a contract later cancelled is not part of the contracted market
-    where contracted_on is not null and status <> 'cancelled'
-    group by grouping sets ((contracted_fiscal_year, form), (contracted_fiscal_year))
+    select fiscal_year, form,
+           cast(sum(lines) as bigint) as lines_contracted,
+           cast(sum(value_jpy) as bigint) as contracted_jpy
+    from job_events
+    -- a contract later cancelled is not part of the contracted market (int_job_events)
+    where event = 'contracted'
+    group by grouping sets ((fiscal_year, form), (fiscal_year))
 ),
 
 keys as (

@@ -1,7 +1,6 @@
 -- Accounts paid in a fiscal year, per platform and kind ('client', 'worker'): the "active" of the registered-persons
 -- marts. A paid line normally names its worker; one that does not pays no worker.
--- A view, listed in both mart groups that read it (the report marts and the linkage marts are built apart, and a
--- DuckDB table macro would be bound before staging exists).
+-- A view, read by the linkage marts only (the report marts take paid accounts from int_survey_paid_ids).
 select * from (
     select
         paid_fiscal_year as fiscal_year, platform_id,

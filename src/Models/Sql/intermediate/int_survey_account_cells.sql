@@ -4,26 +4,10 @@
 -- Accounts: one row per fiscal year x kind ('client', 'worker') x platform x account.
 --   Key: (fiscal_year, kind, platform_id, id).
 -- Jobs: one row per fiscal year x kind 'job' x set of cells, units = the jobs that share those cells; no id.
--- Lines are first reduced to accounts and jobs (one scan, three grouping sets), so the link to persons joins about a
--- million accounts instead of every line.
-with lines as (select * from int_survey_paid_lines),
+-- Lines are reduced to accounts and jobs first (int_survey_paid_ids, kept between builds), so the link to persons
+-- joins about a million accounts instead of every line.
+with by_id as (select * from int_survey_paid_ids where in_refreshed_years(fiscal_year)),
 account_persons as (select * from int_account_persons),
-
-by_id as materialized (
-    select
-        fiscal_year, platform_id,
-        case grouping(client_account_id, worker_account_id, job_id) when 3 then 'client' when 5 then 'worker' else 'job' end as kind,
-        coalesce(client_account_id, worker_account_id) as id,
-        bit_or(category_form_mask) as category_form_mask,
-        bit_or(client_prefecture_mask) as client_prefecture_mask,
-        bit_or(worker_prefecture_mask) as worker_prefecture_mask,
-        bit_or(region_flow_mask) as region_flow_mask,
-        cast(sum(paid_jpy) as bigint) as paid_jpy
-    from lines
-    group by grouping sets ((fiscal_year, platform_id, client_account_id),
-                            (fiscal_year, platform_id, worker_account_id),
-                            (fiscal_year, platform_id, job_id))
-),
 
 accounts as (
     select
@@ -43,7 +27,7 @@ jobs as (
            sum(paid_jpy) as paid_jpy, null as person_key, count(*) as units
     from by_id
     where kind = 'job'
-    group by all
+    group by fiscal_year, category_form_mask, client_prefecture_mask, worker_prefecture_mask, region_flow_mask
 )
 
 select * from accounts

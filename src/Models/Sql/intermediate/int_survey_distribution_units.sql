@@ -6,20 +6,18 @@
 -- unit_rank orders each cell's units by value (ties by person), from 0: what quantiles, bands and top shares read.
 -- Key: (fiscal_year, distribution, row_code, column_code, unit_rank). platform_id is the job's platform, or the
 -- worker's main platform (the one that paid them most): what a distribution's dominance is judged on.
--- Jobs are reduced from paid lines once here (a job is unique within its platform); workers come from
+-- Jobs come from their paid lines reduced per job and form (int_job_events; a job is unique within its platform); workers come from
 -- int_survey_worker_persons, so the pay distribution counts exactly the persons "who works" counts.
-with lines as (select * from stg_transactions where paid_on is not null),
-clients as (select fiscal_year, platform_id, id, person_key from int_survey_account_cells where kind = 'client'),
+with clients as (select fiscal_year, platform_id, id, person_key from int_survey_account_cells where kind = 'client'),
 workers as (select * from int_survey_worker_persons),
 
 -- A job has one form and one client. Should an export give one job lines of two forms, each form's part is a unit of
 -- its own, in all forms too, so that every band over all forms is the sum of the forms' (the release relies on it).
+-- (int_job_events' paid rows: one per fiscal year, platform, job and form, kept between builds)
 jobs_by_form as (
-    select paid_fiscal_year as fiscal_year, platform_id, job_id, form,
-           cast(sum(paid_jpy) as bigint) as value_jpy,
-           any_value(client_account_id) as client_account_id
-    from lines
-    group by paid_fiscal_year, platform_id, job_id, form
+    select fiscal_year, platform_id, job_id, form, value_jpy, client_account_id
+    from int_job_events
+    where event = 'paid' and in_refreshed_years(fiscal_year)
 ),
 
 job_units as (

@@ -3,20 +3,11 @@
 -- and what mart_member_benchmark shows each member of its own. One definition, so a member's own figures add up to
 -- the survey's cells by construction.
 -- One row per fiscal year x platform x cell with paid lines. Key: (fiscal_year, platform_id, family, row_code, column_code).
-with lines as (select * from stg_transactions where paid_on is not null),
+-- The lines are summed by platform and codes first (int_survey_platform_codes, kept between builds), then placed in
+-- their cells: grouping by the codes costs less than looking up every line's cells.
+with by_codes as (select * from int_survey_platform_codes where in_refreshed_years(fiscal_year)),
 line_cells as (select * from int_survey_line_cells),
 cells as (select family, row_code, column_code, mask from int_survey_cells),
-
--- Sum the lines once by platform and codes (hundreds of thousands of rows instead of millions of lines), then place
--- those in their cells: grouping by the codes costs less than looking up every line's cells.
-by_codes as (
-    select paid_fiscal_year as fiscal_year, platform_id, category, form,
-           coalesce(client_prefecture, 'unknown') as client_prefecture,
-           coalesce(worker_prefecture, 'unknown') as worker_prefecture,
-           sum(paid_jpy) as paid_jpy, sum(fee_jpy) as fee_jpy, count(*) as lines_paid
-    from lines
-    group by all
-),
 
 by_finest_cells as (
     select by_codes.fiscal_year, by_codes.platform_id,

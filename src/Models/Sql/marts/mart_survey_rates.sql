@@ -9,9 +9,15 @@
 -- Line and event counts come from code groups (a few thousand rows); persons through the category x form cell masks
 -- (int_survey_cells): each account ORs its lines' cells in one scan, each person ORs their accounts', and a person
 -- counts in a form, a category or all when the mask overlaps that cell's, so no count(distinct) per grouping set.
-with lines as not materialized (select * from stg_transactions),
+-- Lines arrive reduced (kept between builds): to code groups (int_rate_code_groups) and to each account's cells per rate
+-- and year (int_rate_accounts).
+with code_groups as (
+    select * from int_rate_code_groups
+    where in_refreshed_years(posted_fiscal_year) or in_refreshed_years(contracted_fiscal_year)
+),
+by_account as (select * from int_rate_accounts where in_refreshed_years(fiscal_year)),
 account_persons as (select * from int_account_persons),
--- the family fits 64 bits (as in int_survey_line_cells): OR-ing ubigint over every line costs less than uhugeint
+-- ubigint masks, as int_rate_accounts ORs them
 category_form_cells as (
     select row_code as category, column_code as form, cast(mask as ubigint) as mask
     from int_survey_cells where family = 'category_form'
@@ -22,17 +28,6 @@ rate_cells as (
            coalesce(form, category) as row_code, mask
     from category_form_cells
     where category is null or form is null
-),
-
--- Every line has one client: lines and events per platform are counted on lines with a client, as code groups.
-code_groups as (
-    select posted_fiscal_year, contracted_fiscal_year, platform_id, form, category,
-           count(*) as lines,
-           count(*) filter (where status = 'cancelled') as cancelled,
-           count(*) filter (where status = 'disputed') as disputed
-    from lines
-    where client_account_id is not null
-    group by all
 ),
 
 by_rate as (
@@ -62,22 +57,6 @@ cells as (
            list_sum(max(events, 2)) / nullif(sum(events), 0) as top_two_platforms_event_share
     from per_platform
     group by all
-),
-
--- The finest cells each account's lines fall in, per rate and year: one scan, three grouping sets.
-by_account as (
-    select
-        case when grouping(posted_fiscal_year) = 0 then 'cancellation' else 'dispute' end as rate,
-        coalesce(posted_fiscal_year, contracted_fiscal_year) as fiscal_year,
-        platform_id,
-        case when grouping(worker_account_id) = 0 then 'worker' else 'client' end as kind,
-        coalesce(client_account_id, worker_account_id) as account_id,
-        bit_or(finest.mask) as mask
-    from lines
-    join category_form_cells as finest on finest.category = lines.category and finest.form = lines.form
-    group by grouping sets ((posted_fiscal_year, platform_id, client_account_id),
-                            (contracted_fiscal_year, platform_id, client_account_id),
-                            (contracted_fiscal_year, platform_id, worker_account_id))
 ),
 
 -- a person with accounts on several platforms is one unit

@@ -13,7 +13,7 @@
 with registrations as not materialized (select * from stg_registrations),
 account_persons as (select * from int_account_persons),
 
-fiscal_years as (select distinct paid_fiscal_year as fiscal_year from stg_transactions where paid_on is not null),
+fiscal_years as (select distinct fiscal_year from int_survey_paid_ids where in_refreshed_years(fiscal_year)),
 
 -- the accounts paid in each year (int_paid_accounts' rows): the survey's account cells hold them already
 paid_accounts as (select fiscal_year, kind, platform_id, id as account_id from int_survey_account_cells where kind <> 'job'),
