@@ -69,7 +69,9 @@ internal static class LinkageBenchmark
         context.Result("exact_only_unique_error", F((exact.Persons - files.Persons) / (double)files.Persons, "F4"));
         context.Result("same_platform_links", linked.SamePlatformLinks);
         context.Result("same_platform_threshold", F(linked.SamePlatformThreshold, "F2"));
-        var (recall, _) = linked.Diagnostics!.Evaluate(warehouse, files.TruthCsv);
+        var (recall, distribution) = linked.Diagnostics!.Evaluate(warehouse, files.TruthCsv);
+        foreach (var bin in distribution.Where(b => b.From >= linked.Diagnostics.Threshold - 12 && b.From < linked.Diagnostics.Threshold + 8))
+            context.Result($"match_weight {bin.From:+0;-0;0}", $"true {bin.TruePairs:N0}, false {bin.FalsePairs:N0}");
         context.Result("blocking_recall", F(recall.Recall, "F4"));
         context.Result("blocking_recall_above_threshold", $"{F(recall.RecallAboveThreshold, "F4")} ({recall.FoundAboveThreshold:N0} of {recall.TruePairsAboveThreshold:N0})");
         context.Result("blocking_recall_above_threshold_workers", $"{F(recall.WorkerRecallAboveThreshold, "F4")} ({recall.WorkerFoundAboveThreshold:N0} of {recall.WorkerPairsAboveThreshold:N0})");
