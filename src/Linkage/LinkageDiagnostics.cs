@@ -43,6 +43,15 @@ public sealed class LinkageDiagnostics
         return model.MatchWeight(x, model.PatternOf(x, y));
     }
 
+    /// <summary>A pair's comparison levels in words (missing comparisons left out), for <see cref="LinkageAttribution"/>.</summary>
+    internal string DescribePattern(int x, int y)
+    {
+        var model = models[accounts.IsWorker[x] ? 0 : 1];
+        var pattern = model.PatternOf(x, y);
+        return string.Join(" ", model.Comparisons.Select((c, i) => (c, Level: model.LevelIn(pattern, i)))
+            .Where(c => c.Level >= 0 && c.c.Role != ComparisonRole.Attribute).Select(c => c.c.Name + c.c.LevelNames[c.Level]));
+    }
+
     /// <summary>Blocking recall and the match-weight distribution of the scored pairs against a ground-truth CSV
     /// (<c>platform_id, account_id, kind, true_person_id</c>).</summary>
     public (BlockingRecall Recall, IReadOnlyList<WeightBin> Distribution) Evaluate(Warehouse warehouse, string truthCsv)
@@ -52,7 +61,7 @@ public sealed class LinkageDiagnostics
     }
 
     /// <summary>Each account's true person as a dense number (−1 when the truth lacks it); kinds never share a number.</summary>
-    private int[] TruePersons(Warehouse warehouse, string truthCsv)
+    internal int[] TruePersons(Warehouse warehouse, string truthCsv)
     {
         var person = new int[accounts.Count];
         Array.Fill(person, -1);

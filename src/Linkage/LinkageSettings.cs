@@ -85,6 +85,19 @@ public sealed record LinkageSettings
     public double NameBlockingFloor { get; init; } = 0.6;
     public int MaxBirthDateBlock { get; init; } = 2_000;
 
+    /// <summary>Name-field blocks (contract v2, <c>NameFieldBlocks</c>): accounts of one kind and birth year, skipped
+    /// above this many accounts (survey scale: a similar name there is more often a namesake's), and accounts without
+    /// a birth date against all while that takes fewer than <see cref="UndatedComparisonBudget"/> comparisons; a pair is
+    /// kept when both names reach <see cref="NameFieldBlockFloor"/> (one name alone, the other missing:
+    /// <see cref="SingleNameBlockFloor"/>). 0.55 is the lower end of a typo under BLIP; different names fall below 0.45.</summary>
+    public int MaxBirthYearBlock { get; init; } = 1_000;
+    /// <summary>Birth-date blocks of at most this many accounts of a kind give every pair to scoring (<c>NameFieldBlocks</c>);
+    /// about 4 accounts share a date at 100,000 accounts, 80 at two million, where only the name-tested blocks run.</summary>
+    public int SmallBirthDateBlock { get; init; } = 50;
+    public double UndatedComparisonBudget { get; init; } = 5e7;
+    public double NameFieldBlockFloor { get; init; } = 0.55;
+    public double SingleNameBlockFloor { get; init; } = 0.65;
+
     /// <summary>Link when the match weight reaches this many bits: the prior log-odds that two random accounts of the
     /// kind are one person, log2(λ/(1−λ)), plus the summed log2(m/u). −2 bits is a posterior probability of 0.2 under
     /// the independence the model assumes; the cluster guard and the size cap then keep chains out. On the 100,000-account

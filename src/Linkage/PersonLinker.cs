@@ -74,7 +74,10 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         stages.End("name-field candidates (LSH + Dice, contract v2)");
         var (birthDatePairs, birthDateComparisons) = BirthDateCandidates(accounts, settings);
         stages.End("birth-date blocks (contract v2)");
-        var pairs = PairKeys.SortedUnion([exactPairs, fuzzyPairs, namePairs, birthDatePairs]);
+        var (nameBlockPairs, nameBlockComparisons) = NameFieldBlocks.Candidates(accounts, settings, ct);
+        birthDateComparisons += nameBlockComparisons;
+        stages.End("name-field blocks (contract v2)");
+        var pairs = PairKeys.SortedUnion([exactPairs, fuzzyPairs, namePairs, birthDatePairs, nameBlockPairs]);
         progress?.Report($"{exact:N0} exact and {comparisons:N0} fuzzy comparisons; {pairs.Length:N0} pairs to score ({timer.Elapsed.TotalSeconds:F1} s)");
         progress.Advance("link", 2, Stages, "stages");
 

@@ -69,10 +69,19 @@ internal static class LinkageBenchmark
         context.Result("exact_only_unique_error", F((exact.Persons - files.Persons) / (double)files.Persons, "F4"));
         context.Result("same_platform_links", linked.SamePlatformLinks);
         context.Result("same_platform_threshold", F(linked.SamePlatformThreshold, "F2"));
-        var (recall, _) = linked.Diagnostics!.Evaluate(warehouse, files.TruthCsv);
+        var (recall, distribution) = linked.Diagnostics!.Evaluate(warehouse, files.TruthCsv);
+        foreach (var bin in distribution.Where(b => b.From >= linked.Diagnostics.Threshold - 12 && b.From < linked.Diagnostics.Threshold + 8))
+            context.Result($"match_weight {bin.From:+0;-0;0}", $"true {bin.TruePairs:N0}, false {bin.FalsePairs:N0}");
         context.Result("blocking_recall", F(recall.Recall, "F4"));
         context.Result("blocking_recall_above_threshold", $"{F(recall.RecallAboveThreshold, "F4")} ({recall.FoundAboveThreshold:N0} of {recall.TruePairsAboveThreshold:N0})");
         context.Result("blocking_recall_above_threshold_workers", $"{F(recall.WorkerRecallAboveThreshold, "F4")} ({recall.WorkerFoundAboveThreshold:N0} of {recall.WorkerPairsAboveThreshold:N0})");
+        // Where the errors come from (issue 13): blocking, scoring or clustering, and which fields disagree.
+        var errors = LinkageAttribution.Of(linked.Diagnostics!, warehouse, files.TruthCsv);
+        context.Result("missed_true_pairs", $"{errors.MissedByBlocking + errors.ScoredBelowThreshold + errors.CutByClustering:N0} of {errors.TruePairs:N0}: {errors.MissedByBlocking:N0} by blocking, {errors.ScoredBelowThreshold:N0} below the threshold, {errors.CutByClustering:N0} by clustering");
+        context.Result("false_pairs", $"{errors.FalsePairs:N0}: {errors.FalseDirectLinks:N0} direct links, {errors.FalseThroughChains:N0} through chains");
+        foreach (var (kind, patterns) in errors.Patterns)
+            foreach (var (pattern, count) in patterns)
+                context.Result($"error_pattern {kind}", $"{count,7:N0}  {pattern}");
         LinkCommand.PrintParameters(context, linked, verbose: true);
         warehouse.Dispose();
         Directory.Delete(work, recursive: true);
