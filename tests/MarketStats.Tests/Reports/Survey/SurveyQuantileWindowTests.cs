@@ -26,6 +26,7 @@ public sealed class SurveyQuantileWindowTests
                 {
                     Client = clientOfJob.TryGetValue(l.JobId, out var c) ? c : clientOfJob[l.JobId] = random.Next(clients),
                     PaidJpy = 1_000 * (1 + random.Next(40)),
+                    FeeJpy = 0,
                 }).ToList();
             using var db = new TempWarehouse();
             SurveyFixture.Load(db, lines);
