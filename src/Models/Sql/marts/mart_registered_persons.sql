@@ -29,12 +29,17 @@ account_starts as (
     group by grouping sets ((kind, since), (kind, platform_id, since), (kind, prefecture, since))
 ),
 
+-- Three plain group-bys under union all, not grouping sets: the three sets' hash tables (millions of persons each)
+-- were held at once and could not spill, and the bench's in-process build ran out of memory here at 30M transactions.
 person_starts as (
     select kind, platform_id, prefecture, since, 0 as accounts, count(*) as persons
     from (
-        select kind, platform_id, prefecture, person_key, min(registered_fiscal_year) as since
-        from accounts
-        group by grouping sets ((kind, person_key), (kind, platform_id, person_key), (kind, prefecture, person_key))
+        select kind, cast(null as varchar) as platform_id, cast(null as varchar) as prefecture, person_key, min(registered_fiscal_year) as since
+        from accounts group by kind, person_key
+        union all
+        select kind, platform_id, null, person_key, min(registered_fiscal_year) from accounts group by kind, platform_id, person_key
+        union all
+        select kind, null, prefecture, person_key, min(registered_fiscal_year) from accounts group by kind, prefecture, person_key
     )
     group by all
 ),
@@ -48,16 +53,22 @@ registered as (
 ),
 
 -- Active: a registered account (registered by the year) paid in the year; a person counts once per slice.
+-- (the same for active persons: each account paid in a year once, then three plain distincts over them)
+active_persons as (
+    select distinct paid.fiscal_year, accounts.kind, accounts.platform_id, accounts.prefecture, accounts.person_key
+    from paid_accounts as paid
+    join accounts using (kind, platform_id, account_id)
+    where accounts.registered_fiscal_year <= paid.fiscal_year
+),
+
 active as (
     select fiscal_year, kind, platform_id, prefecture, count(*) as unique_active_persons
     from (
-        select paid.fiscal_year, accounts.kind, accounts.platform_id, accounts.prefecture, accounts.person_key
-        from paid_accounts as paid
-        join accounts using (kind, platform_id, account_id)
-        where accounts.registered_fiscal_year <= paid.fiscal_year
-        group by grouping sets ((paid.fiscal_year, accounts.kind, accounts.person_key),
-                                (paid.fiscal_year, accounts.kind, accounts.platform_id, accounts.person_key),
-                                (paid.fiscal_year, accounts.kind, accounts.prefecture, accounts.person_key))
+        select distinct fiscal_year, kind, cast(null as varchar) as platform_id, cast(null as varchar) as prefecture, person_key from active_persons
+        union all
+        select distinct fiscal_year, kind, platform_id, null, person_key from active_persons
+        union all
+        select distinct fiscal_year, kind, null, prefecture, person_key from active_persons
     )
     group by all
 ),

@@ -18,49 +18,80 @@ quantiles as (
 window_persons as (select 5 as persons),
 widths as (select (select persons from window_persons) * (1 << range) as width from range(0, 9)),
 
+-- Each cell's quantiles (a few thousand), numbered so that what follows carries one integer instead of the cell's codes.
+cell_quantiles as materialized (
+    select row_number() over () as cq, cells.*, quantiles.quantile
+    from cells join quantiles using (distribution)
+),
+
 windows as (
-    select cells.fiscal_year, cells.distribution, cells.row_code, cells.column_code, quantiles.quantile, widths.width,
-           greatest(0, least(cells.units - widths.width, cast(round(quantiles.quantile * (cells.units - 1)) as bigint) - (widths.width - 1) // 2)) as first_rank
-    from cells
-    join quantiles using (distribution)
+    select cq, widths.width,
+           greatest(0, least(units - widths.width, cast(round(quantile * (units - 1)) as bigint) - (widths.width - 1) // 2)) as first_rank
+    from cell_quantiles
     cross join widths
-    where widths.width <= cells.units
+    where widths.width <= units
 ),
 
-window_ranks as (
-    select *, unnest(range(first_rank, first_rank + width)) as unit_rank from windows
+-- A quantile's windows nest (each is centred on the same position, or pushed inside the cell by the same edge, and
+-- twice as wide as the one before), so its widest window holds every unit any of them reads: each unit is read once
+-- per quantile, with the narrowest of its windows that holds it, instead of once per window (joining every window's
+-- ranks to the units held millions of rows at 10M transactions and ran out of the build's memory).
+spans as (
+    select cq, any_value(fiscal_year) as fiscal_year, any_value(distribution) as distribution,
+           any_value(row_code) as row_code, any_value(column_code) as column_code,
+           min(first_rank) as span_first, max(first_rank + width) as span_end,
+           list({'width': width, 'first_rank': first_rank} order by width) as nested
+    from windows join cell_quantiles using (cq)
+    group by cq
 ),
 
-window_means as (
-    select w.fiscal_year, w.distribution, w.row_code, w.column_code, w.quantile, w.width, w.first_rank,
-           count(distinct r.person_key) as persons, avg(r.value_jpy) as mean_jpy
-    from window_ranks as w
-    join ranked as r
-        on r.fiscal_year = w.fiscal_year and r.distribution = w.distribution
-       and r.row_code is not distinct from w.row_code and r.column_code is not distinct from w.column_code
-       and r.unit_rank = w.unit_rank
+span_units as (
+    select spans.cq, r.person_key, r.value_jpy,
+           list_min(list_transform(spans.nested, lambda w: case when r.unit_rank >= w.first_rank and r.unit_rank < w.first_rank + w.width then w.width end)) as unit_width
+    from ranked as r
+    join spans
+        on r.fiscal_year = spans.fiscal_year and r.distribution = spans.distribution
+       and r.row_code is not distinct from spans.row_code and r.column_code is not distinct from spans.column_code
+       and r.unit_rank >= spans.span_first and r.unit_rank < spans.span_end
+),
+
+-- a person counts in every window from the narrowest that holds one of their units
+person_widths as (
+    select cq, person_width, count(*) as persons
+    from (select cq, person_key, min(unit_width) as person_width from span_units group by all)
+    group by all
+),
+
+window_counts as (
+    select windows.cq, windows.width, windows.first_rank, cast(sum(person_widths.persons) as bigint) as persons
+    from windows
+    join person_widths on person_widths.cq = windows.cq and person_widths.person_width <= windows.width
     group by all
 ),
 
 chosen as (
-    select fiscal_year, distribution, row_code, column_code, quantile,
-           arg_min({'width': width, 'first_rank': first_rank, 'persons': persons, 'mean_jpy': mean_jpy}, width) filter (where persons >= (select persons from window_persons)) as pick
-    from window_means
+    select cq, arg_min({'width': width, 'first_rank': first_rank, 'persons': persons}, width) filter (where persons >= (select persons from window_persons)) as pick
+    from window_counts
+    group by all
+),
+
+-- the chosen window's mean over its own units (avg, as a window's mean always was)
+means as (
+    select chosen.cq, avg(span_units.value_jpy) as mean_jpy
+    from span_units
+    join chosen on chosen.cq = span_units.cq and span_units.unit_width <= chosen.pick.width
     group by all
 ),
 
 picked as (
-    select cells.fiscal_year, cells.distribution, cells.row_code, cells.column_code, quantiles.quantile,
-           chosen.pick.mean_jpy as value_jpy,
+    select cq.fiscal_year, cq.distribution, cq.row_code, cq.column_code, cq.quantile,
+           means.mean_jpy as value_jpy,
            coalesce(chosen.pick.width, 0) as window_units,
            coalesce(chosen.pick.persons, 0) as window_persons,
            chosen.pick.first_rank as first_rank
-    from cells
-    join quantiles using (distribution)
-    left join chosen
-        on chosen.fiscal_year = cells.fiscal_year and chosen.distribution = cells.distribution
-       and chosen.row_code is not distinct from cells.row_code and chosen.column_code is not distinct from cells.column_code
-       and chosen.quantile = quantiles.quantile
+    from cell_quantiles as cq
+    left join chosen using (cq)
+    left join means using (cq)
 )
 
 select * exclude (first_rank),
