@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using MarketStats.Core.Privacy;
@@ -188,6 +189,7 @@ internal static class LshBlocking
             KeepBandPairs();
         }
         /// <summary>Merges the band's pairs into those kept (a pair close enough to keep is found in many bands).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void KeepBandPairs()
         {
             RadixSort.Sort(ref bandPairs, ref pairScratch, bandPairCount, PairBytes);
@@ -212,6 +214,7 @@ internal static class LshBlocking
         }
 
         /// <summary>One word per account: its group (<see cref="GroupBits"/>), the band key's top bits, the account index (24 bits).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private unsafe void BandKeys(int band)
         {
             if (lanes is not null) { BandKeysAvx2(band, lanes); return; }
@@ -241,6 +244,7 @@ internal static class LshBlocking
         }
 
         /// <summary><see cref="BandKeys"/> with the min-hashes eight positions at a time (<see cref="MinHashLanes"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops run a few dozen times: straight to optimised code, no tiering (issue 12)
         private unsafe void BandKeysAvx2(int band, MinHashLanes lanes)
         {
             var rows = pass.Rows;
@@ -276,6 +280,7 @@ internal static class LshBlocking
 
         /// <summary>Lists the accounts of buckets that hold two to <see cref="LinkageSettings.MaxBucketSize"/> accounts,
         /// bucket after bucket (larger buckets are degenerate encodings and skipped).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private (int Members, int Buckets) MultiAccountBuckets()
         {
             var (memberCount, bucketCount) = (0, 0);
@@ -295,6 +300,7 @@ internal static class LshBlocking
             return (memberCount, bucketCount);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private unsafe void CompareWithinBuckets(int memberCount, int bucketCount)
         {
             const int Words = LinkAccounts.Words;
