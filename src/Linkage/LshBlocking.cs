@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using MarketStats.Core.Privacy;
 
@@ -53,11 +55,12 @@ internal static class LshBlocking
         var encoded = Enumerable.Range(0, accounts.Count).Where(pass.TakesPart).ToArray();
         if (encoded.Length < 2) return ([], 0);
         var permutations = Permutations(bands * hashesPerBand);
+        var lanes = Avx2.IsSupported ? new MinHashLanes(permutations) : null;
         var found = new List<long[]>();
         long comparisons = 0;
         Parallel.For(0, bands,
             new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount }, // one set of buffers per core
-            () => new BandWorker(pass, encoded, permutations, hashesPerBand, settings.MaxBucketSize),
+            () => new BandWorker(pass, encoded, permutations, lanes, hashesPerBand, settings.MaxBucketSize),
             (band, _, worker) => { worker.Run(band); return worker; },
             worker =>
             {
@@ -73,6 +76,31 @@ internal static class LshBlocking
         var rng = new Random(20_090_101); // fixed: the band definitions are part of the linkage rules, not random per run
         return [.. Enumerable.Range(0, count).SelectMany(_ =>
             Enumerable.Range(0, Positions).Select(b => (short)b).OrderBy(_ => rng.Next()).ToArray())];
+    }
+
+    /// <summary>The permutations as AVX2 operands, eight positions per vector (issue 12): where in a 512-bit row (two
+    /// 256-bit halves of eight 32-bit lanes) each position's bit is, so that one min-hash's first eight positions are
+    /// tested by two lane permutes, a blend, a shift and a sign mask instead of eight scalar loads and shifts. The
+    /// result is the same first set position (the scalar loop stays for machines without AVX2).</summary>
+    private sealed class MinHashLanes
+    {
+        /// <summary>Per position: its 32-bit lane (p / 32) in the low three bits (the permute's index) and, at the sign
+        /// bit, whether the lane is in the upper half (the blend's selector).</summary>
+        public readonly int[] Lane;
+        /// <summary>Per position: the left shift that brings its bit to the lane's sign bit (31 − p % 32).</summary>
+        public readonly int[] Shift;
+
+        public MinHashLanes(short[] permutations)
+        {
+            Lane = GC.AllocateArray<int>(permutations.Length, pinned: true);
+            Shift = GC.AllocateArray<int>(permutations.Length, pinned: true);
+            for (var k = 0; k < permutations.Length; k++)
+            {
+                var lane = permutations[k] >> 5;
+                Lane[k] = (lane & 7) | (lane >> 3) << 31;
+                Shift[k] = 31 - (permutations[k] & 31);
+            }
+        }
     }
 
     /// <summary>What one LSH pass runs over (512-bit rows, one per account, 64-byte aligned), which accounts take part,
@@ -135,7 +163,7 @@ internal static class LshBlocking
     }
 
     /// <summary>One core's buffers, reused band after band.</summary>
-    private sealed class BandWorker(Pass pass, int[] encoded, short[] permutations, int hashes, int maxBucketSize)
+    private sealed class BandWorker(Pass pass, int[] encoded, short[] permutations, MinHashLanes? lanes, int hashes, int maxBucketSize)
     {
         private ulong[] keys = new ulong[encoded.Length];
         private ulong[] scratch = new ulong[encoded.Length];
@@ -161,6 +189,7 @@ internal static class LshBlocking
             KeepBandPairs();
         }
         /// <summary>Merges the band's pairs into those kept (a pair close enough to keep is found in many bands).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void KeepBandPairs()
         {
             RadixSort.Sort(ref bandPairs, ref pairScratch, bandPairCount, PairBytes);
@@ -185,8 +214,10 @@ internal static class LshBlocking
         }
 
         /// <summary>One word per account: its group (<see cref="GroupBits"/>), the band key's top bits, the account index (24 bits).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private unsafe void BandKeys(int band)
         {
+            if (lanes is not null) { BandKeysAvx2(band, lanes); return; }
             var clkBase = pass.Rows;
             fixed (short* bandOrders = &permutations[band * hashes * Positions])
             {
@@ -212,8 +243,44 @@ internal static class LshBlocking
             }
         }
 
+        /// <summary><see cref="BandKeys"/> with the min-hashes eight positions at a time (<see cref="MinHashLanes"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops run a few dozen times: straight to optimised code, no tiering (issue 12)
+        private unsafe void BandKeysAvx2(int band, MinHashLanes lanes)
+        {
+            var rows = pass.Rows;
+            fixed (int* laneBase = &lanes.Lane[band * hashes * Positions], shiftBase = &lanes.Shift[band * hashes * Positions])
+            {
+                for (var e = 0; e < encoded.Length; e++)
+                {
+                    var i = encoded[e];
+                    var row = (uint*)(rows + (long)i * LinkAccounts.Words);
+                    var (low, high) = (Avx.LoadVector256(row), Avx.LoadVector256(row + 8));
+                    var key = 0xCBF29CE484222325UL;
+                    for (var h = 0; h < hashes; h++)
+                    {
+                        var lane = laneBase + h * Positions;
+                        var shift = shiftBase + h * Positions;
+                        var min = Positions;
+                        for (var start = 0; start < Positions; start += 8)
+                        {
+                            var selector = Avx.LoadVector256(lane + start);
+                            var word = Avx.BlendVariable(Avx2.PermuteVar8x32(low, selector.AsUInt32()).AsSingle(),
+                                Avx2.PermuteVar8x32(high, selector.AsUInt32()).AsSingle(), selector.AsSingle());
+                            var set = (uint)Avx.MoveMask(Avx2.ShiftLeftLogicalVariable(word.AsUInt32(), Avx.LoadVector256((uint*)shift + start)).AsSingle());
+                            if (set == 0) continue;
+                            min = start + BitOperations.TrailingZeroCount(set);
+                            break;
+                        }
+                        key = unchecked((key ^ (ulong)min) * 0x100000001B3UL); // FNV-1a over the band's min-hashes
+                    }
+                    keys[e] = (ulong)pass.Group(i) << (64 - GroupBits) | (key >> (64 - KeyBits) << IndexBits) | (uint)i;
+                }
+            }
+        }
+
         /// <summary>Lists the accounts of buckets that hold two to <see cref="LinkageSettings.MaxBucketSize"/> accounts,
         /// bucket after bucket (larger buckets are degenerate encodings and skipped).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private (int Members, int Buckets) MultiAccountBuckets()
         {
             var (memberCount, bucketCount) = (0, 0);
@@ -233,6 +300,7 @@ internal static class LshBlocking
             return (memberCount, bucketCount);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private unsafe void CompareWithinBuckets(int memberCount, int bucketCount)
         {
             const int Words = LinkAccounts.Words;

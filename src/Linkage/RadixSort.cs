@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MarketStats.Linkage;
 
 /// <summary>Least-significant-digit radix sort of 64-bit keys on chosen bytes: stable, a few sequential passes, several
@@ -6,6 +8,7 @@ internal static class RadixSort
 {
     /// <summary>Sorts the first <paramref name="count"/> keys of <paramref name="keys"/> by the bytes starting at each of
     /// <paramref name="byteShifts"/> (lowest first); the other bits do not take part. The two arrays may be swapped.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called once per band: optimised from the first call
     public static void Sort(ref ulong[] keys, ref ulong[] scratch, int count, ReadOnlySpan<int> byteShifts)
     {
         Span<int> counts = stackalloc int[byteShifts.Length * 256];
