@@ -28,6 +28,10 @@ public sealed record LinkageSettings
     /// and it cost more than the record pass it replaces between v2 workers (docs/benchmarks.md). With 0, the record
     /// pass compares every pair of workers, as before.</para></summary>
     public int NameBands { get; init; } = 0;
+
+    /// <summary>Min-hashes eight positions at a time with AVX2 where the processor has it (the same keys as the scalar
+    /// loop, faster); false forces the scalar loop, so that tests cover it on machines with AVX2 too.</summary>
+    internal bool VectorMinHashes { get; init; } = true;
     public int NameHashesPerBand { get; init; } = 5;
     /// <summary>A bucket with more accounts than this is skipped (sparse or degenerate encodings all look alike).</summary>
     public int MaxBucketSize { get; init; } = 200;

@@ -55,7 +55,7 @@ internal static class LshBlocking
         var encoded = Enumerable.Range(0, accounts.Count).Where(pass.TakesPart).ToArray();
         if (encoded.Length < 2) return ([], 0);
         var permutations = Permutations(bands * hashesPerBand);
-        var lanes = Avx2.IsSupported ? new MinHashLanes(permutations) : null;
+        var lanes = settings.VectorMinHashes && Avx2.IsSupported ? new MinHashLanes(permutations) : null;
         var found = new List<long[]>();
         long comparisons = 0;
         Parallel.For(0, bands,

@@ -28,8 +28,9 @@ public sealed class LshBlockingTests : IDisposable
         var accounts = PersonLinker.LoadAccounts(w);
 
         // The production rules (the name-field pass off), then the name-field pass on with a small bucket cap, so that
-        // skipping oversize buckets is exercised too.
-        foreach (var settings in new[] { new LinkageSettings(), new LinkageSettings { NameBands = 48, MaxBucketSize = 3 } })
+        // skipping oversize buckets is exercised too, then the production rules on the scalar min-hash loop (the one
+        // processors without AVX2 run).
+        foreach (var settings in new[] { new LinkageSettings(), new LinkageSettings { NameBands = 48, MaxBucketSize = 3 }, new LinkageSettings { VectorMinHashes = false } })
         {
             var (recordPairs, recordComparisons) = LshBlocking.Candidates(accounts, settings, CancellationToken.None);
             var (namePairs, nameComparisons) = LshBlocking.NameCandidates(accounts, settings, CancellationToken.None);
