@@ -11,8 +11,13 @@ public static class ProcessMemory
     {
         if (!File.Exists("/proc/self/status")) return 0;
         var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        return line is null ? 0 : StatusKilobytes(line) * 1024;
     }
+
+    /// <summary>The value of a /proc status line such as <c>VmHWM:\t12174556 kB</c>, in kB. The kernel pads the value
+    /// with spaces after the tab only up to eight digits, so past 10 GB the tab alone separates it.</summary>
+    public static long StatusKilobytes(string line) =>
+        long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 
     /// <summary>Writing 5 to /proc/self/clear_refs resets the peak resident set size (Linux 4.0 and later).</summary>
     public static void ResetPeakRss()
