@@ -53,7 +53,16 @@ public sealed class SqlModelRunner(Warehouse warehouse, TextWriter? trace = null
             var drop = existing switch { "VIEW" => $"drop view {model.Name};\n", null => "", _ => $"drop table {model.Name};\n" };
             var sql = $"{drop}create {kind} {model.Name} as\n{model.Sql}";
             trace?.WriteLine($"-- model {model.Name} ({kind})\n{sql};");
-            warehouse.Execute(sql);
+            try
+            {
+                warehouse.Execute(sql);
+            }
+            catch (DuckDB.NET.Data.DuckDBException e)
+            {
+                // DuckDB's message ("failed to allocate ...", "Binder Error ...") never says which of dozens of
+                // models it came from; name it here, once, for every caller.
+                throw new SqlModelFailedException(model.Name, kind, e);
+            }
             progress.Advance(step, ++done, total, "models and tests");
         }
         foreach (var test in testList)
@@ -75,3 +84,10 @@ public sealed class SqlModelRunner(Warehouse warehouse, TextWriter? trace = null
 }
 
 public sealed class DataTestFailedException(string message) : Exception(message);
+
+/// <summary>A model's statement failed; the message names the model, the inner exception is DuckDB's.</summary>
+public sealed class SqlModelFailedException(string model, string kind, Exception inner)
+    : Exception($"SQL model {model} ({kind}) failed: {inner.Message}", inner)
+{
+    public string Model { get; } = model;
+}
