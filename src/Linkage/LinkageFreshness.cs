@@ -23,7 +23,7 @@ public static class LinkageFreshness
     private static readonly JsonSerializerOptions SettingsJson = new() { IncludeFields = true };
 
     public static bool IsCurrent(Warehouse warehouse, LinkageSettings settings) =>
-        warehouse.Scalar<long>("select count(*) from information_schema.tables where table_name = $1", Table) > 0
+        warehouse.HasTable(Table)
         && warehouse.Scalar<string>($"select fingerprint from {Table}") == Fingerprint(warehouse, settings);
 
     /// <summary>Called by the linker once its output is written and tested.</summary>

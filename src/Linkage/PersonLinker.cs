@@ -53,7 +53,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         LinkageTables.EnsureSchema(warehouse);
         // A view, not a table: the numbering costs a fraction of a second to compute, while storing two million rows
         // with their encodings cost several seconds (issue 12); it stays queryable for "why these two?" questions.
-        if (warehouse.Scalar<long>("select count(*) from duckdb_tables() where table_name = 'int_link_accounts' and schema_name = 'main'") > 0)
+        if (warehouse.StoredObjectType("int_link_accounts") == "BASE TABLE")
             warehouse.Execute("drop table int_link_accounts"); // a database linked before the view
         warehouse.Execute("create or replace view int_link_accounts as\n" + LinkageTables.Sql("int_link_accounts.sql"));
         stages.End("int_link_accounts (SQL view)");

@@ -33,7 +33,7 @@ public static class MartFreshness
             """) + InputsBesideTransactions(warehouse, group));
 
     public static bool IsCurrent(Warehouse warehouse, MartGroup group, string fingerprint) =>
-        Exists(warehouse)
+        warehouse.HasTable(Table)
         && warehouse.Scalar<string>($"select fingerprint from {Table} where mart_group = $1", group.Name) == fingerprint;
 
     /// <param name="partitions">The fiscal years refreshed, or null when every model was rebuilt whole.</param>
@@ -64,7 +64,7 @@ public static class MartFreshness
     /// </summary>
     public static IReadOnlyList<int>? TransactionFilesAdded(Warehouse warehouse, MartGroup group)
     {
-        if (!Exists(warehouse)) return null;
+        if (!warehouse.HasTable(Table)) return null;
         string? inputs;
         int filesThrough;
         long transactionFiles;
@@ -114,7 +114,4 @@ public static class MartFreshness
     }
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-
-    private static bool Exists(Warehouse warehouse) =>
-        warehouse.Scalar<long>("select count(*) from information_schema.tables where table_name = $1", Table) > 0;
 }

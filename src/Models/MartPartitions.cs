@@ -146,7 +146,7 @@ public static class MartPartitions
             derived.Add(model.Name);
             if (totals.ContainsKey(model.Name))
             {
-                if (!TableHas(warehouse, model.Name, null)) return null;
+                if (!warehouse.HasTable(model.Name)) return null;
                 continue;
             }
             if (totals.Count > 0 && Reads(model, readsLines))
@@ -156,7 +156,7 @@ public static class MartPartitions
                 continue;
             }
             if (!model.Materialise || model.Temporary) continue;
-            if (!TableHas(warehouse, model.Name, "fiscal_year")) return null;
+            if (!warehouse.HasColumn(model.Name, "fiscal_year")) return null;
             tables.Add(model.Name);
         }
         return totals.Keys.All(derived.Contains) ? tables : null;
@@ -164,11 +164,4 @@ public static class MartPartitions
 
     private static bool Reads(SqlModel model, IEnumerable<string> names) =>
         names.Any(name => Regex.IsMatch(model.Sql, $@"\b{Regex.Escape(name)}\b"));
-
-    /// <summary>Whether the stored table exists (with <paramref name="column"/>, when given).</summary>
-    private static bool TableHas(Warehouse warehouse, string table, string? column) =>
-        (column is null
-            ? warehouse.Scalar<long>("select count(*) from information_schema.tables where table_schema = 'main' and table_name = $1", table)
-            : warehouse.Scalar<long>(
-                "select count(*) from information_schema.columns where table_schema = 'main' and table_name = $1 and column_name = $2", table, column)) > 0;
 }

@@ -118,6 +118,20 @@ public sealed class Warehouse : IDisposable
 
     private static string FirstLine(string message) => message.Split('\n')[0];
 
+    /// <summary>"BASE TABLE" or "VIEW" for <paramref name="name"/> in the database file's main schema; null when there
+    /// is none. A connection's temporary table of that name is not counted: it lives in the catalog "temp" and is gone
+    /// when the process ends, while every caller asks about what the file keeps between runs.</summary>
+    public string? StoredObjectType(string name) =>
+        Scalar<string>("select table_type from information_schema.tables where table_catalog = current_database() and table_schema = 'main' and table_name = $1", name);
+
+    /// <summary>Whether the database file keeps a table or view named <paramref name="name"/> (see <see cref="StoredObjectType"/>).</summary>
+    public bool HasTable(string name) => StoredObjectType(name) is not null;
+
+    /// <summary>Whether the stored table or view <paramref name="table"/> has the column <paramref name="column"/>.</summary>
+    public bool HasColumn(string table, string column) =>
+        Scalar<long>("select count(*) from information_schema.columns where table_catalog = current_database() and table_schema = 'main' and table_name = $1 and column_name = $2",
+            table, column) > 0;
+
     public int Execute(string sql, params object?[] parameters)
     {
         using var command = CreateCommand(sql, parameters);

@@ -119,7 +119,7 @@ public static class ReleaseLog
     /// <summary>Everything <paramref name="recipient"/> received before (nothing when the log does not exist yet).</summary>
     public static EarlierReleases Earlier(Warehouse warehouse, string recipient)
     {
-        if (warehouse.Scalar<long>("select count(*) from information_schema.tables where table_name = 'release_log'") == 0) return EarlierReleases.None;
+        if (!warehouse.HasTable("release_log")) return EarlierReleases.None;
         var releases = (int)warehouse.Scalar<long>("select count(*) from release_log where recipient = $1", recipient);
         if (releases == 0) return EarlierReleases.None;
 

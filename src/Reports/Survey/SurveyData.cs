@@ -206,7 +206,7 @@ public sealed class SurveyData
         var persons = warehouse.Scalar<long>("select count(distinct (kind, person_id)) from int_account_persons");
         var rules = new List<(string, long)>();
         // The audit table belongs to the linker; a replacement linker may not write it.
-        if (warehouse.Scalar<long>("select count(*) from information_schema.tables where table_name = 'int_account_links'") > 0)
+        if (warehouse.HasTable("int_account_links"))
         {
             // A link's rule is its decision ("exact", "fuzzy") then its evidence ("…;clk_dice=0.93;prefecture=agree"):
             // the published method counts decisions; the evidence stays in the audit table.
