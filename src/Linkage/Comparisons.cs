@@ -72,7 +72,10 @@ internal static class ComparisonTable
                     if (a.BirthYear[x] == 0 || a.BirthYear[y] == 0) return dated ? 2 : -1;
                     return a.BirthYear[x] == a.BirthYear[y] ? 1 : 2;
                 }, SelectedLevels: 1, ValueCount: a.BirthDateCount));
-            rows.Add(Code("age_band", (x, y) => a.AgeBand[x] < 0 || a.AgeBand[y] < 0 ? -1 : a.AgeBand[x] == a.AgeBand[y] ? 0 : 1, s.AgeBand));
+            // The age band follows from the birth year: where both sides have one, the birth date's comparison already
+            // holds it, and counting it again added +1.9 bits to every namesake born on the same day (issue 13).
+            rows.Add(Code("age_band", (x, y) => a.AgeBand[x] < 0 || a.AgeBand[y] < 0 || a.BirthYear[x] != 0 && a.BirthYear[y] != 0 ? -1
+                : a.AgeBand[x] == a.AgeBand[y] ? 0 : 1, s.AgeBand));
             rows.Add(Code("gender", (x, y) => a.Gender[x] < 0 || a.Gender[y] < 0 ? -1 : a.Gender[x] == a.Gender[y] ? 0 : 1, s.Gender));
         }
         return rows;

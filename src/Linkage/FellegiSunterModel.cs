@@ -126,14 +126,20 @@ internal sealed class FellegiSunterModel
         // namesakes born on one day, whom EM's match class absorbed (prefecture m fell from 0.97 to 0.61, precision to
         // 0.64). Nor the birth date from the pairs whose names agree: with common names they are mostly namesakes, and
         // EM took those for the matches (birth date "differ" m 0.93 on the held-out-pairs market).
-        (string Label, Func<long, bool> Selected, int[] Learnt, bool Required)[] sessions =
+        // The birth-date session is a fallback (Fallback: its estimates count only for a comparison no other session
+        // taught): its pairs were selected for a name alike, and at two million accounts most of them are namesakes
+        // born on one day, same family name, different given name. EM's match class took them in and gave a given name
+        // "lower" m 0.26 (family 0.15) where the pairs sharing an e-mail give about 0.01: a clearly different given
+        // name cost −1.9 bits, and 10,791 such namesakes linked (docs/linkage.md, "EM's sessions and the chaining guard").
+        (string Label, Func<long, bool> Selected, int[] Learnt, bool Required, bool Fallback)[] sessions =
         [
-            ("pairs sharing a keyed hash", p => SelectedBy(p, ComparisonRole.KeyedHash), Except(ComparisonRole.KeyedHash), true),
-            ("pairs found by encoding similarity", p => SelectedBy(p, ComparisonRole.Encoding), Except(ComparisonRole.Encoding), true),
-            ("pairs sharing a birth date", p => SelectedBy(p, ComparisonRole.SharedKey) && NamesAlike(p, names), names, false),
+            ("pairs sharing a keyed hash", p => SelectedBy(p, ComparisonRole.KeyedHash), Except(ComparisonRole.KeyedHash), true, false),
+            ("pairs found by encoding similarity", p => SelectedBy(p, ComparisonRole.Encoding), Except(ComparisonRole.Encoding), true, false),
+            ("pairs sharing a birth date", p => SelectedBy(p, ComparisonRole.SharedKey) && NamesAlike(p, names), names, false, true),
         ];
-        foreach (var (label, selected, learnt, required) in sessions)
+        foreach (var (label, selected, allLearnt, required, fallback) in sessions)
         {
+            int[] learnt = fallback ? [.. allLearnt.Where(c => estimates[c].All(e => e.M.Sum() <= 0))] : allLearnt;
             var training = patterns.Where(p => selected(p.Key)).ToArray();
             var pairs = training.Sum(p => p.Value);
             if (learnt.Length == 0 || pairs == 0 && !required) continue;

@@ -112,11 +112,16 @@ internal sealed class LinkAccounts
         return false;
     }
 
+    /// <summary>An experiment only (<c>bench --linkage --cleartext</c>): the name fields compared by bigram Dice of the
+    /// cleartext names the generator knows, in place of their encodings, under the same rules; null in every run.</summary>
+    internal Func<int, int, int, double>? CleartextFieldDice { get; set; }
+
     /// <summary>Dice of two accounts' encodings of one name field; NaN when either lacks it.</summary>
     public double FieldDice(int field, int x, int y)
     {
         var (bx, by) = (FieldBits[x * NameFields + field], FieldBits[y * NameFields + field]);
         if (bx == 0 || by == 0) return double.NaN;
+        if (CleartextFieldDice is { } cleartext) return cleartext(field, x, y);
         var (ox, oy) = (fieldStart + (x * NameFields + field) * FieldWords, fieldStart + (y * NameFields + field) * FieldWords);
         var common = 0;
         for (var w = 0; w < FieldWords; w++) common += BitOperations.PopCount(fieldClk[ox + w] & fieldClk[oy + w]);

@@ -71,14 +71,18 @@ public sealed record LinkageSettings
     /// <summary>Contract v2's name fields: Dice levels, highest first, set for BLIP's noise. Two accounts giving one
     /// name have Dice about 0.70–0.90 on a field (not 1: BLIP flips a twentieth of the bits of each), a typo puts
     /// them at 0.55–0.75, different names fall at 0.25–0.45 (docs/linkage.md): the cut points split those groups, so
-    /// that EM can weigh a typo apart from an equal name and from a different one.</summary>
+    /// that EM can weigh a typo apart from an equal name and from a different one. Below 0.45, 0.30 splits a name that
+    /// shares a part (a kanji variant, about 0.35–0.45) from one that shares nothing (about 0.2: a clearly different
+    /// name), so that EM can make the latter the strong evidence against it is: at two million accounts a namesake
+    /// born on the same day with a clearly different given name linked when one "lower" level held both (issue 13).</summary>
     public IReadOnlyList<DiceLevelPrior> NameFieldLevels { get; init; } =
     [
         new(0.80, 0.45, 0.010),
         new(0.65, 0.25, 0.010),
         new(0.55, 0.14, 0.015),
         new(0.45, 0.08, 0.070),
-        new(0.00, 0.08, 0.895),
+        new(0.30, 0.05, 0.250),
+        new(0.00, 0.03, 0.645),
     ];
 
     /// <summary>Contract v2's birth date: the same date, only the same year, or a different one.</summary>

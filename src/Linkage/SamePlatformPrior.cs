@@ -10,10 +10,24 @@ namespace MarketStats.Linkage;
 internal static class SamePlatformPrior
 {
     /// <param name="hashPairs">Candidate pairs sharing a keyed hash (star edges per hash group: an estimate, not a census).</param>
-    public static double Threshold(LinkAccounts accounts, long[] hashPairs, LinkageSettings settings)
+    public static double Threshold(LinkAccounts accounts, long[] hashPairs, LinkageSettings settings) =>
+        Estimate(accounts, hashPairs, settings).Link;
+
+    /// <summary>The threshold a link needs to join two accounts of one platform (<see cref="Threshold"/>), and the weight
+    /// each pair of same-platform accounts it brings together needs on its own when the link is weaker (the ratio alone,
+    /// bounded below by the ordinary threshold only: that pair's own evidence is no chain).</summary>
+    public static (double Link, double Pair) Estimate(LinkAccounts accounts, long[] hashPairs, LinkageSettings settings)
     {
-        if (settings.SamePlatformThreshold is { } fixedThreshold) return fixedThreshold;
-        var (lowest, highest) = (settings.Threshold + settings.SamePlatformMinimumBits, settings.Threshold + settings.SamePlatformMaximumBits);
+        var highest = settings.Threshold + settings.SamePlatformMaximumBits;
+        if (settings.SamePlatformThreshold is { } fixedThreshold) return (fixedThreshold, fixedThreshold);
+        var raw = Unbounded(accounts, hashPairs, settings);
+        return (Math.Clamp(raw, settings.Threshold + settings.SamePlatformMinimumBits, highest), Math.Clamp(raw, settings.Threshold, highest));
+    }
+
+    /// <summary>threshold − log2 r, or the upper bound when there is nothing to compare with.</summary>
+    private static double Unbounded(LinkAccounts accounts, long[] hashPairs, LinkageSettings settings)
+    {
+        var highest = settings.Threshold + settings.SamePlatformMaximumBits;
         long sameHash = 0, crossHash = 0;
         foreach (var pair in hashPairs)
         {
@@ -26,6 +40,6 @@ internal static class SamePlatformPrior
         if (crossHash == 0 || samePairs == 0 || crossPairs == 0) return highest;
         // Half a pair when none was seen: no agreement on a platform means "rarer than one in samePairs", not "never".
         var ratio = (Math.Max(sameHash, 0.5) / samePairs) / (crossHash / crossPairs);
-        return Math.Clamp(settings.Threshold - Math.Log2(ratio), lowest, highest);
+        return settings.Threshold - Math.Log2(ratio);
     }
 }

@@ -149,6 +149,7 @@ public static class HeldOutLikeMarket
         long written = 0;
         using (var output = new StreamWriter(csv, false, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" })
         using (var answers = new StreamWriter(truth, false, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" })
+        using (var cleartext = CleartextNames.Create(folder))
         {
             output.Write(LinkageBenchmarkMarket.RawHeader);
             answers.WriteLine("platform_id,account_id,kind,true_person_id");
@@ -160,6 +161,7 @@ public static class HeldOutLikeMarket
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"0,{written + 2},{platformId},{accountId},worker,,13,2024-04-01,,,,{email},,,{encoder.Encode(record.Typed).Base64},{LinkageBenchmarkMarket.V2Columns(record.Typed, contractVersion, hasher, fieldEncoder, record.Noise)}"));
                 answers.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{platformId},{accountId},worker,{PopulationModel.PersonId(true, record.Person)}"));
+                CleartextNames.Write(cleartext, platformId, accountId, record.Typed);
                 written++;
             }
         }

@@ -26,13 +26,14 @@ public static class BenchCommand
         var registrations = new Option<long?>("--registrations") { Description = "Accounts in the linkage benchmark (default 2,000,000 with --linkage, 200,000 in the stage run; 100,000 / 10,000 with --quick)." };
         var market = new Option<string>("--market") { Description = "With --linkage: 'survey-scale' (Japanese identities over 30 platforms) or 'heldout-like' (Western names with typos, about 4 records per person over 3 platforms, duplicates within a platform; try --registrations 1000) or 'heldout-pairs' (like the first held-out set: two files of one record per person, the second with typos; try --registrations 10000).", DefaultValueFactory = _ => LinkageBenchmark.SurveyScale };
         market.AcceptOnlyFromAmong(LinkageBenchmark.SurveyScale, LinkageBenchmark.HeldOutLike, LinkageBenchmark.HeldOutPairs);
+        var cleartext = new Option<bool>("--cleartext") { Description = "With --linkage on a held-out-like market: an experiment, the name fields compared by bigram Dice of the generator's cleartext names instead of their encodings, under the same rules (what the encoding costs)." };
         var ingestOnly = new Option<bool>("--ingest-only") { Description = "Stop after the ingest stage and its baselines (a profile of ingest: its trace_* lines)." };
         var peer = new Option<string?>("--peer") { Description = "The pandas peer script (default: ../shared/peers/pandas_survey.py beside the checkout); skipped when absent or when python3 lacks pandas, matplotlib or openpyxl." };
         var incremental = new Option<bool>("--incremental") { Description = "Benchmark the refresh instead: the cold build (ingest, link, marts, survey) of a market whose largest platform sends monthly exports, its newest month held back, then the refresh after that month lands, in one run (1,000,000 transactions; 20,000 with --quick)." };
         var scale = new Option<string?>("--scale") { Description = "The scale curve: the --incremental stages at each of these sizes (comma-separated transactions, e.g. 1000000,10000000), each stage's time and peak memory, then a table." };
         var command = new Command("bench", "Performance benchmark of MarketStats itself (a member's market benchmark is 'benchmark'): on a generated 30-platform inbox, every stage beside its baseline from the same run, with peak memory: ingest vs DuckDB reading the same transaction files, exports → published survey vs the pandas peer, linkage vs exact-only; or, with --linkage, linkage alone; or, with --survey, the survey's time and memory.")
         {
-            quick, survey, transactions, work, linkage, registrations, peer, market, ingestOnly, incremental, scale,
+            quick, survey, transactions, work, linkage, registrations, peer, market, ingestOnly, incremental, scale, cleartext,
         };
         command.SetAction((parse, ct) =>
         {
@@ -50,7 +51,7 @@ public static class BenchCommand
             if (parse.GetValue(linkage))
             {
                 LinkageBenchmark.Run(context, parse.GetValue(registrations) ?? (parse.GetValue(quick) ? 100_000 : 2_000_000),
-                    Path.GetFullPath(parse.GetValue(work)!), ct, parse.GetValue(market)!);
+                    Path.GetFullPath(parse.GetValue(work)!), ct, parse.GetValue(market)!, parse.GetValue(cleartext));
                 return Task.FromResult(ExitCodes.Success);
             }
             if (parse.GetValue(survey))

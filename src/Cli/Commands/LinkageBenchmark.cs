@@ -16,8 +16,11 @@ internal static class LinkageBenchmark
     public const string HeldOutLike = "heldout-like";
     public const string HeldOutPairs = "heldout-pairs";
 
-    public static void Run(CliContext context, long registrations, string work, CancellationToken ct, string market = SurveyScale)
+    /// <param name="cleartext">An experiment (held-out-like markets): the name fields compared by bigram Dice of the
+    /// generator's cleartext names instead of their encodings, under the same rules (<see cref="CleartextNames"/>).</param>
+    public static void Run(CliContext context, long registrations, string work, CancellationToken ct, string market = SurveyScale, bool cleartext = false)
     {
+        if (cleartext && market == SurveyScale) throw new ArgumentException("--cleartext needs a held-out-like market (--market heldout-like or heldout-pairs)", nameof(cleartext));
         if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
         var timer = Stopwatch.StartNew();
         var files = market switch
@@ -42,7 +45,13 @@ internal static class LinkageBenchmark
         System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true); // hand the generator's garbage back first
         ProcessMemory.ResetPeakRss();
-        var linked = new PipelineSteps(context.Clock, context.Progress).Link(warehouse, ct, keepDiagnostics: true);
+        var linked = cleartext
+            ? new PersonLinker(warehouse, progress: context.Progress, clock: context.Clock, keepDiagnostics: true)
+            {
+                CleartextExperiment = linked => CleartextNames.BigramDice(work, AccountIndex(linked), (int)linked.Scalar<long>("select count(*) from int_link_accounts")),
+            }.Link(ct)
+            : new PipelineSteps(context.Clock, context.Progress).Link(warehouse, ct, keepDiagnostics: true);
+        context.Result("name_comparison", cleartext ? "cleartext bigram Dice (experiment)" : "encodings");
         var peakRss = ProcessMemory.PeakRssBytes();
         var quality = LinkageEvaluation.Evaluate(warehouse, files.TruthCsv);
 
@@ -85,5 +94,13 @@ internal static class LinkageBenchmark
         LinkCommand.PrintParameters(context, linked, verbose: true);
         warehouse.Dispose();
         Directory.Delete(work, recursive: true);
+    }
+
+    private static List<(int, string, string)> AccountIndex(Warehouse warehouse)
+    {
+        var accounts = new List<(int, string, string)>();
+        using var reader = warehouse.Query("select account_index, platform_id, account_id from int_link_accounts");
+        while (reader.Read()) accounts.Add(((int)reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+        return accounts;
     }
 }

@@ -88,6 +88,52 @@ public sealed class FellegiSunterTests(LinkedMarketFixture market) : IClassFixtu
     }
 
     [Fact]
+    public void A_clearly_different_given_name_is_as_rare_among_true_pairs_as_em_says()
+    {
+        // The benchmark market in contract v2; the true pairs of its workers, with the better of the two given-name encodings' Dice computed here from the
+        // exported base64 (popcounts), and the share below the lowest level's floor (0.30): EM's m of that level should
+        // be that share (up to its floor), not the namesakes' share the birth-date session once gave it (issue 13).
+        var files = LinkageBenchmarkMarket.Write(temp["market"], 20_000, contractVersion: 2);
+        using var w = PipelineSteps.OpenWarehouse(temp["m.duckdb"]);
+        w.Execute($"copy raw_registrations from {SqlText.Literal(files.RegistrationsCsv)} (header)");
+        var workers = new PipelineSteps(Clock).Link(w, CancellationToken.None).Parameters!.Single(k => k.Kind == "worker");
+        var lower = workers.Levels.Single(l => l.Comparison == "given_name" && l.Level == "lower");
+        var path = SqlText.Literal(Path.GetFullPath(files.TruthCsv));
+        using var reader = w.Query($"""
+            with a as (
+                select r.platform_id, r.account_id, r.given_name_clk, r.given_name_kana_clk, t.true_person_id
+                from stg_registrations as r join read_csv({path}, header = true, all_varchar = true) as t using (platform_id, account_id, kind)
+                where r.kind = 'worker' and coalesce(r.given_name_clk, r.given_name_kana_clk) is not null)
+            select x.given_name_clk, y.given_name_clk, x.given_name_kana_clk, y.given_name_kana_clk
+            from a as x join a as y on x.true_person_id = y.true_person_id and (x.platform_id, x.account_id) < (y.platform_id, y.account_id)
+            """);
+        static double Dice(string? x, string? y)
+        {
+            if (x is null || y is null) return double.NaN;
+            var (a, b) = (Convert.FromBase64String(x), Convert.FromBase64String(y));
+            var (common, total) = (0, 0);
+            for (var i = 0; i < a.Length; i++)
+            {
+                common += System.Numerics.BitOperations.PopCount((uint)(a[i] & b[i]));
+                total += System.Numerics.BitOperations.PopCount((uint)a[i]) + System.Numerics.BitOperations.PopCount((uint)b[i]);
+            }
+            return total == 0 ? double.NaN : 2.0 * common / total;
+        }
+        var (compared, clearlyDifferent) = (0, 0);
+        while (reader.Read())
+        {
+            string? Text(int c) => reader.IsDBNull(c) ? null : reader.GetString(c);
+            var (kanji, kana) = (Dice(Text(0), Text(1)), Dice(Text(2), Text(3)));
+            if (double.IsNaN(kanji) && double.IsNaN(kana)) continue;
+            compared++;
+            if (!(kanji >= 0.30) && !(kana >= 0.30)) clearlyDifferent++;
+        }
+        Assert.True(compared > 300, $"{compared} true pairs with a given name on both sides: too few to test");
+        Assert.Equal("em", lower.MSource);
+        Assert.InRange(lower.M, 0, Math.Max(new LinkageSettings().MinimumM, (double)clearlyDifferent / compared) + 0.01);
+    }
+
+    [Fact]
     public void Term_frequency_lowers_the_weight_of_an_agreement_on_a_frequent_value()
     {
         // 2,000 workers in one prefecture; 20 share one phone (an office line), two share another, the rest have their own.

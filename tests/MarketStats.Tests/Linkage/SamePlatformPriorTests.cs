@@ -48,6 +48,23 @@ public sealed class SamePlatformPriorTests
     }
 
     [Fact]
+    public void A_same_platform_pairs_own_evidence_is_bounded_below_by_the_ordinary_threshold_only()
+    {
+        // As above with 99 within and 100 across: r = (99/9900)/(100/10000) = 1, so the estimate is the ordinary threshold;
+        // a link needs the +4-bit lower bound, a same-platform pair it brings together only the estimate.
+        var a = Accounts([.. Enumerable.Repeat((short)0, 100), .. Enumerable.Repeat((short)1, 100)]);
+        var within = Enumerable.Range(0, 99).Select(i => PairKeys.Of(i, i + 1));
+        var across = Enumerable.Range(0, 100).Select(i => PairKeys.Of(i, 100 + i));
+        var (link, pair) = SamePlatformPrior.Estimate(a, [.. within, .. across], Settings);
+        Assert.Equal(Settings.Threshold + Settings.SamePlatformMinimumBits, link, 9);
+        Assert.Equal(Settings.Threshold - Math.Log2(99.0 / 9900 / (100.0 / 10000)), pair, 9);
+        // Between the bounds (1 within, r 0.0101) both are the estimate; past the upper bound both are the bound.
+        var (betweenLink, betweenPair) = SamePlatformPrior.Estimate(a, [PairKeys.Of(0, 1), .. across], Settings);
+        Assert.Equal(betweenLink, betweenPair, 9);
+        Assert.Equal(Settings.Threshold - Math.Log2(1.0 / 9900 / (100.0 / 10000)), betweenPair, 9);
+    }
+
+    [Fact]
     public void A_fixed_setting_wins_over_the_estimate()
     {
         var a = Accounts(0, 0, 1);
