@@ -103,7 +103,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         stages.End("person ids");
         progress?.Report($"{links.Count:N0} links scored, clustered and numbered ({timer.Elapsed.TotalSeconds:F1} s)");
         progress.Advance("link", 3, Stages, "stages");
-        Write(accounts, accepted, personIds);
+        Write(accounts, accepted, personIds, models);
         var runId = LinkParameters.Write(warehouse, clock.GetUtcNow(), [.. models.Select(m => m.Parameters)]);
         stages.End("write");
         new SqlModelRunner(warehouse).Run([], LinkageTables.Tests);
@@ -271,7 +271,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
                 pairWeights[k] = (float)weight;
                 if (weight < settings.Threshold) continue;
                 var hashAgrees = model.HashAgrees(pattern);
-                found.Add(new ScoredLink(x, y, weight, hashAgrees, (hashAgrees ? "exact;" : "fuzzy;") + string.Join(";", model.Evidence(x, y, pattern))));
+                found.Add(new ScoredLink(x, y, weight, hashAgrees, pattern));
             }
             chunks[c] = found;
         });
@@ -353,7 +353,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         return (personIds, newIds);
     }
 
-    private void Write(LinkAccounts a, List<ScoredLink> links, long[] personIds)
+    private void Write(LinkAccounts a, List<ScoredLink> links, long[] personIds, FellegiSunterModel[] models)
     {
         using var transaction = warehouse.Connection.BeginTransaction();
         warehouse.Execute("""
@@ -365,7 +365,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
                 appender.CreateRow().AppendValue((long)i).AppendValue(personIds[i]).EndRow();
         using (var appender = warehouse.Connection.CreateAppender("link_edges"))
             foreach (var link in links)
-                appender.CreateRow().AppendValue((long)link.A).AppendValue((long)link.B).AppendValue(link.Rule).AppendValue(Math.Round(link.Weight, 3)).EndRow();
+                appender.CreateRow().AppendValue((long)link.A).AppendValue((long)link.B).AppendValue(Rule(a, link, models)).AppendValue(Math.Round(link.Weight, 3)).EndRow();
         warehouse.Execute("""
             delete from int_account_persons;
             delete from int_account_links;
@@ -391,5 +391,10 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         transaction.Commit();
     }
 
-    private readonly record struct ScoredLink(int A, int B, double Weight, bool HashAgrees, string Rule);
+    /// <summary>The audit trail's rule of a link: the evidence, level by level. Spelt out only for the accepted links, as
+    /// they are written: a string per scored link cost a gigabyte at ten million accounts (issue 12).</summary>
+    private static string Rule(LinkAccounts a, ScoredLink link, FellegiSunterModel[] models) =>
+        (link.HashAgrees ? "exact;" : "fuzzy;") + string.Join(";", models[a.IsWorker[link.A] ? 0 : 1].Evidence(link.A, link.B, link.Pattern));
+
+    private readonly record struct ScoredLink(int A, int B, double Weight, bool HashAgrees, long Pattern);
 }
