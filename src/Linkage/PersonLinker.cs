@@ -392,7 +392,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
     }
 
     /// <summary>The audit trail's rule of a link: the evidence, level by level. Spelt out only for the accepted links, as
-    /// they are written: a string per scored link cost a gigabyte at ten million accounts (issue 12).</summary>
+    /// they are written, rather than held as a string per scored link through scoring and clustering (issue 12).</summary>
     private static string Rule(LinkAccounts a, ScoredLink link, FellegiSunterModel[] models) =>
         (link.HashAgrees ? "exact;" : "fuzzy;") + string.Join(";", models[a.IsWorker[link.A] ? 0 : 1].Evidence(link.A, link.B, link.Pattern));
 
