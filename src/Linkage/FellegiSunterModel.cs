@@ -335,16 +335,23 @@ internal sealed class FellegiSunterModel
         var lambda = CandidateLambda;
         var levels = patterns.Select(p => Enumerable.Range(0, Comparisons.Count).Select(c => LevelIn(p.Key, c)).ToArray()).ToArray();
         var matches = 0.0;
+        // Each level's ln(m/u), once per iteration rather than once per pattern and comparison: the logarithms were
+        // most of EM's time (thousands of patterns, hundreds of iterations, several sessions; issue 12). Same terms,
+        // added in the same order, so the same sums.
+        var levelLogRatio = m.Select(l => new double[l.Length]).ToArray();
         for (var iteration = 1; iteration <= settings.MaxEmIterations; iteration++)
         {
             var sums = m.Select(l => new double[l.Length]).ToArray();
             matches = 0.0;
             var pairs = 0.0;
+            for (var c = 0; c < m.Length; c++)
+                for (var l = 0; l < m[c].Length; l++) levelLogRatio[c][l] = Math.Log(m[c][l]) - Math.Log(U[c][l]);
+            var logPrior = Math.Log(lambda) - Math.Log(1 - lambda);
             for (var p = 0; p < patterns.Length; p++)
             {
-                var logRatio = Math.Log(lambda) - Math.Log(1 - lambda);
+                var logRatio = logPrior;
                 for (var c = 0; c < levels[p].Length; c++)
-                    if (levels[p][c] >= 0) logRatio += Math.Log(m[c][levels[p][c]]) - Math.Log(U[c][levels[p][c]]);
+                    if (levels[p][c] >= 0) logRatio += levelLogRatio[c][levels[p][c]];
                 var match = 1 / (1 + Math.Exp(-logRatio)); // the posterior, computed from log-odds so that it cannot overflow
                 var weight = patterns[p].Value * match;
                 matches += weight;

@@ -59,8 +59,13 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         // with their encodings cost several seconds (issue 12); it stays queryable for "why these two?" questions.
         if (warehouse.StoredObjectType("int_link_accounts") == "BASE TABLE")
             warehouse.Execute("drop table int_link_accounts"); // a database linked before the view
-        warehouse.Execute("create or replace view int_link_accounts as\n" + LinkageTables.Sql("int_link_accounts.sql"));
+        warehouse.Execute("create or replace view int_link_account_fields as\n" + LinkageTables.Sql("int_link_account_fields.sql") + ";\n"
+            + "create or replace view int_link_accounts as\n" + LinkageTables.Sql("int_link_accounts.sql"));
         stages.End("int_link_accounts (SQL view)");
+        // The accounts' keys by index, stored once (narrow: the window sorts three columns): the person ids and the write
+        // join on it instead of evaluating the wide view again, three times as they did (issue 12).
+        warehouse.Execute("create or replace temp table link_account_keys as select account_index, platform_id, account_id, kind from int_link_accounts");
+        stages.End("account keys");
         const int Stages = 4; // loaded, candidates, scored and clustered, written and tested
         progress.Advance("link", 0, Stages, "stages");
         var accounts = LoadAccounts(warehouse);
@@ -104,7 +109,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         stages.End("person ids");
         progress?.Report($"{links.Count:N0} links scored, clustered and numbered ({timer.Elapsed.TotalSeconds:F1} s)");
         progress.Advance("link", 3, Stages, "stages");
-        Write(accounts, accepted, personIds);
+        Write(accounts, accepted, personIds, models);
         var runId = LinkParameters.Write(warehouse, clock.GetUtcNow(), [.. models.Select(m => m.Parameters)]);
         stages.End("write");
         new SqlModelRunner(warehouse).Run([], LinkageTables.Tests);
@@ -123,28 +128,29 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
             keepDiagnostics ? new LinkageDiagnostics(accounts, pairs, pairWeights, models, settings) : null, birthDateComparisons, samePlatformThreshold);
     }
 
-    /// <summary>The accounts of <c>int_link_accounts</c> (built by <see cref="Link"/>) as compact arrays.</summary>
+    /// <summary>The accounts of <c>int_link_accounts</c> (built by <see cref="Link"/>) as compact arrays, index for index.</summary>
     internal static LinkAccounts LoadAccounts(Warehouse warehouse)
     {
-        var count = warehouse.Scalar<long>("select count(*) from int_link_accounts");
+        var count = warehouse.Scalar<long>("select count(*) from int_link_account_fields");
         var a = new LinkAccounts((int)count);
         // The small attributes arrive packed in one integer: one reader call instead of six, and no strings to parse
         // (the reader's per-value cost dominates loading two million rows).
         // The record encoding and the four name-field encodings arrive as one blob of raw bytes (decoded from base64 by
         // DuckDB; a missing field as zeros, which is how a field without set bits reads anyway), whether each is there
         // in two bits of the packed integer: one reader call per account instead of a string and a stream (issue 12).
-        // No order by: each row carries its index, and sorting two million rows with their blobs cost a second.
+        // The rows come in the view's order (kind, platform_id, account_id) without its window: the position is the
+        // index. Numbering the wide rows with row_number() cost most of the load (20 s CPU at two million accounts,
+        // against a second for sorting them, issue 12).
         string Zeros(int bytes) => "'" + string.Concat(Enumerable.Repeat(@"\x00", bytes)) + "'::blob";
         var zeros = Zeros(FieldClkEncoder.FoldedBytes);
         using var reader = warehouse.Query(string.Format(CultureInfo.InvariantCulture, """
-            with platforms as (select list(distinct platform_id order by platform_id) as ids from int_link_accounts),
+            with platforms as (select list(distinct platform_id order by platform_id) as ids from int_link_account_fields),
             decoded as (
                 select *, try(from_base64(identity_clk)) as record_clk,
                        coalesce(family_name_clk, given_name_clk, family_name_kana_clk, given_name_kana_clk) is not null as has_fields
-                from int_link_accounts
+                from int_link_account_fields
             )
-            select account_index,
-                   (case when kind = 'worker' then 1 else 0 end)
+            select (case when kind = 'worker' then 1 else 0 end)
                    | (cast(prefecture as bigint) << 1)
                    | ((age_band_code + 1) << 7)
                    | ((gender_code + 1) << 11)
@@ -155,29 +161,29 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
                    case when octet_length(record_clk) = {2} then record_clk else {1} end
                      || {3} as encodings
             from decoded, platforms
+            order by kind, platform_id, account_id
             """, zeros, Zeros(ClkEncoder.FoldedBytes), ClkEncoder.FoldedBytes,
             string.Join(" || ", LinkAccounts.NameFieldColumns.Select(c => $"coalesce(case when octet_length({c}) = {FieldClkEncoder.FoldedBytes} then {c} end, {zeros})"))));
         Span<ulong> words = stackalloc ulong[LinkAccounts.Words];
         const int fieldBytes = LinkAccounts.FieldWords * sizeof(ulong);
         Span<byte> encodings = stackalloc byte[ClkEncoder.FoldedBytes + LinkAccounts.NameFields * fieldBytes];
         var fields = encodings[ClkEncoder.FoldedBytes..];
-        while (reader.Read())
+        for (var i = 0; reader.Read(); i++)
         {
-            var i = (int)reader.GetInt64(0);
-            var packed = reader.GetInt64(1);
+            var packed = reader.GetInt64(0);
             a.IsWorker[i] = (packed & 1) == 1;
             a.Prefecture[i] = (byte)(packed >> 1 & 0x3F);
             a.AgeBand[i] = (sbyte)((packed >> 7 & 0xF) - 1);
             a.Gender[i] = (sbyte)((packed >> 11 & 0x7) - 1);
             a.Platform[i] = checked((short)(packed >> 14 & 0x7FFF));
-            a.Email[i] = reader.GetInt64(2);
-            a.Phone[i] = reader.GetInt64(3);
-            a.Corporate[i] = reader.GetInt64(4);
-            a.BirthDate[i] = reader.GetInt64(5);
-            a.BirthYear[i] = reader.GetInt64(6);
+            a.Email[i] = reader.GetInt64(1);
+            a.Phone[i] = reader.GetInt64(2);
+            a.Corporate[i] = reader.GetInt64(3);
+            a.BirthDate[i] = reader.GetInt64(4);
+            a.BirthYear[i] = reader.GetInt64(5);
             var (hasClk, hasFields) = ((packed >> 40 & 1) == 1, (packed >> 41 & 1) == 1);
             if (!hasClk && !hasFields) continue;
-            using var blob = reader.GetStream(7);
+            using var blob = reader.GetStream(6);
             if (blob.Length != encodings.Length) continue; // each part has its length by construction
             blob.ReadExactly(encodings);
             if (hasClk)
@@ -271,7 +277,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
                 pairWeights[k] = (float)weight;
                 if (weight < settings.Threshold) continue;
                 var hashAgrees = model.HashAgrees(pattern);
-                found.Add(new ScoredLink(x, y, weight, hashAgrees, (hashAgrees ? "exact;" : "fuzzy;") + string.Join(";", model.Evidence(x, y, pattern))));
+                found.Add(new ScoredLink(x, y, weight, hashAgrees, pattern));
             }
             chunks[c] = found;
         });
@@ -350,7 +356,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
     {
         var previous = new long[a.Count];
         using (var reader = warehouse.Query(
-                   "select l.account_index, r.person_id from int_link_accounts as l join person_registry as r using (platform_id, account_id, kind)"))
+                   "select l.account_index, r.person_id from link_account_keys as l join person_registry as r using (platform_id, account_id, kind)"))
             while (reader.Read()) previous[reader.GetInt64(0)] = reader.GetInt64(1);
         var next = warehouse.Scalar<long>("select coalesce(max(person_id), 0) from person_registry") + 1;
 
@@ -381,7 +387,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         return (personIds, newIds);
     }
 
-    private void Write(LinkAccounts a, List<ScoredLink> links, long[] personIds)
+    private void Write(LinkAccounts a, List<ScoredLink> links, long[] personIds, FellegiSunterModel[] models)
     {
         using var transaction = warehouse.Connection.BeginTransaction();
         warehouse.Execute("""
@@ -393,13 +399,13 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
                 appender.CreateRow().AppendValue((long)i).AppendValue(personIds[i]).EndRow();
         using (var appender = warehouse.Connection.CreateAppender("link_edges"))
             foreach (var link in links)
-                appender.CreateRow().AppendValue((long)link.A).AppendValue((long)link.B).AppendValue(link.Rule).AppendValue(Math.Round(link.Weight, 3)).EndRow();
+                appender.CreateRow().AppendValue((long)link.A).AppendValue((long)link.B).AppendValue(Rule(a, link, models)).AppendValue(Math.Round(link.Weight, 3)).EndRow();
         warehouse.Execute("""
             delete from int_account_persons;
             delete from int_account_links;
             insert into int_account_persons
                 select l.platform_id, l.account_id, l.kind, p.person_id
-                from int_link_accounts as l join link_person_ids as p using (account_index);
+                from link_account_keys as l join link_person_ids as p using (account_index);
             -- Accounts seen before keep their row, current ones get today's id: only rows whose id changed and new
             -- accounts are written (rewriting the whole registry each run cost seconds at two million accounts).
             delete from person_registry as r using int_account_persons as p
@@ -410,13 +416,19 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
             insert into int_account_links
                 select a.kind, a.platform_id, a.account_id, b.platform_id, b.account_id, e.rule, e.score
                 from link_edges as e
-                join int_link_accounts as a on a.account_index = e.account_index_a
-                join int_link_accounts as b on b.account_index = e.account_index_b;
+                join link_account_keys as a on a.account_index = e.account_index_a
+                join link_account_keys as b on b.account_index = e.account_index_b;
             drop table link_person_ids;
             drop table link_edges;
+            drop table link_account_keys;
             """);
         transaction.Commit();
     }
 
-    private readonly record struct ScoredLink(int A, int B, double Weight, bool HashAgrees, string Rule);
+    /// <summary>The audit trail's rule of a link: the evidence, level by level. Spelt out only for the accepted links, as
+    /// they are written, rather than held as a string per scored link through scoring and clustering (issue 12).</summary>
+    private static string Rule(LinkAccounts a, ScoredLink link, FellegiSunterModel[] models) =>
+        (link.HashAgrees ? "exact;" : "fuzzy;") + string.Join(";", models[a.IsWorker[link.A] ? 0 : 1].Evidence(link.A, link.B, link.Pattern));
+
+    private readonly record struct ScoredLink(int A, int B, double Weight, bool HashAgrees, long Pattern);
 }

@@ -1,30 +1,6 @@
--- One row per registered account, numbered densely for the linker, with its keyed hashes replaced by 64-bit ids
--- (DuckDB's hash of the value; 0 when missing: hash(null) is not null) so that only integers and the CLK travel into .NET. Two different
--- keyed hashes share an id with probability about n^2 / 2^64: 2·10^-7 for two million accounts.
+-- One row per registered account, numbered densely for the linker: int_link_account_fields with account_index, the
+-- position in (kind, platform_id, account_id) order. The linker itself reads the fields in that order and counts the
+-- rows (a window over the wide rows cost most of its load, issue 12); this view keeps the numbering queryable.
 -- Key: account_index (also unique: platform_id, account_id, kind)
-with accounts as (select * from stg_registrations),
-numbered as (
-    select
-        row_number() over (order by kind, platform_id, account_id) - 1 as account_index,
-        platform_id, account_id, kind, prefecture,
-        -- workers' optional profile as small codes: the contract's order (ref_codes); -1 when not given, and
-        -- 'unknown' gender says nothing either
-        coalesce(age_bands.ordinal, -1) as age_band_code,
-        coalesce(genders.ordinal, -1) as gender_code,
-        case when email_hmac is null then 0 else cast(hash(email_hmac) >> 1 as bigint) + 1 end as email_id,
-        case when phone_hmac is null then 0 else cast(hash(phone_hmac) >> 1 as bigint) + 1 end as phone_id,
-        case when corporate_number_hmac is null then 0 else cast(hash(corporate_number_hmac) >> 1 as bigint) + 1 end as corporate_number_id,
-        identity_clk,
-        -- contract v2 (0 / null for v1 accounts): birth date and year as ids like the hashes above, and the per-field
-        -- encodings as their 16 raw bytes (validated base64, so from_base64 cannot fail)
-        case when birth_date_hmac is null then 0 else cast(hash(birth_date_hmac) >> 1 as bigint) + 1 end as birth_date_id,
-        case when birth_year_hmac is null then 0 else cast(hash(birth_year_hmac) >> 1 as bigint) + 1 end as birth_year_id,
-        from_base64(family_name_clk) as family_name_clk,
-        from_base64(given_name_clk) as given_name_clk,
-        from_base64(family_name_kana_clk) as family_name_kana_clk,
-        from_base64(given_name_kana_clk) as given_name_kana_clk
-    from accounts
-    left join ref_codes as age_bands on age_bands.list = 'age_band' and age_bands.code = accounts.age_band
-    left join ref_codes as genders on genders.list = 'gender' and genders.code = accounts.gender and genders.code <> 'unknown'
-)
-select * from numbered
+select row_number() over (order by kind, platform_id, account_id) - 1 as account_index, *
+from int_link_account_fields
