@@ -21,7 +21,7 @@ internal static class IncrementalBenchmark
     private sealed record Point(long Transactions, double GenerateSeconds, double InboxMb, double DatabaseMb,
         (double Seconds, double Peak) Ingest, (double Seconds, double Peak) Link, (double Seconds, double Peak) Marts,
         (double Seconds, double Peak) Survey, (double Seconds, double Peak) Refresh, IReadOnlyList<(string Phase, double Seconds, int Count)> RefreshParts,
-        long MonthRows, string RefreshedYears, bool Relinked)
+        long MonthRows, string RefreshedYears, bool Relinked, IngestTimings ColdIngestPhases, IngestTimings RefreshPhases)
     {
         public double Cold => Ingest.Seconds + Link.Seconds + Marts.Seconds;
         public double Part(string phase) => RefreshParts.Where(p => p.Phase == phase).Sum(p => p.Seconds);
@@ -72,7 +72,8 @@ internal static class IncrementalBenchmark
         var steps = new PipelineSteps(context.Clock, context.Progress);
         var quarantine = Path.Combine(work, "quarantine");
         using var warehouse = PipelineSteps.OpenWarehouse(db);
-        var ingest = BenchCommand.Stage(() => Ok(steps.Ingest(warehouse, inbox, quarantine, ct)));
+        var coldIngestPhases = new IngestTimings();
+        var ingest = BenchCommand.Stage(() => Ok(steps.Ingest(warehouse, inbox, quarantine, ct, coldIngestPhases)));
         var link = BenchCommand.Stage(() => steps.Link(warehouse, ct));
         var marts = BenchCommand.Stage(() => steps.BuildMarts(warehouse, MartScope.ReportsAndLinkage, force: true));
         var survey = BenchCommand.Stage(() => new SurveyReport(context.Clock).Write(warehouse, SurveyYear, Path.Combine(work, "survey")));
@@ -87,7 +88,8 @@ internal static class IncrementalBenchmark
         var years = warehouse.Scalar<string>("select refreshed_fiscal_years from mart_build_fingerprints where mart_group = 'reports'") ?? "all (rebuilt whole)";
         warehouse.Dispose();
         Directory.Delete(work, recursive: true);
-        return new Point(rows, generateSeconds, inboxMb, databaseMb, ingest, link, marts, survey, refreshed, timings.Phases, monthRows, years, refresh.Linkage is not null);
+        return new Point(rows, generateSeconds, inboxMb, databaseMb, ingest, link, marts, survey, refreshed, timings.Phases, monthRows, years, refresh.Linkage is not null,
+            coldIngestPhases, timings);
     }
 
     private static void Ok(IngestSummary summary)
@@ -108,6 +110,7 @@ internal static class IncrementalBenchmark
         context.Result(prefix + "inbox_mb", p.InboxMb.ToString("F0", CultureInfo.InvariantCulture));
         context.Result(prefix + "database_mb", p.DatabaseMb.ToString("F0", CultureInfo.InvariantCulture));
         Stage("cold_ingest", p.Ingest);
+        IngestCommand.PrintTimings(context, p.ColdIngestPhases, prefix + "cold_ingest_");
         Stage("cold_link", p.Link);
         Stage("cold_marts", p.Marts);
         Stage("survey_workbook", p.Survey);
@@ -116,6 +119,8 @@ internal static class IncrementalBenchmark
         Stage("refresh", p.Refresh);
         foreach (var (phase, seconds, count) in p.RefreshParts.Where(x => x.Phase.StartsWith("refresh", StringComparison.Ordinal)))
             context.Result(prefix + phase.Replace(": ", "_", StringComparison.Ordinal) + "_seconds", string.Create(CultureInfo.InvariantCulture, $"{seconds:F2} ({count})"));
+        // Ingest's own phases within the refresh (the refresh's three parts are the lines above).
+        IngestCommand.PrintTimings(context, p.RefreshPhases, prefix + "refresh_ingest_", phase => !phase.StartsWith("refresh", StringComparison.Ordinal));
         context.Result(prefix + "refresh_relinked", p.Relinked ? "yes" : "no (registrations unchanged)");
         context.Result(prefix + "refresh_fiscal_years", p.RefreshedYears);
         context.Result(prefix + "refresh_vs_cold_build", (p.Refresh.Seconds / p.Cold).ToString("P1", CultureInfo.InvariantCulture));
