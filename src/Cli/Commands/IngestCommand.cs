@@ -29,11 +29,17 @@ public static class IngestCommand
         return command;
     }
 
-    /// <summary>One <c>trace_&lt;phase&gt;: seconds (count)</c> line per phase, in the order they first ran.</summary>
-    internal static void PrintTimings(CliContext context, PhaseTimings timings)
+    /// <summary>One <c>trace_&lt;phase&gt;: seconds (count)</c> line per phase, in the order they first ran, each followed by
+    /// <c>trace_&lt;phase&gt;_cpu: seconds</c>, the process's CPU time in it.</summary>
+    /// <param name="prefix">Put before each key (<c>bench --scale</c> names the size and the stage).</param>
+    /// <param name="include">The phases to print; all when null.</param>
+    internal static void PrintTimings(CliContext context, PhaseTimings timings, string prefix = "", Func<string, bool>? include = null)
     {
-        foreach (var (phase, seconds, count) in timings.Phases)
-            context.Result("trace_" + TraceKey(phase), string.Create(CultureInfo.InvariantCulture, $"{seconds:F2} s ({count})"));
+        foreach (var (phase, seconds, count) in timings.Phases.Where(p => include?.Invoke(p.Phase) ?? true))
+        {
+            context.Result(prefix + "trace_" + TraceKey(phase), string.Create(CultureInfo.InvariantCulture, $"{seconds:F2} s ({count})"));
+            context.Result(prefix + "trace_" + TraceKey(phase) + "_cpu", string.Create(CultureInfo.InvariantCulture, $"{timings.CpuSeconds(phase):F2} s"));
+        }
     }
 
     private static string TraceKey(string phase) =>

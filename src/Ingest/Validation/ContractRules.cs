@@ -122,15 +122,15 @@ public static class ContractRules
                     $"case when contains({c}, '@') then regexp_matches({c}, {Literal(EmailPattern)}) else false end");
                 yield return new(RuleIds.PiiPhone, field.Name,
                     "looks like a raw phone number (digits of a Japanese number, whatever the separators or a tel: prefix); only pseudonymous ids may be sent",
-                    // Only a 0, 8, + or ( can begin a phone number once the decoration is gone, and the only decoration
-                    // that begins with a letter is a leading tel: (ids such as tx-123 start with t but never match).
-                    $"case when left({c}, 1) in ('0', '8', '+', '(') or (left({c}, 1) in ('t', 'T') and substr({c}, 2, 1) in ('e', 'E') and substr({c}, 3, 1) in ('l', 'L') and substr({c}, 4, 1) = ':') " +
-                    $"then regexp_full_match(regexp_replace({c}, {Literal(PhoneDecoration)}, '', 'g'), {Literal(PhonePattern)}) else false end");
+                    // Only a 0, 8, +, ( or the t of a leading tel: can begin a phone number. A tighter gate (t followed by
+                    // el:) cost more CPU than the patterns it skips: row rules 11.4 s against 9.4 s at 1M (A/B, session 21).
+                    $"case when left({c}, 1) in ('0', '8', '+', '(', 't', 'T') then regexp_full_match(regexp_replace({c}, {Literal(PhoneDecoration)}, '', 'g'), {Literal(PhonePattern)}) else false end");
                 yield return new(RuleIds.PiiName, field.Name,
                     "looks like a personal name (Japanese script; or two or three words of letters only that are capitalised or romanised Japanese, joined by . _ - : a space or CamelCase); only pseudonymous ids may be sent",
                     $"case when strlen({c}) <> length({c}) then regexp_matches({c}, {Literal(JapaneseScriptPattern)}) " +
-                    // Letters in words begin and end with a letter: ids such as tx-123 or W-8950 skip the patterns.
-                    $"when {AsciiLetter($"left({c}, 1)")} and {AsciiLetter($"right({c}, 1)")} and regexp_full_match({c}, {Literal(LettersInWordsPattern)}) then regexp_full_match({c}, {Literal(LatinFullNamePattern)}) " +
+                    // The letters-in-words pattern fails at the first digit or dash of an opaque id, sooner than a gate on
+                    // its first and last characters would (same A/B).
+                    $"when regexp_full_match({c}, {Literal(LettersInWordsPattern)}) then regexp_full_match({c}, {Literal(LatinFullNamePattern)}) " +
                     $"or regexp_full_match(lower(regexp_replace({c}, '([a-z])([A-Z])', '\\1_\\2', 'g')), {Literal(RomajiNamePattern)}) else false end");
                 yield return new(RuleIds.IdFormat, field.Name, $"must match {contract.Limits.IdPattern}",
                     $"not regexp_full_match({c}, {Literal(contract.Limits.IdPattern.TrimStart('^').TrimEnd('$'))})");
@@ -250,9 +250,6 @@ public static class ContractRules
             $"must fall inside the declared export_period {period.Code} ({Iso(period.Start)} to {Iso(period.End)})",
             $"{Date(record.PeriodDate)} not between date {Literal(Iso(period.Start))} and date {Literal(Iso(period.End))}");
     }
-
-    /// <summary>True when the one-character text <paramref name="character"/> is an ASCII letter (a cheap gate before a pattern).</summary>
-    private static string AsciiLetter(string character) => $"({character} between 'A' and 'Z' or {character} between 'a' and 'z')";
 
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 
