@@ -34,6 +34,7 @@ public static class Marts
     public static bool Build(Warehouse warehouse, IReadOnlyList<MartGroup> groups, TextWriter? trace, bool force, IProgress<string>? progress)
     {
         // The fingerprint reads the landed tables and the linker's output, not staging: check it before anything else.
+        trace?.WriteLine("-- fingerprints of the mart groups' inputs");
         var stale = new List<(MartGroup Group, string Fingerprint)>();
         foreach (var group in groups)
         {
@@ -43,6 +44,7 @@ public static class Marts
         }
         if (stale.Count == 0) return false;
 
+        trace?.WriteLine("-- staging: macros, reference tables, views and data tests");
         Staging.Build(warehouse, trace);
         var runner = new SqlModelRunner(warehouse, trace, progress, "mart build");
         // Marts are read with explicit ORDER BY: let DuckDB materialise them in any order (faster, less memory).
@@ -54,6 +56,7 @@ public static class Marts
             {
                 // One transaction per group: readers see the old marts or all the new ones, a failing data test leaves
                 // the old ones in place, and the file is synced once instead of after every model.
+                trace?.WriteLine($"-- {group.Name}: which transaction files were added");
                 warehouse.Execute("begin transaction");
                 try
                 {
@@ -61,8 +64,10 @@ public static class Marts
                     var refreshed = force ? null : MartPartitions.TryRefresh(warehouse, group, runner, trace);
                     if (refreshed is null) runner.Run(group.Models, group.Tests);
                     else progress?.Report($"{group.Name} marts: refreshed FY{string.Join(", FY", refreshed)} (transaction files added)");
+                    trace?.WriteLine($"-- {group.Name}: recording the fingerprint and committing");
                     MartFreshness.Record(warehouse, group, fingerprint, refreshed);
                     warehouse.Execute("commit");
+                    trace?.WriteLine($"-- {group.Name}: committed");
                 }
                 catch
                 {
