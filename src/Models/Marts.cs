@@ -16,7 +16,7 @@ public static class Marts
     public static readonly MartGroup Extracts = new("extracts", MartModels.ExtractModels, MartModels.ExtractTests);
 
     /// <summary>What linkage reports: registered and active unique persons (no published report reads them).</summary>
-    public static readonly MartGroup Linkage = new("linkage", MartModels.LinkageModels, MartModels.LinkageTests);
+    public static readonly MartGroup Linkage = new("linkage", MartModels.LinkageModels, MartModels.LinkageTests, MartModels.LinkageRunningTotals);
 
     /// <summary>
     /// Rebuilds staging and <paramref name="group"/>'s marts, unless they already reflect the warehouse's inputs (see
@@ -44,8 +44,13 @@ public static class Marts
         }
         if (stale.Count == 0) return false;
 
+        // When every stale group only gained transaction files, staging's tests need read only those files' lines.
+        var added = force ? null : stale.Select(s => MartFreshness.TransactionFilesAdded(warehouse, s.Group)).ToList();
+        var stagingTests = added is not null && added.All(files => files is not null)
+            ? Staging.TestsOfAddedTransactionFiles(added.SelectMany(files => files!).Distinct().Order())
+            : null;
         trace?.WriteLine("-- staging: macros, reference tables, views and data tests");
-        Staging.Build(warehouse, trace);
+        Staging.Build(warehouse, trace, tests: stagingTests);
         var runner = new SqlModelRunner(warehouse, trace, progress, "mart build");
         // Marts are read with explicit ORDER BY: let DuckDB materialise them in any order (faster, less memory).
         warehouse.Execute("set preserve_insertion_order = false");
