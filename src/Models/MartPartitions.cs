@@ -12,7 +12,7 @@ public sealed record RunningTotal(string Model, IReadOnlyList<string> Keys, IRea
 /// <summary>
 /// Refreshes a mart group after transaction files were only added. A group with running totals reads only the new
 /// lines: each running total adds the new lines' rows to its stored ones, and the other models rebuild the fiscal years
-/// the new lines touch from the running totals. A group without them (the linkage marts) runs its models over the
+/// the new lines touch from the running totals. A group without them runs its models over the
 /// lines of those years. Either way only those years' rows of each stored table are replaced; other years' rows stay.
 /// </summary>
 /// <remarks>

@@ -69,8 +69,9 @@ public static class Marts
                     var refreshed = force ? null : MartPartitions.TryRefresh(warehouse, group, runner, trace);
                     if (refreshed is null) runner.Run(group.Models, group.Tests);
                     else progress?.Report($"{group.Name} marts: refreshed FY{string.Join(", FY", refreshed)} (transaction files added)");
-                    trace?.WriteLine($"-- {group.Name}: recording the fingerprint and committing");
+                    trace?.WriteLine($"-- {group.Name}: recording the fingerprint");
                     MartFreshness.Record(warehouse, group, fingerprint, refreshed);
+                    trace?.WriteLine($"-- {group.Name}: committing (and checkpointing)");
                     warehouse.Execute("commit");
                     trace?.WriteLine($"-- {group.Name}: committed");
                 }
