@@ -116,8 +116,14 @@ public static class MartModels
     /// </summary>
     public static readonly SqlModel[] LinkageModels =
     [
-        SqlModel.View(Owner, "intermediate/int_paid_accounts.sql"),
+        SqlModel.Table(Owner, "intermediate/int_paid_accounts.sql"),
         SqlModel.Table(Owner, "marts/mart_registered_persons.sql"),
+    ];
+
+    /// <summary>The linkage marts' running total (see <see cref="RunningTotals"/>): the paid accounts.</summary>
+    public static readonly RunningTotal[] LinkageRunningTotals =
+    [
+        new("int_paid_accounts", ["fiscal_year", "platform_id", "kind", "account_id"]),
     ];
 
     public static readonly DataTest[] LinkageTests =

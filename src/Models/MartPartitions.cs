@@ -12,7 +12,7 @@ public sealed record RunningTotal(string Model, IReadOnlyList<string> Keys, IRea
 /// <summary>
 /// Refreshes a mart group after transaction files were only added. A group with running totals reads only the new
 /// lines: each running total adds the new lines' rows to its stored ones, and the other models rebuild the fiscal years
-/// the new lines touch from the running totals. A group without them (the linkage marts) runs its models over the
+/// the new lines touch from the running totals. A group without them runs its models over the
 /// lines of those years. Either way only those years' rows of each stored table are replaced; other years' rows stay.
 /// </summary>
 /// <remarks>
@@ -60,6 +60,7 @@ public static class MartPartitions
         var otherYears = $"coalesce(fiscal_year not in ({yearList}), true)";
         trace?.WriteLine($"-- {group.Name}: transaction files {fileList} added; refreshing fiscal years {yearList}"
                          + (totals.Count > 0 ? $", adding the new lines to {string.Join(", ", totals.Keys)}" : ""));
+        trace?.WriteLine($"-- {group.Name}: keeping the other years' rows and reading the lines");
         foreach (var table in partitioned)
             warehouse.Execute($"create or replace temp table {KeptPrefix}{table} as select * from {table} where {otherYears}");
         // The lines read are held in a temporary table, so each model scans those lines only instead of filtering every
@@ -80,6 +81,7 @@ public static class MartPartitions
             if (totals.TryGetValue(model.Name, out var total)) AddNewLines(warehouse, model, total, trace);
             else runner.Run([model], []);
         }
+        trace?.WriteLine($"-- {group.Name}: replacing the refreshed years' rows");
         warehouse.Execute($"create or replace view {TransactionsView} as\n{staging.Sql};\ndrop table {RefreshLines};");
         warehouse.Execute(Staging.Macros);
         foreach (var table in partitioned)

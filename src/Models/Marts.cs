@@ -16,7 +16,7 @@ public static class Marts
     public static readonly MartGroup Extracts = new("extracts", MartModels.ExtractModels, MartModels.ExtractTests);
 
     /// <summary>What linkage reports: registered and active unique persons (no published report reads them).</summary>
-    public static readonly MartGroup Linkage = new("linkage", MartModels.LinkageModels, MartModels.LinkageTests);
+    public static readonly MartGroup Linkage = new("linkage", MartModels.LinkageModels, MartModels.LinkageTests, MartModels.LinkageRunningTotals);
 
     /// <summary>
     /// Rebuilds staging and <paramref name="group"/>'s marts, unless they already reflect the warehouse's inputs (see
@@ -34,6 +34,7 @@ public static class Marts
     public static bool Build(Warehouse warehouse, IReadOnlyList<MartGroup> groups, TextWriter? trace, bool force, IProgress<string>? progress)
     {
         // The fingerprint reads the landed tables and the linker's output, not staging: check it before anything else.
+        trace?.WriteLine("-- fingerprints of the mart groups' inputs");
         var stale = new List<(MartGroup Group, string Fingerprint)>();
         foreach (var group in groups)
         {
@@ -43,7 +44,13 @@ public static class Marts
         }
         if (stale.Count == 0) return false;
 
-        Staging.Build(warehouse, trace);
+        // When every stale group only gained transaction files, staging's tests need read only those files' lines.
+        var added = force ? null : stale.Select(s => MartFreshness.TransactionFilesAdded(warehouse, s.Group)).ToList();
+        var stagingTests = added is not null && added.All(files => files is not null)
+            ? Staging.TestsOfAddedTransactionFiles(added.SelectMany(files => files!).Distinct().Order())
+            : null;
+        trace?.WriteLine("-- staging: macros, reference tables, views and data tests");
+        Staging.Build(warehouse, trace, tests: stagingTests);
         var runner = new SqlModelRunner(warehouse, trace, progress, "mart build");
         // Marts are read with explicit ORDER BY: let DuckDB materialise them in any order (faster, less memory).
         warehouse.Execute("set preserve_insertion_order = false");
@@ -54,6 +61,7 @@ public static class Marts
             {
                 // One transaction per group: readers see the old marts or all the new ones, a failing data test leaves
                 // the old ones in place, and the file is synced once instead of after every model.
+                trace?.WriteLine($"-- {group.Name}: which transaction files were added");
                 warehouse.Execute("begin transaction");
                 try
                 {
@@ -61,8 +69,11 @@ public static class Marts
                     var refreshed = force ? null : MartPartitions.TryRefresh(warehouse, group, runner, trace);
                     if (refreshed is null) runner.Run(group.Models, group.Tests);
                     else progress?.Report($"{group.Name} marts: refreshed FY{string.Join(", FY", refreshed)} (transaction files added)");
+                    trace?.WriteLine($"-- {group.Name}: recording the fingerprint");
                     MartFreshness.Record(warehouse, group, fingerprint, refreshed);
+                    trace?.WriteLine($"-- {group.Name}: committing (and checkpointing)");
                     warehouse.Execute("commit");
+                    trace?.WriteLine($"-- {group.Name}: committed");
                 }
                 catch
                 {

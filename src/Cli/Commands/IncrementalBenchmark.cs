@@ -21,7 +21,8 @@ internal static class IncrementalBenchmark
     private sealed record Point(long Transactions, double GenerateSeconds, double InboxMb, double DatabaseMb,
         (double Seconds, double Peak) Ingest, (double Seconds, double Peak) Link, (double Seconds, double Peak) Marts,
         (double Seconds, double Peak) Survey, (double Seconds, double Peak) Refresh, IReadOnlyList<(string Phase, double Seconds, int Count)> RefreshParts,
-        long MonthRows, string RefreshedYears, bool Relinked, IngestTimings ColdIngestPhases, IngestTimings RefreshPhases)
+        long MonthRows, string RefreshedYears, bool Relinked, IngestTimings ColdIngestPhases, IngestTimings RefreshPhases,
+        string ColdMartSteps, string RefreshSteps)
     {
         public double Cold => Ingest.Seconds + Link.Seconds + Marts.Seconds;
         public double Part(string phase) => RefreshParts.Where(p => p.Phase == phase).Sum(p => p.Seconds);
@@ -78,21 +79,26 @@ internal static class IncrementalBenchmark
         // same file was loaded by a process of its own).
         var ingest = BenchCommand.Stage(() => { Ok(steps.Ingest(warehouse, inbox, quarantine, ct, coldIngestPhases)); warehouse.Execute("checkpoint"); });
         var link = BenchCommand.Stage(() => { steps.Link(warehouse, ct); warehouse.Execute("checkpoint"); });
-        var marts = BenchCommand.Stage(() => { steps.BuildMarts(warehouse, MartScope.ReportsAndLinkage, force: true); warehouse.Execute("checkpoint"); });
+        // Each model's and data test's seconds (the slowest are printed): where the cold marts and the refresh go.
+        var coldSteps = new StepTimingWriter();
+        var marts = BenchCommand.Stage(() => { new PipelineSteps(context.Clock, context.Progress, coldSteps).BuildMarts(warehouse, MartScope.ReportsAndLinkage, force: true); warehouse.Execute("checkpoint"); });
+        var coldMartSteps = StepTimingWriter.Format(coldSteps.Slowest(12));
         var survey = BenchCommand.Stage(() => { new SurveyReport(context.Clock).Write(warehouse, SurveyYear, Path.Combine(work, "survey")); warehouse.Execute("checkpoint"); });
         var databaseMb = new FileInfo(db).Length / 1e6;
 
         File.Move(held, month);
         var timings = new IngestTimings();
         Refresh? refresh = null;
-        var refreshed = BenchCommand.Stage(() => refresh = steps.Refresh(warehouse, inbox, quarantine, ct, timings));
+        var refreshSteps = new StepTimingWriter();
+        var refreshed = BenchCommand.Stage(() => refresh = new PipelineSteps(context.Clock, context.Progress, refreshSteps).Refresh(warehouse, inbox, quarantine, ct, timings));
+        var refreshMartSteps = StepTimingWriter.Format(refreshSteps.Slowest(14));
         Ok(refresh!.Ingest);
         var monthRows = refresh.Ingest.RowsLoaded;
         var years = warehouse.Scalar<string>("select refreshed_fiscal_years from mart_build_fingerprints where mart_group = 'reports'") ?? "all (rebuilt whole)";
         warehouse.Dispose();
         Directory.Delete(work, recursive: true);
         return new Point(rows, generateSeconds, inboxMb, databaseMb, ingest, link, marts, survey, refreshed, timings.Phases, monthRows, years, refresh.Linkage is not null,
-            coldIngestPhases, timings);
+            coldIngestPhases, timings, coldMartSteps, refreshMartSteps);
     }
 
     private static void Ok(IngestSummary summary)
@@ -126,6 +132,8 @@ internal static class IncrementalBenchmark
         IngestCommand.PrintTimings(context, p.RefreshPhases, prefix + "refresh_ingest_", phase => !phase.StartsWith("refresh", StringComparison.Ordinal));
         context.Result(prefix + "refresh_relinked", p.Relinked ? "yes" : "no (registrations unchanged)");
         context.Result(prefix + "refresh_fiscal_years", p.RefreshedYears);
+        context.Result(prefix + "cold_marts_slowest_steps", p.ColdMartSteps);
+        context.Result(prefix + "refresh_slowest_steps", p.RefreshSteps);
         context.Result(prefix + "refresh_vs_cold_build", (p.Refresh.Seconds / p.Cold).ToString("P1", CultureInfo.InvariantCulture));
     }
 

@@ -5,7 +5,8 @@
 -- Registered in a fiscal year means registered by its last day (the stock of accounts, not the year's sign-ups).
 with registrations as not materialized (select * from stg_registrations),
 account_persons as (select * from int_account_persons),
-paid_accounts as (select * from int_paid_accounts),
+-- in a refresh (MartPartitions) only the touched years: their rows are the only ones kept
+paid_accounts as (select * from int_paid_accounts where in_refreshed_years(fiscal_year)),
 
 accounts as (
     select
@@ -16,9 +17,12 @@ accounts as (
 ),
 
 fiscal_years as (
-    select distinct registered_fiscal_year as fiscal_year from registrations
-    union
-    select distinct fiscal_year from paid_accounts
+    select * from (
+        select distinct registered_fiscal_year as fiscal_year from registrations
+        union
+        select distinct fiscal_year from paid_accounts
+    )
+    where in_refreshed_years(fiscal_year)
 ),
 
 -- The stock from first registrations: an account counts from the year it registered, a person from the year of their
