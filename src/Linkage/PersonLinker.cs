@@ -271,7 +271,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
             for (var k = c * ChunkSize; k < Math.Min(pairs.Length, (c + 1) * ChunkSize); k++)
             {
                 var (x, y) = PairKeys.Accounts(pairs[k]);
-                var model = models[a.IsWorker[x] ? 0 : 1];
+                var model = ModelOf(models, a, x);
                 var pattern = patternOfPair[k];
                 var weight = model.MatchWeight(x, pattern);
                 pairWeights[k] = (float)weight;
@@ -428,7 +428,10 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
     /// <summary>The audit trail's rule of a link: the evidence, level by level. Spelt out only for the accepted links, as
     /// they are written, rather than held as a string per scored link through scoring and clustering (issue 12).</summary>
     private static string Rule(LinkAccounts a, ScoredLink link, FellegiSunterModel[] models) =>
-        (link.HashAgrees ? "exact;" : "fuzzy;") + string.Join(";", models[a.IsWorker[link.A] ? 0 : 1].Evidence(link.A, link.B, link.Pattern));
+        (link.HashAgrees ? "exact;" : "fuzzy;") + string.Join(";", ModelOf(models, a, link.A).Evidence(link.A, link.B, link.Pattern));
+
+    /// <summary>Workers and clients are scored by their own model (index 0 and 1), a pair always being of one kind.</summary>
+    private static FellegiSunterModel ModelOf(FellegiSunterModel[] models, LinkAccounts a, int account) => models[a.IsWorker[account] ? 0 : 1];
 
     private readonly record struct ScoredLink(int A, int B, double Weight, bool HashAgrees, long Pattern);
 }
