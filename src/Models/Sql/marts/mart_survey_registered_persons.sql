@@ -53,21 +53,12 @@ person_cells as (
     group by grouping sets ((fiscal_year, kind, platform_band), (fiscal_year, kind))
 ),
 
--- Only a person on two or more platforms has a band other than '1', so only those are joined back to their platforms'
--- rows. Joining every person built a hash table of all the year's persons: at 30M transactions its 128 MiB allocation
--- was the one that failed (issue 12).
-multi_platform_persons as (select fiscal_year, kind, person_key, platform_band from persons where platform_band <> '1'),
-
 per_platform as (
-    select fiscal_year, kind, platform_band, platform_id,
-           cast(sum(accounts) as bigint) as accounts, bool_or(paid) as paid
-    from (
-        select pp.fiscal_year, pp.kind, coalesce(m.platform_band, '1') as platform_band, pp.platform_id, pp.accounts, pp.paid
-        from person_platforms as pp
-        left join multi_platform_persons as m
-            on m.fiscal_year = pp.fiscal_year and m.kind = pp.kind and m.person_key = pp.person_key
-    )
-    group by grouping sets ((fiscal_year, kind, platform_band, platform_id), (fiscal_year, kind, platform_id))
+    select pp.fiscal_year, pp.kind, persons.platform_band, pp.platform_id,
+           cast(sum(pp.accounts) as bigint) as accounts, bool_or(pp.paid) as paid
+    from person_platforms as pp
+    join persons using (fiscal_year, kind, person_key)
+    group by grouping sets ((pp.fiscal_year, pp.kind, persons.platform_band, pp.platform_id), (pp.fiscal_year, pp.kind, pp.platform_id))
 ),
 
 platform_cells as (
