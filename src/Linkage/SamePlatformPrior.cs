@@ -24,10 +24,9 @@ internal static class SamePlatformPrior
         return (Math.Clamp(raw, settings.Threshold + settings.SamePlatformMinimumBits, highest), Math.Clamp(raw, settings.Threshold, highest));
     }
 
-    /// <summary>threshold − log2 r, or the upper bound when there is nothing to compare with.</summary>
+    /// <summary>threshold − log2 r; infinite when there is nothing to compare with (the bounds then give the upper one).</summary>
     private static double Unbounded(LinkAccounts accounts, long[] hashPairs, LinkageSettings settings)
     {
-        var highest = settings.Threshold + settings.SamePlatformMaximumBits;
         long sameHash = 0, crossHash = 0;
         foreach (var pair in hashPairs)
         {
@@ -37,7 +36,7 @@ internal static class SamePlatformPrior
         var samePairs = accounts.Platform.GroupBy(p => p).Sum(g => g.LongCount() * (g.LongCount() - 1) / 2.0);
         var crossPairs = accounts.Count * (accounts.Count - 1.0) / 2.0 - samePairs;
         // Without cross-platform agreements there is nothing to compare with: keep the cautious end.
-        if (crossHash == 0 || samePairs == 0 || crossPairs == 0) return highest;
+        if (crossHash == 0 || samePairs == 0 || crossPairs == 0) return double.PositiveInfinity;
         // Half a pair when none was seen: no agreement on a platform means "rarer than one in samePairs", not "never".
         var ratio = (Math.Max(sameHash, 0.5) / samePairs) / (crossHash / crossPairs);
         return settings.Threshold - Math.Log2(ratio);

@@ -158,7 +158,7 @@ public static class BenchCommand
     }
 
     /// <summary>This process's CPU seconds so far (DuckDB's threads included): on a shared machine the steadier figure.</summary>
-    private static double CpuSeconds() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+    private static double CpuSeconds() => Environment.CpuUsage.TotalTime.TotalSeconds;
 
     /// <summary>Runs one stage in this process: its wall seconds and its own peak resident memory.</summary>
     internal static (double Seconds, double PeakBytes) Stage(Action stage) => Stage(() => { stage(); return -1; });
