@@ -63,14 +63,23 @@ internal static class ComparisonTable
         {
             rows.Add(FieldDice("family_name", [0, 2], a, s.NameFieldLevels));
             rows.Add(FieldDice("given_name", [1, 3], a, s.NameFieldLevels));
-            rows.Add(new Comparison("birth_date_hmac", ComparisonRole.SharedKey, ["exact", "year only", Differ],
-                [s.BirthDate.ExactM, s.BirthDate.YearOnlyM, s.BirthDate.DifferM], [s.BirthDate.ExactU, s.BirthDate.YearOnlyU, s.BirthDate.DifferU],
+            // Contract v3's parts of the date grade a differing date (issue 13): a mistyped day, year, or day and month swapped
+            // is strong evidence when the names agree, where "year only" and "differ" lumped them with strangers' dates.
+            // One comparison, levels exclusive (the first that holds), so that no part is counted twice; a pair with a
+            // v2 side cannot reach the parts' levels and falls to "year only" or "differ" as before.
+            var date = s.BirthDate;
+            rows.Add(new Comparison("birth_date_hmac", ComparisonRole.SharedKey, ["exact", "day and month swapped", "year and month", "month and day", "year only", Differ],
+                [date.ExactM, date.SwappedM, date.YearMonthM, date.MonthDayM, date.YearOnlyM, date.DifferM],
+                [date.ExactU, date.SwappedU, date.YearMonthU, date.MonthDayU, date.YearOnlyU, date.DifferU],
                 (x, y) =>
                 {
                     var dated = a.BirthDate[x] != 0 && a.BirthDate[y] != 0;
                     if (dated && a.BirthDate[x] == a.BirthDate[y]) return 0;
-                    if (a.BirthYear[x] == 0 || a.BirthYear[y] == 0) return dated ? 2 : -1;
-                    return a.BirthYear[x] == a.BirthYear[y] ? 1 : 2;
+                    if (SameId(a.BirthDateUnordered, x, y)) return 1;
+                    if (SameId(a.BirthYearMonth, x, y)) return 2;
+                    if (SameId(a.BirthMonthDay, x, y)) return 3;
+                    if (a.BirthYear[x] == 0 || a.BirthYear[y] == 0) return dated ? 5 : -1;
+                    return a.BirthYear[x] == a.BirthYear[y] ? 4 : 5;
                 }, SelectedLevels: 1, ValueCount: a.BirthDateCount));
             // The age band follows from the birth year: where both sides have one, the birth date's comparison already
             // holds it, and counting it again added +1.9 bits to every namesake born on the same day (issue 13).
@@ -80,6 +89,8 @@ internal static class ComparisonTable
         }
         return rows;
     }
+
+    private static bool SameId(long[] ids, int x, int y) => ids[x] != 0 && ids[x] == ids[y];
 
     private static Comparison KeyedHash(string name, long[] ids, int[] counts, TwoLevelPrior prior) =>
         new(name, ComparisonRole.KeyedHash, [Agree, Differ], [prior.AgreeM, prior.DifferM], [prior.AgreeU, prior.DifferU],

@@ -29,6 +29,9 @@ internal sealed class LinkAccounts
         ClkBits = new ushort[count];
         BirthDate = new long[count];
         BirthYear = new long[count];
+        BirthYearMonth = new long[count];
+        BirthMonthDay = new long[count];
+        BirthDateUnordered = new long[count];
         BirthDateCount = new int[count];
         fieldClk = GC.AllocateArray<ulong>(checked(count * NameFields * FieldWords + Words), pinned: true);
         FieldBits = new byte[count * NameFields];
@@ -66,6 +69,12 @@ internal sealed class LinkAccounts
     public long[] BirthDate { get; }
     public long[] BirthYear { get; }
     public int[] BirthDateCount { get; }
+
+    /// <summary>Contract v3: keyed hashes of the birth date's parts as ids (0 when missing: every v1 and v2 account): year
+    /// and month, month and day, and the date with day and month in ascending order (a swap agrees).</summary>
+    public long[] BirthYearMonth { get; }
+    public long[] BirthMonthDay { get; }
+    public long[] BirthDateUnordered { get; }
 
     /// <summary>Contract v2's per-field name encodings (family, given, family kana, given kana: <see cref="NameFieldColumns"/>),
     /// 128 bits each; a field with no set bit is missing.</summary>

@@ -85,7 +85,9 @@ public sealed record LinkageSettings
         new(0.00, 0.03, 0.645),
     ];
 
-    /// <summary>Contract v2's birth date: the same date, only the same year, or a different one.</summary>
+    /// <summary>Contract v2's birth date: the same date, only the same year, or a different one; with contract v3's parts
+    /// on both sides, between those: day and month swapped, the same year and month (a day mistyped), the same month and
+    /// day (a year mistyped). u: about 1/36,500 for the date, 1/780 for a year and month, 1/365 for a month and day.</summary>
     public BirthDatePrior BirthDate { get; init; } = new(0.90, 5e-5, 0.07, 0.02, 0.03, 0.98);
 
     /// <summary>Birth-date blocks (contract v2): accounts of one kind sharing a birth date are paired when some name
@@ -99,6 +101,9 @@ public sealed record LinkageSettings
     /// kept when both names reach <see cref="NameFieldBlockFloor"/> (one name alone, the other missing:
     /// <see cref="SingleNameBlockFloor"/>). 0.55 is the lower end of a typo under BLIP; different names fall below 0.45.</summary>
     public int MaxBirthYearBlock { get; init; } = 1_000;
+    /// <summary>Contract v3's month-and-day blocks (a mistyped year), skipped above this many accounts: a month and day is
+    /// shared by about 65/366 as many accounts as a birth year, so 200 stops them at the market size the year cap does.</summary>
+    public int MaxBirthMonthDayBlock { get; init; } = 200;
     /// <summary>Birth-date blocks of at most this many accounts of a kind give every pair to scoring (<c>NameFieldBlocks</c>);
     /// about 4 accounts share a date at 100,000 accounts, 80 at two million, where only the name-tested blocks run.</summary>
     public int SmallBirthDateBlock { get; init; } = 50;
@@ -194,4 +199,6 @@ public sealed record DiceLevelPrior(double MinDice, double M, double U)
 }
 
 /// <summary>Prior m and u of the birth-date comparison's levels.</summary>
-public sealed record BirthDatePrior(double ExactM, double ExactU, double YearOnlyM, double YearOnlyU, double DifferM, double DifferU);
+/// <remarks>The v3 levels' priors (swapped, year and month, month and day) have defaults: EM learns their m on each run.</remarks>
+public sealed record BirthDatePrior(double ExactM, double ExactU, double YearOnlyM, double YearOnlyU, double DifferM, double DifferU,
+    double SwappedM = 0.01, double SwappedU = 2e-5, double YearMonthM = 0.04, double YearMonthU = 1.3e-3, double MonthDayM = 0.02, double MonthDayU = 2.7e-3);

@@ -6,6 +6,8 @@ namespace MarketStats.Linkage;
 /// <list type="bullet">
 /// <item>accounts of one kind and birth year (a day off, day and month swapped, a mistyped day), skipped when a year
 /// holds more than <see cref="LinkageSettings.MaxBirthYearBlock"/> accounts (above about 60,000 accounts);</item>
+/// <item>contract v3: accounts of one kind sharing a birth month and day (a mistyped year), skipped above
+/// <see cref="LinkageSettings.MaxBirthMonthDayBlock"/> accounts (the same market size);</item>
 /// <item>accounts sharing a birth date, every pair, in blocks of at most <see cref="LinkageSettings.SmallBirthDateBlock"/>
 /// accounts (the birth-date blocks keep only pairs with a similar name field);</item>
 /// <item>accounts without a birth date, against every account of the kind with names, while that takes fewer than
@@ -24,6 +26,10 @@ internal static class NameFieldBlocks
         // Birth-year blocks, per kind, up to the cap.
         foreach (var year in named.Where(i => a.BirthYear[i] != 0).GroupBy(i => (a.BirthYear[i], a.IsWorker[i])))
             if (year.Count() is > 1 and var size && size <= settings.MaxBirthYearBlock) blocks.Add([.. year]);
+        // Contract v3: month-and-day blocks, for a mistyped year (the year blocks cannot hold those), capped at the
+        // same market size as the year blocks (a month and day is shared by about 65 / 366 as many accounts as a year).
+        foreach (var monthDay in named.Where(i => a.BirthMonthDay[i] != 0).GroupBy(i => (a.BirthMonthDay[i], a.IsWorker[i])))
+            if (monthDay.Count() is > 1 and var size && size <= settings.MaxBirthMonthDayBlock) blocks.Add([.. monthDay]);
         // Small birth-date blocks, every pair: one name missing on each side, or both mistyped, leaves the birth-date
         // blocks' name test nothing to pass, while a shared date alone already carries most of a link's evidence.
         var everyPair = blocks.Count;

@@ -158,6 +158,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
                    | (case when octet_length(record_clk) = {2} then 1::bigint else 0 end << 40)
                    | (case when has_fields then 1::bigint else 0 end << 41) as packed,
                    email_id, phone_id, corporate_number_id, birth_date_id, birth_year_id,
+                   birth_year_month_id, birth_month_day_id, birth_date_unordered_id,
                    case when octet_length(record_clk) = {2} then record_clk else {1} end
                      || {3} as encodings
             from decoded, platforms
@@ -181,9 +182,12 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
             a.Corporate[i] = reader.GetInt64(3);
             a.BirthDate[i] = reader.GetInt64(4);
             a.BirthYear[i] = reader.GetInt64(5);
+            a.BirthYearMonth[i] = reader.GetInt64(6);
+            a.BirthMonthDay[i] = reader.GetInt64(7);
+            a.BirthDateUnordered[i] = reader.GetInt64(8);
             var (hasClk, hasFields) = ((packed >> 40 & 1) == 1, (packed >> 41 & 1) == 1);
             if (!hasClk && !hasFields) continue;
-            using var blob = reader.GetStream(6);
+            using var blob = reader.GetStream(9);
             if (blob.Length != encodings.Length) continue; // each part has its length by construction
             blob.ReadExactly(encodings);
             if (hasClk)

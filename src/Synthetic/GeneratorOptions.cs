@@ -7,7 +7,7 @@ namespace MarketStats.Synthetic;
 /// <param name="Transactions">Total transaction rows across all platforms and fiscal years.</param>
 /// <param name="TruthPath">Ground-truth CSV; defaults to <c>&lt;OutDir&gt;-ground-truth.csv</c>, beside the inbox, never in it.</param>
 /// <param name="Key">Association key for the <c>*_hmac</c> columns; defaults to <see cref="AssociationKey.FromSeed"/>.</param>
-/// <param name="ContractVersion">The contract version the registrations are written in: 1, or 2 with the per-field encodings.</param>
+/// <param name="ContractVersion">The contract version the registrations are written in: 1, 2 with the per-field encodings, or 3 with the birth date's parts too.</param>
 public sealed record GeneratorOptions(
     string OutDir,
     int Seed = 42,

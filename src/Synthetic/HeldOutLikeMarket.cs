@@ -78,9 +78,9 @@ public static class HeldOutLikeMarket
     }
 
     /// <param name="records">About how many records to write (persons = records / 4).</param>
-    /// <param name="contractVersion">2 (the default) adds the per-field encodings and birth-date hashes; 1 leaves them empty.</param>
+    /// <param name="contractVersion">3 (the default) adds the per-field encodings and the birth date's hashes (v3: its parts too); 2 the encodings and the date and year; 1 leaves them empty.</param>
     public static LinkageBenchmarkFiles Write(string folder, long records, int seed = 17, AssociationKey? key = null,
-        IProgress<string>? progress = null, int contractVersion = 2)
+        IProgress<string>? progress = null, int contractVersion = 3)
     {
         var rng = SeededRandom.Stream(seed, part: 30_000);
         var persons = (int)Math.Max(2, records / 4);
@@ -110,7 +110,7 @@ public static class HeldOutLikeMarket
     /// them, the second a copy with typos, swaps, missing values and mistyped birth dates (<see cref="AsTyped"/>).</summary>
     /// <param name="records">Records to write (persons = records / 2).</param>
     public static LinkageBenchmarkFiles WritePairs(string folder, long records, int seed = 19, AssociationKey? key = null,
-        IProgress<string>? progress = null, int contractVersion = 2)
+        IProgress<string>? progress = null, int contractVersion = 3)
     {
         var rng = SeededRandom.Stream(seed, part: 32_000);
         var persons = (int)Math.Max(2, records / 2);

@@ -17,9 +17,9 @@ public sealed record LinkageBenchmarkFiles(string RegistrationsCsv, string Truth
 /// </remarks>
 public static class LinkageBenchmarkMarket
 {
-    /// <param name="contractVersion">2 (the default) adds the per-field encodings and birth-date hashes; 1 leaves them empty.</param>
+    /// <param name="contractVersion">3 (the default) adds the per-field encodings and the birth date's hashes (v3: its parts too); 2 the encodings and the date and year; 1 leaves them empty.</param>
     public static LinkageBenchmarkFiles Write(string folder, long registrations, int platforms = 30, double crossRegisteredShare = 0.20,
-        int seed = 7, AssociationKey? key = null, IProgress<string>? progress = null, int contractVersion = 2)
+        int seed = 7, AssociationKey? key = null, IProgress<string>? progress = null, int contractVersion = 3)
     {
         Directory.CreateDirectory(folder);
         key ??= AssociationKey.FromSeed(seed);
@@ -103,13 +103,17 @@ public static class LinkageBenchmarkMarket
     internal const string RawHeader =
         "file_id,source_line,platform_id,account_id,kind,client_type,prefecture,registered_on,last_active_on,age_band,gender," +
         "email_hmac,phone_hmac,corporate_number_hmac,identity_clk," +
-        "family_name_clk,given_name_clk,family_name_kana_clk,given_name_kana_clk,birth_date_hmac,birth_year_hmac\n";
+        "family_name_clk,given_name_clk,family_name_kana_clk,given_name_kana_clk,birth_date_hmac,birth_year_hmac," +
+        "birth_year_month_hmac,birth_month_day_hmac,birth_date_unordered_hmac\n";
 
-    /// <summary>The six columns contract v2 adds, comma-separated (empty in v1); BLIP's flips drawn from the account's noise stream, after its other draws.</summary>
+    /// <summary>The six columns contract v2 adds and the three v3 adds, comma-separated (empty where the version lacks them);
+    /// BLIP's flips drawn from the account's noise stream, after its other draws.</summary>
     internal static string V2Columns(IdentityFields typed, int contractVersion, KeyedHasher hasher, FieldClkEncoder fieldEncoder, Random noise)
     {
-        if (contractVersion < 2) return ",,,,,";
+        if (contractVersion < 2) return ",,,,,,,,";
         var fields = fieldEncoder.Encode(typed, noise);
-        return string.Join(",", [.. fields.Select(f => f ?? ""), hasher.BirthDate(typed.BirthDate) ?? "", hasher.BirthYear(typed.BirthDate) ?? ""]);
+        var birth = typed.BirthDate;
+        string?[] v3 = contractVersion >= 3 ? [hasher.BirthYearMonth(birth), hasher.BirthMonthDay(birth), hasher.BirthDateUnordered(birth)] : [null, null, null];
+        return string.Join(",", [.. fields.Select(f => f ?? ""), hasher.BirthDate(birth) ?? "", hasher.BirthYear(birth) ?? "", .. v3.Select(h => h ?? "")]);
     }
 }

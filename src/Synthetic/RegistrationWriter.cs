@@ -93,6 +93,9 @@ internal sealed class RegistrationWriter(
                 case RegColumn.GivenNameKanaClk: row.Text(fields![3]); break;
                 case RegColumn.BirthDateHmac: row.Text(hasher.BirthDate(typed.BirthDate)); break;
                 case RegColumn.BirthYearHmac: row.Text(hasher.BirthYear(typed.BirthDate)); break;
+                case RegColumn.BirthYearMonthHmac: row.Text(hasher.BirthYearMonth(typed.BirthDate)); break;
+                case RegColumn.BirthMonthDayHmac: row.Text(hasher.BirthMonthDay(typed.BirthDate)); break;
+                case RegColumn.BirthDateUnorderedHmac: row.Text(hasher.BirthDateUnordered(typed.BirthDate)); break;
                 default: row.Empty(); break; // any optional field this generator does not fill
             }
         }
@@ -112,6 +115,7 @@ internal sealed class RegistrationWriter(
         Unknown, ContractVersion, ExportPeriod, ExportRevision, PlatformId, AccountId, Kind, ClientType, Prefecture,
         RegisteredOn, LastActiveOn, AgeBand, Gender, EmailHmac, PhoneHmac, CorporateNumberHmac, IdentityClk,
         FamilyNameClk, GivenNameClk, FamilyNameKanaClk, GivenNameKanaClk, BirthDateHmac, BirthYearHmac,
+        BirthYearMonthHmac, BirthMonthDayHmac, BirthDateUnorderedHmac,
     }
 
     /// <summary>The identity as this account typed it; its own random stream, so noise never shifts other columns.</summary>

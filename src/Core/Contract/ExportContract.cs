@@ -28,6 +28,7 @@ public sealed class ExportContract
 
     private static readonly Lazy<ExportContract> V1Instance = new(() => Load("export-contract.v1.json"));
     private static readonly Lazy<ExportContract> V2Instance = new(() => Extend(V1, "export-contract.v2.json"));
+    private static readonly Lazy<ExportContract> V3Instance = new(() => Extend(V2, "export-contract.v3.json"));
 
     /// <summary>Contract v1, as published to members.</summary>
     public static ExportContract V1 => V1Instance.Value;
@@ -35,17 +36,21 @@ public sealed class ExportContract
     /// <summary>Contract v2: v1 plus the per-field encodings of registrations.</summary>
     public static ExportContract V2 => V2Instance.Value;
 
+    /// <summary>Contract v3: v2 plus keyed hashes of the birth date's parts (a mistyped day, year, or day and month swapped).</summary>
+    public static ExportContract V3 => V3Instance.Value;
+
     /// <summary>The newest version: every column any accepted file may carry (each field says since which version).</summary>
-    public static ExportContract Latest => V2;
+    public static ExportContract Latest => V3;
 
     /// <summary>The versions a file may declare in <c>contract_version</c>.</summary>
-    public static readonly int[] Versions = [1, 2];
+    public static readonly int[] Versions = [1, 2, 3];
 
     /// <summary>The contract of one version.</summary>
     public static ExportContract Of(int version) => version switch
     {
         1 => V1,
         2 => V2,
+        3 => V3,
         _ => throw new ArgumentOutOfRangeException(nameof(version), version, $"contract versions: {string.Join(", ", Versions)}"),
     };
 

@@ -11,6 +11,9 @@ public sealed class KeyedHasher(AssociationKey key)
     private readonly byte[] corporateKey = key.DeriveKey("corporate_number_hmac");
     private readonly byte[] birthDateKey = key.DeriveKey("birth_date_hmac", version: 2);
     private readonly byte[] birthYearKey = key.DeriveKey("birth_year_hmac", version: 2);
+    private readonly byte[] birthYearMonthKey = key.DeriveKey("birth_year_month_hmac", version: 3);
+    private readonly byte[] birthMonthDayKey = key.DeriveKey("birth_month_day_hmac", version: 3);
+    private readonly byte[] birthDateUnorderedKey = key.DeriveKey("birth_date_unordered_hmac", version: 3);
 
     public string? Email(string? raw) => Hash(emailKey, IdentifierNormaliser.Email(raw));
 
@@ -23,6 +26,18 @@ public sealed class KeyedHasher(AssociationKey key)
 
     /// <summary>Contract v2: the year of the normalised birth date, <c>yyyy</c>.</summary>
     public string? BirthYear(string? raw) => Hash(birthYearKey, QuasiIdentifierNormaliser.BirthDate(raw)?[..4]);
+
+    /// <summary>Contract v3: the year and month of the normalised birth date, <c>yyyyMM</c> (agrees when only the day was mistyped).</summary>
+    public string? BirthYearMonth(string? raw) => Hash(birthYearMonthKey, QuasiIdentifierNormaliser.BirthDate(raw)?[..6]);
+
+    /// <summary>Contract v3: the month and day of the normalised birth date, <c>MMdd</c> (agrees when only the year was mistyped).</summary>
+    public string? BirthMonthDay(string? raw) => Hash(birthMonthDayKey, QuasiIdentifierNormaliser.BirthDate(raw)?[4..]);
+
+    /// <summary>Contract v3: the year, then the month and day in ascending order (<c>yyyy</c> + the smaller + the larger
+    /// two-digit number): agrees when day and month were swapped, and is the date itself when the day is above 12.</summary>
+    public string? BirthDateUnordered(string? raw) => Hash(birthDateUnorderedKey, QuasiIdentifierNormaliser.BirthDate(raw) is { } d
+        ? d[..4] + (string.CompareOrdinal(d[4..6], d[6..]) <= 0 ? d[4..] : d[6..] + d[4..6])
+        : null);
 
     private static string? Hash(byte[] fieldKey, string? normalised) =>
         normalised is null ? null : Convert.ToHexStringLower(HMACSHA256.HashData(fieldKey, Encoding.UTF8.GetBytes(normalised)));

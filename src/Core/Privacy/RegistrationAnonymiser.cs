@@ -139,6 +139,10 @@ public sealed partial class RegistrationAnonymiser(AssociationKey key)
             record[FieldClkEncoder.ColumnOf(FieldClkEncoder.Fields[f].Name)] = fields[f];
         record["birth_date_hmac"] = hasher.BirthDate(identity.BirthDate);
         record["birth_year_hmac"] = hasher.BirthYear(identity.BirthDate);
+        // v3: the date's parts, so that a mistyped day or year, or a day and month swapped, still agrees in part.
+        record["birth_year_month_hmac"] = hasher.BirthYearMonth(identity.BirthDate);
+        record["birth_month_day_hmac"] = hasher.BirthMonthDay(identity.BirthDate);
+        record["birth_date_unordered_hmac"] = hasher.BirthDateUnordered(identity.BirthDate);
         return record;
     }
 

@@ -89,7 +89,11 @@ create table if not exists raw_registrations (
     family_name_kana_clk    varchar,
     given_name_kana_clk     varchar,
     birth_date_hmac         varchar,
-    birth_year_hmac         varchar
+    birth_year_hmac         varchar,
+    -- contract v3 (empty in v1 and v2 files): keyed hashes of the birth date's parts
+    birth_year_month_hmac   varchar,
+    birth_month_day_hmac    varchar,
+    birth_date_unordered_hmac varchar
 );
 -- Databases made before contract v2 get its columns empty, at the end (where a new table has them too).
 alter table raw_registrations add column if not exists family_name_clk varchar;
@@ -98,3 +102,7 @@ alter table raw_registrations add column if not exists family_name_kana_clk varc
 alter table raw_registrations add column if not exists given_name_kana_clk varchar;
 alter table raw_registrations add column if not exists birth_date_hmac varchar;
 alter table raw_registrations add column if not exists birth_year_hmac varchar;
+-- ... and before contract v3, its columns.
+alter table raw_registrations add column if not exists birth_year_month_hmac varchar;
+alter table raw_registrations add column if not exists birth_month_day_hmac varchar;
+alter table raw_registrations add column if not exists birth_date_unordered_hmac varchar;

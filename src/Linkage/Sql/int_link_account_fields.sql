@@ -18,6 +18,10 @@ fields as (
         -- encodings as their 16 raw bytes (validated base64, so from_base64 cannot fail)
         case when birth_date_hmac is null then 0 else cast(hash(birth_date_hmac) >> 1 as bigint) + 1 end as birth_date_id,
         case when birth_year_hmac is null then 0 else cast(hash(birth_year_hmac) >> 1 as bigint) + 1 end as birth_year_id,
+        -- contract v3 (0 for v1 and v2 accounts): the birth date's parts, as ids too
+        case when birth_year_month_hmac is null then 0 else cast(hash(birth_year_month_hmac) >> 1 as bigint) + 1 end as birth_year_month_id,
+        case when birth_month_day_hmac is null then 0 else cast(hash(birth_month_day_hmac) >> 1 as bigint) + 1 end as birth_month_day_id,
+        case when birth_date_unordered_hmac is null then 0 else cast(hash(birth_date_unordered_hmac) >> 1 as bigint) + 1 end as birth_date_unordered_id,
         from_base64(family_name_clk) as family_name_clk,
         from_base64(given_name_clk) as given_name_clk,
         from_base64(family_name_kana_clk) as family_name_kana_clk,

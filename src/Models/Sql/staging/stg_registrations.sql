@@ -20,6 +20,10 @@ typed as (
         nullif(given_name_kana_clk, '') as given_name_kana_clk,
         nullif(birth_date_hmac, '') as birth_date_hmac,
         nullif(birth_year_hmac, '') as birth_year_hmac,
+        ---------- contract v3 (null in v1 and v2 files): keyed hashes of the birth date's parts
+        nullif(birth_year_month_hmac, '') as birth_year_month_hmac,
+        nullif(birth_month_day_hmac, '') as birth_month_day_hmac,
+        nullif(birth_date_unordered_hmac, '') as birth_date_unordered_hmac,
         ---------- lineage
         file_id, source_line
     from source
