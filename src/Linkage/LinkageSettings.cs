@@ -199,6 +199,7 @@ public sealed record DiceLevelPrior(double MinDice, double M, double U)
 }
 
 /// <summary>Prior m and u of the birth-date comparison's levels.</summary>
-/// <remarks>The v3 levels' priors (swapped, year and month, month and day) have defaults: EM learns their m on each run.</remarks>
+/// <remarks>The v3 levels' priors (swapped, year and month, month and day) have defaults, a date mistyped in a few percent
+/// of records; EM learns their m on each run where a training set allows (not on the pairs market, which has no identifier).</remarks>
 public sealed record BirthDatePrior(double ExactM, double ExactU, double YearOnlyM, double YearOnlyU, double DifferM, double DifferU,
-    double SwappedM = 0.01, double SwappedU = 2e-5, double YearMonthM = 0.04, double YearMonthU = 1.3e-3, double MonthDayM = 0.02, double MonthDayU = 2.7e-3);
+    double SwappedM = 0.02, double SwappedU = 2e-5, double YearMonthM = 0.06, double YearMonthU = 1.3e-3, double MonthDayM = 0.03, double MonthDayU = 2.7e-3);

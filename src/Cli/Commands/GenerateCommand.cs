@@ -18,8 +18,8 @@ public static class GenerateCommand
         var key = new Option<string?>("--key") { Description = "Association key file for the keyed hashes (default: a key derived from the seed, for synthetic data only)." };
         var truth = new Option<string?>("--truth") { Description = "Ground-truth CSV (default: <DIR>-ground-truth.csv, beside the inbox, never inside it)." };
         var clean = new Option<bool>("--clean") { Description = "Delete the --out folder first if it exists." };
-        var contractVersion = new Option<int>("--contract-version") { Description = "Contract version of the registrations: 1, or 2 with per-field encodings.", DefaultValueFactory = _ => 1 };
-        contractVersion.AcceptOnlyFromAmong("1", "2");
+        var contractVersion = new Option<int>("--contract-version") { Description = "Contract version of the registrations: 1, 2 with per-field encodings, or 3 with the birth date's parts too.", DefaultValueFactory = _ => 1 };
+        contractVersion.AcceptOnlyFromAmong([.. MarketStats.Core.Contract.ExportContract.Versions.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
         var command = new Command("generate", "Write a synthetic crowdsourcing market as per-platform export files (the inbox layout ingest reads) and a separate ground-truth file.")
         {
             outDir, seed, years, platforms, transactions, key, truth, clean, contractVersion,

@@ -76,6 +76,10 @@ public sealed class ValidationRuleTests : IDisposable
         new(RuleIds.ClkFormat, "family_name_kana_clk", 5, () => ExportFile.RegistrationsV2().Set(3, "family_name_kana_clk", Convert.ToBase64String(new byte[64])), "the record-level encoding's length in a per-field column"),
         new(RuleIds.HmacFormat, "birth_date_hmac", 2, () => ExportFile.RegistrationsV2().Set(0, "birth_date_hmac", "19850312"), "a raw birth date instead of its hash"),
         new(RuleIds.HmacFormat, "birth_year_hmac", 3, () => ExportFile.RegistrationsV2().Set(1, "birth_year_hmac", new string('G', 64)), "not hex"),
+        // Contract v3: its columns only in a file that declares it; a raw part of a date instead of its hash is refused.
+        new(RuleIds.ColumnVersion, "birth_month_day_hmac", 1, () => ExportFile.RegistrationsV3().Set(0, "contract_version", "2").Set(1, "contract_version", "2").Set(2, "contract_version", "2").Set(3, "contract_version", "2"), "a v2 file carrying a v3 column"),
+        new(RuleIds.HmacFormat, "birth_month_day_hmac", 3, () => ExportFile.RegistrationsV3().Set(1, "birth_month_day_hmac", "0312"), "a raw month and day instead of their hash"),
+        new(RuleIds.HmacFormat, "birth_date_unordered_hmac", 5, () => ExportFile.RegistrationsV3().Set(3, "birth_date_unordered_hmac", "<script>alert(1)</script>" + new string('0', 39)), "markup of a hash's length"),
         new(RuleIds.DateOrder, "last_active_on", 2, () => ExportFile.Registrations().Set(0, "last_active_on", "2024-04-01"), "active before registration"),
         new(RuleIds.UniqueKey, "platform_id+account_id+kind", 2, () => ExportFile.Registrations().Set(2, "account_id", "A000000"), "a duplicated account"),
         new(RuleIds.DateInPeriod, "registered_on", 2, () => ExportFile.Registrations().Set(0, "registered_on", "2024-03-31"), "registered before the period"),
@@ -88,6 +92,8 @@ public sealed class ValidationRuleTests : IDisposable
         Assert.Empty(Check(ExportFile.Registrations()).Violations);
         Assert.Empty(Check(ExportFile.RegistrationsV2()).Violations);
         Assert.Equal(2, Check(ExportFile.RegistrationsV2()).Envelope!.ContractVersion);
+        Assert.Empty(Check(ExportFile.RegistrationsV3()).Violations);
+        Assert.Equal(3, Check(ExportFile.RegistrationsV3()).Envelope!.ContractVersion);
     }
 
     [Theory]

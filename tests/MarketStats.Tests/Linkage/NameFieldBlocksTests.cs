@@ -24,7 +24,7 @@ public sealed class NameFieldBlocksTests : IDisposable
         new PipelineSteps(TimeProvider.System).Link(w, CancellationToken.None);
         var a = PersonLinker.LoadAccounts(w);
         // A year cap below the largest year and a budget below the undated's need, so that both limits are exercised too.
-        foreach (var settings in new[] { new LinkageSettings(), new LinkageSettings { MaxBirthYearBlock = 15, UndatedComparisonBudget = 1_000, SmallBirthDateBlock = 1 } })
+        foreach (var settings in new[] { new LinkageSettings(), new LinkageSettings { MaxBirthYearBlock = 15, MaxBirthMonthDayBlock = 3, UndatedComparisonBudget = 1_000, SmallBirthDateBlock = 1 } })
         {
             var (pairs, _) = NameFieldBlocks.Candidates(a, settings, CancellationToken.None);
             Assert.Equal(Plain(a, settings).Order(), pairs);
@@ -40,7 +40,8 @@ public sealed class NameFieldBlocksTests : IDisposable
         Assert.True(undatedOrDiffering > 30, $"{undatedOrDiffering} true pairs without a shared birth date");
     }
 
-    /// <summary>Over all pairs of workers: one birth year in a year of at most the cap, or one undated (when the undated of
+    /// <summary>Over all pairs of workers: one birth year in a year of at most the cap, or one birth month and day
+    /// (contract v3) in a month and day of at most its cap, or one undated (when the undated of
     /// the kind times its named accounts fit the budget), with both names alike (one, when the other is missing on a
     /// side: the higher floor); or one birth date in a date of at most the small-block size, whatever the names.</summary>
     private static HashSet<long> Plain(LinkAccounts a, LinkageSettings s)
@@ -57,6 +58,7 @@ public sealed class NameFieldBlocksTests : IDisposable
         };
         var named = Enumerable.Range(0, a.Count).Where(Named).ToArray();
         var yearSize = named.Where(i => a.BirthYear[i] != 0).GroupBy(i => a.BirthYear[i]).ToDictionary(g => g.Key, g => g.Count());
+        var monthDaySize = named.Where(i => a.BirthMonthDay[i] != 0).GroupBy(i => a.BirthMonthDay[i]).ToDictionary(g => g.Key, g => g.Count());
         var dateSize = Enumerable.Range(0, a.Count).Where(i => a.BirthDate[i] != 0).GroupBy(i => a.BirthDate[i]).ToDictionary(g => g.Key, g => g.Count());
         var undatedFit = (double)named.Count(i => a.BirthYear[i] == 0) * named.Length <= s.UndatedComparisonBudget;
         var pairs = new HashSet<long>();
@@ -66,8 +68,9 @@ public sealed class NameFieldBlocksTests : IDisposable
                 var sameDate = a.BirthDate[x] != 0 && a.BirthDate[x] == a.BirthDate[y] && dateSize[a.BirthDate[x]] <= s.SmallBirthDateBlock;
                 var bothNamed = Named(x) && Named(y);
                 var sameYear = bothNamed && a.BirthYear[x] != 0 && a.BirthYear[x] == a.BirthYear[y] && yearSize[a.BirthYear[x]] <= s.MaxBirthYearBlock;
+                var sameMonthDay = bothNamed && a.BirthMonthDay[x] != 0 && a.BirthMonthDay[x] == a.BirthMonthDay[y] && monthDaySize[a.BirthMonthDay[x]] <= s.MaxBirthMonthDayBlock;
                 var undated = bothNamed && undatedFit && (a.BirthYear[x] == 0 || a.BirthYear[y] == 0);
-                if (sameDate || (sameYear || undated) && Alike(x, y)) pairs.Add(PairKeys.Of(x, y));
+                if (sameDate || (sameYear || sameMonthDay || undated) && Alike(x, y)) pairs.Add(PairKeys.Of(x, y));
             }
         return pairs;
     }

@@ -103,6 +103,21 @@ public sealed class ExportFile
         return file;
     }
 
+    /// <summary>Valid registrations of contract v3: <see cref="RegistrationsV2"/> with the keyed hashes of the birth date's parts.</summary>
+    public static ExportFile RegistrationsV3(int rows = 4, string platform = "P01", string period = "FY2024")
+    {
+        var file = RegistrationsV2(rows, platform, period);
+        file.Columns.Clear();
+        file.Columns.AddRange(ExportContract.V3.ColumnsOf(MarketStats.Core.Contract.RecordKind.Registrations).Select(f => f.Name));
+        for (var i = 0; i < rows; i++)
+        {
+            file.Rows[i]["contract_version"] = "3";
+            foreach (var field in ExportContract.V3.Registrations.Fields.Where(f => f.Since == 3))
+                file.Rows[i][field.Name] = new string('c', 63) + (i % 10).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return file;
+    }
+
     public ExportFile Set(int row, string column, string value)
     {
         Rows[row][column] = value;

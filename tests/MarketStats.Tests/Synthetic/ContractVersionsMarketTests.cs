@@ -6,13 +6,14 @@ using MarketStats.Tests.Support;
 namespace MarketStats.Tests.Synthetic;
 
 /// <summary>
-/// One market written twice by the generator, in contract v1 and v2, half of the platforms taken from each: the
-/// files ingest together, the v2 columns land (empty for the v1 accounts) and reach the linker, and the same persons
-/// link across v1 and v2 platforms in one run, with no association key given to <c>link</c>.
+/// One market written three times by the generator, in contract v1, v2 and v3, half of the platforms taken from v1,
+/// two from v2 and one from v3: the files ingest together, the v2 and v3 columns land (empty for the older accounts)
+/// and reach the linker, and the same persons link across versions in one run, with no association key given to <c>link</c>.
 /// </summary>
 public sealed class ContractVersionsMarketTests : IClassFixture<ContractVersionsMarketTests.MixedMarket>
 {
     private static readonly string[] V1Platforms = ["P01", "P02", "P03"];
+    private static readonly string[] V3Platforms = ["P06"];
     private readonly MixedMarket market;
 
     public ContractVersionsMarketTests(MixedMarket market) => this.market = market;
@@ -24,6 +25,7 @@ public sealed class ContractVersionsMarketTests : IClassFixture<ContractVersions
         public string Db => temp["w.duckdb"];
         public string V1 => temp["v1"];
         public string V2 => temp["v2"];
+        public string V3 => temp["v3"];
         public string Truth => temp["v2-ground-truth.csv"];
         public string Clusters => temp["clusters.csv"];
         public string IngestOutput { get; private set; } = "";
@@ -31,14 +33,14 @@ public sealed class ContractVersionsMarketTests : IClassFixture<ContractVersions
 
         public async Task InitializeAsync()
         {
-            foreach (var (folder, version) in new[] { (V1, "1"), (V2, "2") })
+            foreach (var (folder, version) in new[] { (V1, "1"), (V2, "2"), (V3, "3") })
             {
                 var (code, _, error) = await CliRunner.Run("generate", "--out", folder, "--seed", "11", "--fiscal-years", "2024",
                     "--platforms", "6", "--transactions", "3000", "--contract-version", version);
                 Assert.True(code == ExitCodes.Success, error);
             }
             foreach (var platform in Directory.GetDirectories(V1).Select(Path.GetFileName))
-                CopyFolder(Path.Combine(V1PlatformsContain(platform!) ? V1 : V2, platform!), temp[$"inbox/{platform}"]);
+                CopyFolder(Path.Combine(V1PlatformsContain(platform!) ? V1 : V3Platforms.Contains(platform) ? V3 : V2, platform!), temp[$"inbox/{platform}"]);
             var ingest = await CliRunner.Run("ingest", "--inbox", temp["inbox"], "--db", Db, "--quarantine", temp["quarantine"]);
             Assert.True(ingest.Code == ExitCodes.Success, ingest.Error + ingest.Output);
             IngestOutput = ingest.Output;
@@ -86,7 +88,7 @@ public sealed class ContractVersionsMarketTests : IClassFixture<ContractVersions
         Assert.Equal(6, versions.Count);
         foreach (var row in versions)
         {
-            var expected = V1Platforms.Contains((string)row[0]!) ? 1 : 2;
+            var expected = V1Platforms.Contains((string)row[0]!) ? 1 : V3Platforms.Contains((string)row[0]!) ? 3 : 2;
             Assert.Equal((expected, expected), (Convert.ToInt32(row[1], CultureInfo.InvariantCulture), Convert.ToInt32(row[2], CultureInfo.InvariantCulture)));
         }
     }
@@ -130,6 +132,23 @@ public sealed class ContractVersionsMarketTests : IClassFixture<ContractVersions
     }
 
     [Fact]
+    public void V3_columns_are_filled_for_v3_accounts_only_through_staging_and_the_linker_view()
+    {
+        // Expected from the raw v3 files: each part's hash where the account has a birth date hash, and for v3 platforms only.
+        var raw = RawExports.Registrations(market.V3).Where(r => V3Platforms.Contains(r("platform_id"))).ToList();
+        var dated = raw.Count(r => r("birth_date_hmac").Length > 0);
+        Assert.True(dated > 0.5 * raw.Count, $"{dated} of {raw.Count} v3 accounts dated");
+        Assert.All(raw, r => Assert.Equal(r("birth_date_hmac").Length > 0, r("birth_month_day_hmac").Length > 0));
+        var view = Query("""
+            select platform_id = 'P06' as v3, count(*) filter (where birth_year_month_id <> 0), count(*) filter (where birth_month_day_id <> 0),
+                   count(*) filter (where birth_date_unordered_id <> 0)
+            from int_link_accounts group by all order by 1
+            """);
+        Assert.Equal([0L, 0L, 0L], view.Single(r => !(bool)r[0]!)[1..].Select(c => Convert.ToInt64(c, CultureInfo.InvariantCulture)));
+        Assert.Equal([dated, dated, dated], view.Single(r => (bool)r[0]!)[1..].Select(c => Convert.ToInt64(c, CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
     public void The_same_accounts_and_record_level_encodings_are_written_in_both_versions()
     {
         // v2 only adds columns: every column v1 has holds the same value, so v1 and v2 records compare through identity_clk.
@@ -137,6 +156,10 @@ public sealed class ContractVersionsMarketTests : IClassFixture<ContractVersions
         var v2 = RawExports.Registrations(market.V2).Select(r => (r("platform_id"), r("account_id"), r("email_hmac"), r("identity_clk"))).Order().ToList();
         Assert.True(v1.Count > 100);
         Assert.Equal(v1, v2);
+        // v3 adds the date's parts only: the same v2 columns (BLIP's flips from the same streams).
+        string[] v2Columns = ["identity_clk", "family_name_clk", "given_name_clk", "birth_date_hmac", "birth_year_hmac"];
+        Assert.Equal(RawExports.Registrations(market.V2).Select(r => string.Join(",", v2Columns.Select(c => r(c)))).Order(),
+            RawExports.Registrations(market.V3).Select(r => string.Join(",", v2Columns.Select(c => r(c)))).Order());
     }
 
     [Fact]
@@ -166,5 +189,19 @@ public sealed class ContractVersionsMarketTests : IClassFixture<ContractVersions
         }
         Assert.True(crossVersionPairs > 20, $"only {crossVersionPairs} cross-version pairs planted");
         Assert.True(linked > 0.8 * crossVersionPairs, $"{linked} of {crossVersionPairs} cross-version pairs linked");
+        // And the v3 platform's accounts with those of v1 and of v2 platforms.
+        foreach (var older in new[] { V1Platforms, ["P04", "P05"] })
+        {
+            var (pairs, together) = (0, 0);
+            foreach (var group in truth.GroupBy(t => t.Value))
+            {
+                var accounts = group.Select(g => g.Key).Where(found.ContainsKey).ToList();
+                foreach (var a in accounts.Where(a => older.Contains(a.Item1)))
+                    foreach (var b in accounts.Where(b => V3Platforms.Contains(b.Item1)))
+                        (pairs, together) = (pairs + 1, together + (found[a] == found[b] ? 1 : 0));
+            }
+            Assert.True(pairs > 10, $"only {pairs} pairs between {string.Join(",", older)} and the v3 platform");
+            Assert.True(together > 0.8 * pairs, $"{together} of {pairs} pairs between {string.Join(",", older)} and the v3 platform linked");
+        }
     }
 }
