@@ -45,7 +45,7 @@ public sealed class ValidationRuleTests : IDisposable
         new(RuleIds.StatusForbids, "worker_account_id", 4, () => ExportFile.Transactions().Set(2, "worker_account_id", "W1"), "posted-only with a worker"),
         new(RuleIds.StatusForbids, "paid_jpy", 5, () => ExportFile.Transactions().Set(3, "paid_jpy", "100"), "cancelled but paid"),
         new(RuleIds.FileConstant, "export_period", 3, () => ExportFile.Transactions().Set(1, "export_period", "FY2025"), "two periods in one file"),
-        new(RuleIds.ContractVersion, "contract_version", 2, () => ExportFile.Transactions(rows: 1).Set(0, "contract_version", "3"), "unknown contract version"),
+        new(RuleIds.ContractVersion, "contract_version", 2, () => ExportFile.Transactions(rows: 1).Set(0, "contract_version", "4"), "unknown contract version"),
         new(RuleIds.IntFormat, "export_revision", 2, () => ExportFile.Transactions(rows: 1).Set(0, "export_revision", "x"), "revision is a number"),
         new(RuleIds.PeriodFormat, "export_period", 2, () => ExportFile.Transactions(rows: 1).Set(0, "export_period", "2024"), "period is FY2024 or 2024-04"),
         new(RuleIds.UniqueKey, "platform_id+transaction_id", 2, () => ExportFile.Transactions().Set(1, "transaction_id", "T000000"), "a duplicated transaction id"),

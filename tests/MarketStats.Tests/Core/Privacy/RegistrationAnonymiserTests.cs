@@ -57,9 +57,9 @@ public sealed class RegistrationAnonymiserTests : IDisposable
         var hmacColumns = header.Select((c, i) => (c, i)).Where(x => x.c.EndsWith("_hmac", StringComparison.Ordinal)).Select(x => x.i).ToHashSet();
         var clk = Array.IndexOf(header, "identity_clk");
         string[] fieldClks = ["family_name_clk", "given_name_clk", "family_name_kana_clk", "given_name_kana_clk"];
-        Assert.Equal("2", rows[1][Array.IndexOf(header, "contract_version")]); // anonymise writes contract v2
-        Assert.Contains("birth_date_hmac", header);
-        Assert.Contains("birth_year_hmac", header);
+        Assert.Equal("3", rows[1][Array.IndexOf(header, "contract_version")]); // anonymise writes contract v3
+        string[] dateHashes = ["birth_date_hmac", "birth_year_hmac", "birth_year_month_hmac", "birth_month_day_hmac", "birth_date_unordered_hmac"];
+        Assert.All(dateHashes, c => Assert.Contains(c, header));
         // Hash cells are 64 hex digits and CLK cells 88 (record) or 24 (one field) base64 characters: nothing raw can
         // hide in them except by chance, and by chance hex holds digit runs, so they are checked for shape and left
         // out of the text search.
@@ -69,9 +69,9 @@ public sealed class RegistrationAnonymiserTests : IDisposable
             Assert.Matches("^([A-Za-z0-9+/]{86}==)?$", row[clk]);
             foreach (var field in fieldClks) Assert.Matches("^([A-Za-z0-9+/]{21}[AQgw]==)?$", row[Array.IndexOf(header, field)]);
         }
-        // m0001 gave every name field and a birth date: each v2 column holds its encoding or hash.
+        // m0001 gave every name field and a birth date: each v2 and v3 column holds its encoding or hash.
         var m0001 = rows.Single(r => r.Contains("m0001"));
-        Assert.All([.. fieldClks, "birth_date_hmac", "birth_year_hmac"], c => Assert.NotEqual("", m0001[Array.IndexOf(header, c)]));
+        Assert.All([.. fieldClks, .. dateHashes], c => Assert.NotEqual("", m0001[Array.IndexOf(header, c)]));
         var searchable = string.Join("\n", rows.Skip(1).Select(r => string.Join(",", r.Where((_, i) => !hmacColumns.Contains(i)))));
 
         var passThrough = new HashSet<string> { "会員ID", "登録日", "都道府県", "性別" }; // ids, dates and codes the contract carries
