@@ -106,6 +106,9 @@ public static class FieldEncodingExperiment
                  {
                      ("birth_date_hmac", hasher.BirthDate, d => d.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture)),
                      ("birth_year_hmac", hasher.BirthYear, d => d.Year.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                     // contract v3's parts, each alone (the grid they form with birth_date_hmac is discussed, not measured)
+                     ("birth_year_month_hmac", hasher.BirthYearMonth, d => d.ToString("yyyyMM", System.Globalization.CultureInfo.InvariantCulture)),
+                     ("birth_month_day_hmac", hasher.BirthMonthDay, d => d.ToString("MMdd", System.Globalization.CultureInfo.InvariantCulture)),
                  })
         {
             var rows = accounts.Where(a => a.Birth is not null && hash(a.Typed.BirthDate) is not null)
