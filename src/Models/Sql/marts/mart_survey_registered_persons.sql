@@ -10,7 +10,8 @@
 -- platforms' share of those accounts (each account is on one platform, so the shares add up to the row).
 with registrations as not materialized (select * from stg_registrations),
 
-fiscal_years as (select distinct fiscal_year from int_survey_paid_ids where in_refreshed_years(fiscal_year)),
+-- the years built, as one list: each account is expanded to the years it is in the stock without a join
+fiscal_years as (select list(distinct fiscal_year) as years from int_survey_paid_ids where in_refreshed_years(fiscal_year)),
 
 -- Every registered account with its person. Registrations and the linker's rows are grouped by account (a union and
 -- one group-by) instead of joined: a hash join allocates one pointer directory for its whole build side (32 MiB for
@@ -33,13 +34,14 @@ registered as (
 -- survey's account cells hold them already), grouped by account: an account of the stock is paid if one of its rows
 -- is a paid one (a group-by in place of a left join to the paid accounts, for the same reason).
 account_years as (
-    select y.fiscal_year, r.kind, r.platform_id, r.account_id, r.person_key, true as in_stock, false as paid
-    from fiscal_years as y
-    join registered as r on r.registered_fiscal_year <= y.fiscal_year
+    select unnest(list_filter(y.years, year -> year >= r.registered_fiscal_year)) as fiscal_year,
+           r.kind, r.platform_id, r.account_id, r.person_key, true as in_stock, false as paid
+    from registered as r, fiscal_years as y
     union all
     select fiscal_year, kind, platform_id, id, null, false, true
     from int_survey_account_cells
-    where kind <> 'job' and fiscal_year in (select fiscal_year from fiscal_years)
+    -- the account cells hold the years built only (a semi join to the years would hash every paid account)
+    where kind <> 'job' and in_refreshed_years(fiscal_year)
 ),
 
 stock as (
