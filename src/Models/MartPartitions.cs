@@ -37,13 +37,14 @@ public static class MartPartitions
     /// call inside the group's transaction, after staging is built.
     /// </summary>
     /// <returns>The fiscal years refreshed, or null when the group must be rebuilt whole (nothing was done).</returns>
-    public static IReadOnlyList<int>? TryRefresh(Warehouse warehouse, MartGroup group, SqlModelRunner runner, TextWriter? trace)
+    public static IReadOnlyList<int>? TryRefresh(Warehouse warehouse, MartGroup group, MartFreshness.LandedInputs landed, SqlModelRunner runner, TextWriter? trace)
     {
-        var added = MartFreshness.TransactionFilesAdded(warehouse, group);
+        var added = MartFreshness.TransactionFilesAdded(warehouse, group, landed);
         if (added is null) return null;
         var totals = (group.RunningTotals ?? []).ToDictionary(t => t.Model, StringComparer.Ordinal);
-        var partitioned = PartitionedTables(warehouse, group, totals);
-        if (partitioned is null) return null;
+        var tables = PartitionedTables(warehouse, group, totals);
+        if (tables is null) return null;
+        var (partitioned, unchanged) = tables.Value;
         var fileList = string.Join(", ", added);
         var years = new List<int>();
         using (var reader = warehouse.Query(
@@ -79,6 +80,7 @@ public static class MartPartitions
         foreach (var model in group.Models)
         {
             if (totals.TryGetValue(model.Name, out var total)) AddNewLines(warehouse, model, total, trace);
+            else if (unchanged.Contains(model.Name)) trace?.WriteLine($"-- model {model.Name}: not derived from the transactions, kept");
             else runner.Run([model], []);
         }
         trace?.WriteLine($"-- {group.Name}: replacing the refreshed years' rows");
@@ -133,18 +135,26 @@ public static class MartPartitions
     /// The group's stored tables derived from the transactions (directly or through an earlier model), other than its
     /// running totals, each with a <c>fiscal_year</c> column; null when one lacks it or does not exist yet, when a
     /// running total does not exist yet, or when a group with running totals has a table that reads the lines other
-    /// than through them. Tables not derived from the transactions (the survey's cell masks) are rebuilt whole: they
-    /// are small.
+    /// than through them. Beside them, the stored tables not derived from the transactions (the survey's cell masks,
+    /// the registered stock): a refresh keeps them as they are, since nothing else they read changed.
     /// </summary>
-    private static List<string>? PartitionedTables(Warehouse warehouse, MartGroup group, IReadOnlyDictionary<string, RunningTotal> totals)
+    private static (List<string> Partitioned, HashSet<string> Unchanged)? PartitionedTables(Warehouse warehouse, MartGroup group, IReadOnlyDictionary<string, RunningTotal> totals)
     {
+        var unchanged = new HashSet<string>(StringComparer.Ordinal);
+        var manifest = new HashSet<string>(StringComparer.Ordinal) { "ingest_files", "raw_transactions" };
         // what is derived from the transactions, and (views inline their SQL) what reads the lines themselves
         var derived = new HashSet<string>(StringComparer.Ordinal) { TransactionsView };
         var readsLines = new HashSet<string>(StringComparer.Ordinal) { TransactionsView };
         var tables = new List<string>();
         foreach (var model in group.Models)
         {
-            if (!Reads(model, derived)) continue;
+            if (!Reads(model, derived))
+            {
+                // the manifest changes with every file (the coverage reads it): rebuilt whole
+                if (Reads(model, manifest)) manifest.Add(model.Name);
+                else if (model.Materialise && !model.Temporary && warehouse.HasTable(model.Name)) unchanged.Add(model.Name);
+                continue;
+            }
             derived.Add(model.Name);
             if (totals.ContainsKey(model.Name))
             {
@@ -161,7 +171,7 @@ public static class MartPartitions
             if (!warehouse.HasColumn(model.Name, "fiscal_year")) return null;
             tables.Add(model.Name);
         }
-        return totals.Keys.All(derived.Contains) ? tables : null;
+        return totals.Keys.All(derived.Contains) ? (tables, unchanged) : null;
     }
 
     private static bool Reads(SqlModel model, IEnumerable<string> names) =>
