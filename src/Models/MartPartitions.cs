@@ -103,32 +103,54 @@ public static class MartPartitions
     private static void AddNewLines(Warehouse warehouse, SqlModel model, RunningTotal total, TextWriter? trace)
     {
         var (table, added, combined) = (model.Name, "refresh_added_" + model.Name, "refresh_combined_" + model.Name);
-        var columns = new List<(string Name, string Type)>();
-        using (var reader = warehouse.Query(
-                   "select column_name, data_type from information_schema.columns where table_schema = 'main' and table_name = $1 order by ordinal_position", table))
-            while (reader.Read()) columns.Add((reader.GetString(0), reader.GetString(1)));
+        warehouse.Execute($"create or replace temp table {added} as\n{model.Sql}");
         string Combine(string column) =>
             total.BitOr?.Contains(column) == true ? "bit_or" : total.Min?.Contains(column) == true ? "min" : "sum";
+        // the stored table's columns (the catalog's), so none is left out; insert by name casts the sums back
+        var measures = warehouse.ColumnNames(table).Where(c => !total.Keys.Contains(c)).Select(c => $", {Combine(c)}({c}) as {c}");
         var keys = string.Join(", ", total.Keys);
-        var measures = string.Join(", ", columns.Where(c => !total.Keys.Contains(c.Name))
-            .Select(c => $"cast({Combine(c.Name)}({c.Name}) as {c.Type}) as {c.Name}"));
         // Keys may be null (a paid line that names no worker): matched as values.
         var sameKey = string.Join(" and ", total.Keys.Select(k => $"{table}.{k} is not distinct from {added}.{k}"));
+        var stored = StoredRowsFilter(warehouse, table, added, total.Keys);
         var sql = $"""
-            create or replace temp table {added} as
-            {model.Sql};
             create or replace temp table {combined} as
-            select {keys}, {measures}
-            from (select {table}.* from {table} semi join {added} on {sameKey}
+            select {keys}{string.Concat(measures)}
+            from (select {table}.* from {table} semi join {added} on {sameKey} where {stored}
                   union all by name select * from {added})
             group by {keys};
-            delete from {table} using {added} where {sameKey};
+            delete from {table} using {added} where {sameKey} and {stored};
             insert into {table} by name select * from {combined};
             drop table {added};
             drop table {combined};
             """;
         trace?.WriteLine($"-- running total {table}: adding the new lines\n{sql}");
         warehouse.Execute(sql);
+    }
+
+    /// <summary>
+    /// The new rows' few values of each key (platform, fiscal year, kind …) as constants on the stored table: DuckDB
+    /// then skips the row groups that hold none of them (running totals are stored ordered by platform and year), so
+    /// the combination, the delete and the commit touch the file's platform-year instead of the whole table.
+    /// </summary>
+    private static string StoredRowsFilter(Warehouse warehouse, string table, string added, IReadOnlyList<string> keys)
+    {
+        const int FewValues = 8;
+        var filters = new List<string> { "true" };
+        foreach (var key in keys)
+        {
+            var values = new List<string>();
+            using (var reader = warehouse.Query($"select distinct {key} from {added} limit {FewValues + 1}"))
+                while (reader.Read() && values.Count <= FewValues)
+                    values.Add(reader.GetValue(0) switch
+                    {
+                        string text => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'",
+                        int or long or short => Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture)!,
+                        _ => "",
+                    });
+            if (values.Count is > 0 and <= FewValues && values.All(v => v.Length > 0))
+                filters.Add($"{table}.{key} in ({string.Join(", ", values)})");
+        }
+        return string.Join(" and ", filters);
     }
 
     /// <summary>
