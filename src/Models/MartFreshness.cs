@@ -24,20 +24,38 @@ public static class MartFreshness
     /// <summary>Session 1 kept one fingerprint for all marts; a database written then still has its table.</summary>
     private const string FormerTable = "mart_build_fingerprint";
 
-    public static string Fingerprint(Warehouse warehouse, MartGroup group) =>
-        Hash(Values(warehouse,
+    /// <summary>
+    /// What the fingerprints read from the warehouse: the landed rows' counts, the manifest and a hash over the linker's
+    /// output. Read once per build and passed to each group's checks: a build changes none of it, and the hash reads
+    /// every account (at 10M transactions it cost about a second each time, several times per group).
+    /// </summary>
+    public sealed record LandedInputs(string Transactions, string BesideTransactions);
+
+    public static LandedInputs ReadLandedInputs(Warehouse warehouse) => new(
+        Values(warehouse,
             """
             select (select count(*) from raw_transactions),
                    (select coalesce(max(file_id), 0) from ingest_files),
                    (select count(*) from ingest_files where superseded_by is null)
-            """) + InputsBesideTransactions(warehouse, group));
+            """),
+        Values(warehouse,
+            """
+            select (select count(*) from raw_registrations),
+                   (select coalesce(string_agg(file_id::varchar, ',' order by file_id), '') from ingest_files
+                    where record_kind = 'registrations' and superseded_by is null),
+                   (select count(*) from int_account_persons),
+                   (select coalesce(sum(hash(platform_id, account_id, kind, person_id)), 0) from int_account_persons)
+            """));
+
+    public static string Fingerprint(LandedInputs landed, MartGroup group) =>
+        Hash(landed.Transactions + InputsBesideTransactions(landed, group));
 
     public static bool IsCurrent(Warehouse warehouse, MartGroup group, string fingerprint) =>
         warehouse.HasTable(Table)
         && warehouse.Scalar<string>($"select fingerprint from {Table} where mart_group = $1", group.Name) == fingerprint;
 
     /// <param name="partitions">The fiscal years refreshed, or null when every model was rebuilt whole.</param>
-    public static void Record(Warehouse warehouse, MartGroup group, string fingerprint, IReadOnlyList<int>? partitions = null)
+    public static void Record(Warehouse warehouse, MartGroup group, string fingerprint, LandedInputs landed, IReadOnlyList<int>? partitions = null)
     {
         warehouse.Execute($"drop table if exists {FormerTable}");
         warehouse.Execute($"""
@@ -53,7 +71,7 @@ public static class MartFreshness
              select $1, $2, $3, (select coalesce(max(file_id), 0) from ingest_files),
                     (select count(*) from ingest_files where record_kind = 'transactions' and superseded_by is null), $4
              """,
-            group.Name, fingerprint, InputsBesideTransactions(warehouse, group),
+            group.Name, fingerprint, InputsBesideTransactions(landed, group),
             partitions is null ? null : string.Join(",", partitions.Select(y => y.ToString(CultureInfo.InvariantCulture))));
     }
 
@@ -62,7 +80,7 @@ public static class MartFreshness
     /// registrations, persons, models or reference data, and no transaction file of that build superseded (its rows
     /// gone). Null when anything else changed, or nothing was added.
     /// </summary>
-    public static IReadOnlyList<int>? TransactionFilesAdded(Warehouse warehouse, MartGroup group)
+    public static IReadOnlyList<int>? TransactionFilesAdded(Warehouse warehouse, MartGroup group, LandedInputs landed)
     {
         if (!warehouse.HasTable(Table)) return null;
         string? inputs;
@@ -74,7 +92,7 @@ public static class MartFreshness
             if (!reader.Read() || reader.IsDBNull(0) || reader.IsDBNull(1) || reader.IsDBNull(2)) return null;
             (inputs, filesThrough, transactionFiles) = (reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2));
         }
-        if (inputs != InputsBesideTransactions(warehouse, group)) return null;
+        if (inputs != InputsBesideTransactions(landed, group)) return null;
         var stillCurrent = warehouse.Scalar<long>(
             "select count(*) from ingest_files where record_kind = 'transactions' and superseded_by is null and file_id <= $1", filesThrough);
         if (stillCurrent != transactionFiles) return null;
@@ -86,17 +104,10 @@ public static class MartFreshness
     }
 
     /// <summary>The group's models and everything they read except the transactions.</summary>
-    private static string InputsBesideTransactions(Warehouse warehouse, MartGroup group)
+    private static string InputsBesideTransactions(LandedInputs landed, MartGroup group)
     {
         var inputs = new StringBuilder(group.Name).Append('|');
-        inputs.Append(Values(warehouse,
-            """
-            select (select count(*) from raw_registrations),
-                   (select coalesce(string_agg(file_id::varchar, ',' order by file_id), '') from ingest_files
-                    where record_kind = 'registrations' and superseded_by is null),
-                   (select count(*) from int_account_persons),
-                   (select coalesce(sum(hash(platform_id, account_id, kind, person_id)), 0) from int_account_persons)
-            """));
+        inputs.Append(landed.BesideTransactions);
         inputs.Append(Staging.Macros);
         foreach (var model in Staging.Models.Concat(group.Models)) inputs.Append(model.Name).Append(model.Sql);
         foreach (var p in Prefecture.All) inputs.Append(p.ToString());

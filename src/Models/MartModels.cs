@@ -117,6 +117,8 @@ public static class MartModels
     public static readonly SqlModel[] LinkageModels =
     [
         SqlModel.Table(Owner, "intermediate/int_paid_accounts.sql"),
+        // Registrations only: a refresh after transaction files keeps it (see MartPartitions).
+        SqlModel.Table(Owner, "intermediate/int_registered_starts.sql"),
         SqlModel.Table(Owner, "marts/mart_registered_persons.sql"),
     ];
 

@@ -37,13 +37,14 @@ public static class MartPartitions
     /// call inside the group's transaction, after staging is built.
     /// </summary>
     /// <returns>The fiscal years refreshed, or null when the group must be rebuilt whole (nothing was done).</returns>
-    public static IReadOnlyList<int>? TryRefresh(Warehouse warehouse, MartGroup group, SqlModelRunner runner, TextWriter? trace)
+    public static IReadOnlyList<int>? TryRefresh(Warehouse warehouse, MartGroup group, MartFreshness.LandedInputs landed, SqlModelRunner runner, TextWriter? trace)
     {
-        var added = MartFreshness.TransactionFilesAdded(warehouse, group);
+        var added = MartFreshness.TransactionFilesAdded(warehouse, group, landed);
         if (added is null) return null;
         var totals = (group.RunningTotals ?? []).ToDictionary(t => t.Model, StringComparer.Ordinal);
-        var partitioned = PartitionedTables(warehouse, group, totals);
-        if (partitioned is null) return null;
+        var tables = PartitionedTables(warehouse, group, totals);
+        if (tables is null) return null;
+        var (partitioned, unchanged) = tables.Value;
         var fileList = string.Join(", ", added);
         var years = new List<int>();
         using (var reader = warehouse.Query(
@@ -79,6 +80,7 @@ public static class MartPartitions
         foreach (var model in group.Models)
         {
             if (totals.TryGetValue(model.Name, out var total)) AddNewLines(warehouse, model, total, trace);
+            else if (unchanged.Contains(model.Name)) trace?.WriteLine($"-- model {model.Name}: not derived from the transactions, kept");
             else runner.Run([model], []);
         }
         trace?.WriteLine($"-- {group.Name}: replacing the refreshed years' rows");
@@ -101,26 +103,22 @@ public static class MartPartitions
     private static void AddNewLines(Warehouse warehouse, SqlModel model, RunningTotal total, TextWriter? trace)
     {
         var (table, added, combined) = (model.Name, "refresh_added_" + model.Name, "refresh_combined_" + model.Name);
-        var columns = new List<(string Name, string Type)>();
-        using (var reader = warehouse.Query(
-                   "select column_name, data_type from information_schema.columns where table_schema = 'main' and table_name = $1 order by ordinal_position", table))
-            while (reader.Read()) columns.Add((reader.GetString(0), reader.GetString(1)));
+        warehouse.Execute($"create or replace temp table {added} as\n{model.Sql}");
         string Combine(string column) =>
             total.BitOr?.Contains(column) == true ? "bit_or" : total.Min?.Contains(column) == true ? "min" : "sum";
+        // the stored table's columns (the catalog's), so none is left out; insert by name casts the sums back
+        var measures = warehouse.ColumnNames(table).Where(c => !total.Keys.Contains(c)).Select(c => $", {Combine(c)}({c}) as {c}");
         var keys = string.Join(", ", total.Keys);
-        var measures = string.Join(", ", columns.Where(c => !total.Keys.Contains(c.Name))
-            .Select(c => $"cast({Combine(c.Name)}({c.Name}) as {c.Type}) as {c.Name}"));
         // Keys may be null (a paid line that names no worker): matched as values.
         var sameKey = string.Join(" and ", total.Keys.Select(k => $"{table}.{k} is not distinct from {added}.{k}"));
+        var stored = StoredRowsFilter(warehouse, table, added, total.Keys);
         var sql = $"""
-            create or replace temp table {added} as
-            {model.Sql};
             create or replace temp table {combined} as
-            select {keys}, {measures}
-            from (select {table}.* from {table} semi join {added} on {sameKey}
+            select {keys}{string.Concat(measures)}
+            from (select {table}.* from {table} semi join {added} on {sameKey} where {stored}
                   union all by name select * from {added})
             group by {keys};
-            delete from {table} using {added} where {sameKey};
+            delete from {table} using {added} where {sameKey} and {stored};
             insert into {table} by name select * from {combined};
             drop table {added};
             drop table {combined};
@@ -130,21 +128,55 @@ public static class MartPartitions
     }
 
     /// <summary>
+    /// The new rows' few values of each key (platform, fiscal year, kind …) as constants on the stored table: DuckDB
+    /// then skips the row groups that hold none of them (running totals are stored ordered by platform and year), so
+    /// the combination, the delete and the commit touch the file's platform-year instead of the whole table.
+    /// </summary>
+    private static string StoredRowsFilter(Warehouse warehouse, string table, string added, IReadOnlyList<string> keys)
+    {
+        const int FewValues = 8;
+        var filters = new List<string> { "true" };
+        foreach (var key in keys)
+        {
+            var values = new List<string>();
+            using (var reader = warehouse.Query($"select distinct {key} from {added} limit {FewValues + 1}"))
+                while (reader.Read() && values.Count <= FewValues)
+                    values.Add(reader.GetValue(0) switch
+                    {
+                        string text => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'",
+                        int or long or short => Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture)!,
+                        _ => "",
+                    });
+            if (values.Count is > 0 and <= FewValues && values.All(v => v.Length > 0))
+                filters.Add($"{table}.{key} in ({string.Join(", ", values)})");
+        }
+        return string.Join(" and ", filters);
+    }
+
+    /// <summary>
     /// The group's stored tables derived from the transactions (directly or through an earlier model), other than its
     /// running totals, each with a <c>fiscal_year</c> column; null when one lacks it or does not exist yet, when a
     /// running total does not exist yet, or when a group with running totals has a table that reads the lines other
-    /// than through them. Tables not derived from the transactions (the survey's cell masks) are rebuilt whole: they
-    /// are small.
+    /// than through them. Beside them, the stored tables not derived from the transactions (the survey's cell masks,
+    /// the registered stock): a refresh keeps them as they are, since nothing else they read changed.
     /// </summary>
-    private static List<string>? PartitionedTables(Warehouse warehouse, MartGroup group, IReadOnlyDictionary<string, RunningTotal> totals)
+    private static (List<string> Partitioned, HashSet<string> Unchanged)? PartitionedTables(Warehouse warehouse, MartGroup group, IReadOnlyDictionary<string, RunningTotal> totals)
     {
+        var unchanged = new HashSet<string>(StringComparer.Ordinal);
+        var manifest = new HashSet<string>(StringComparer.Ordinal) { "ingest_files", "raw_transactions" };
         // what is derived from the transactions, and (views inline their SQL) what reads the lines themselves
         var derived = new HashSet<string>(StringComparer.Ordinal) { TransactionsView };
         var readsLines = new HashSet<string>(StringComparer.Ordinal) { TransactionsView };
         var tables = new List<string>();
         foreach (var model in group.Models)
         {
-            if (!Reads(model, derived)) continue;
+            if (!Reads(model, derived))
+            {
+                // the manifest changes with every file (the coverage reads it): rebuilt whole
+                if (Reads(model, manifest)) manifest.Add(model.Name);
+                else if (model.Materialise && !model.Temporary && warehouse.HasTable(model.Name)) unchanged.Add(model.Name);
+                continue;
+            }
             derived.Add(model.Name);
             if (totals.ContainsKey(model.Name))
             {
@@ -161,7 +193,7 @@ public static class MartPartitions
             if (!warehouse.HasColumn(model.Name, "fiscal_year")) return null;
             tables.Add(model.Name);
         }
-        return totals.Keys.All(derived.Contains) ? tables : null;
+        return totals.Keys.All(derived.Contains) ? (tables, unchanged) : null;
     }
 
     private static bool Reads(SqlModel model, IEnumerable<string> names) =>

@@ -35,17 +35,18 @@ public static class Marts
     {
         // The fingerprint reads the landed tables and the linker's output, not staging: check it before anything else.
         trace?.WriteLine("-- fingerprints of the mart groups' inputs");
+        var landed = MartFreshness.ReadLandedInputs(warehouse);
         var stale = new List<(MartGroup Group, string Fingerprint)>();
         foreach (var group in groups)
         {
-            var fingerprint = MartFreshness.Fingerprint(warehouse, group);
+            var fingerprint = MartFreshness.Fingerprint(landed, group);
             if (force || !MartFreshness.IsCurrent(warehouse, group, fingerprint)) stale.Add((group, fingerprint));
             else trace?.WriteLine($"-- {group.Name} marts are current (inputs and models unchanged): not rebuilt");
         }
         if (stale.Count == 0) return false;
 
         // When every stale group only gained transaction files, staging's tests need read only those files' lines.
-        var added = force ? null : stale.Select(s => MartFreshness.TransactionFilesAdded(warehouse, s.Group)).ToList();
+        var added = force ? null : stale.Select(s => MartFreshness.TransactionFilesAdded(warehouse, s.Group, landed)).ToList();
         var stagingTests = added is not null && added.All(files => files is not null)
             ? Staging.TestsOfAddedTransactionFiles(added.SelectMany(files => files!).Distinct().Order())
             : null;
@@ -66,11 +67,11 @@ public static class Marts
                 try
                 {
                     // After transaction files only, the fiscal years they touch; otherwise (or forced) everything.
-                    var refreshed = force ? null : MartPartitions.TryRefresh(warehouse, group, runner, trace);
+                    var refreshed = force ? null : MartPartitions.TryRefresh(warehouse, group, landed, runner, trace);
                     if (refreshed is null) runner.Run(group.Models, group.Tests);
                     else progress?.Report($"{group.Name} marts: refreshed FY{string.Join(", FY", refreshed)} (transaction files added)");
                     trace?.WriteLine($"-- {group.Name}: recording the fingerprint");
-                    MartFreshness.Record(warehouse, group, fingerprint, refreshed);
+                    MartFreshness.Record(warehouse, group, fingerprint, landed, refreshed);
                     trace?.WriteLine($"-- {group.Name}: committing (and checkpointing)");
                     warehouse.Execute("commit");
                     trace?.WriteLine($"-- {group.Name}: committed");

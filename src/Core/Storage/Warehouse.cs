@@ -127,6 +127,17 @@ public sealed class Warehouse : IDisposable
     /// <summary>Whether the database file keeps a table or view named <paramref name="name"/> (see <see cref="StoredObjectType"/>).</summary>
     public bool HasTable(string name) => StoredObjectType(name) is not null;
 
+    /// <summary>The columns of the stored table or view <paramref name="table"/>, in order.</summary>
+    public IReadOnlyList<string> ColumnNames(string table)
+    {
+        var names = new List<string>();
+        using var reader = Query(
+            "select column_name from information_schema.columns where table_catalog = current_database() and table_schema = 'main' and table_name = $1 order by ordinal_position",
+            table);
+        while (reader.Read()) names.Add(reader.GetString(0));
+        return names;
+    }
+
     /// <summary>Whether the stored table or view <paramref name="table"/> has the column <paramref name="column"/>.</summary>
     public bool HasColumn(string table, string column) =>
         Scalar<long>("select count(*) from information_schema.columns where table_catalog = current_database() and table_schema = 'main' and table_name = $1 and column_name = $2",

@@ -25,3 +25,5 @@ select event, fiscal_year, platform_id, job_id, form,
        count(*) as lines, cast(sum(value_jpy) as bigint) as value_jpy, min(client_account_id) as client_account_id
 from events
 group by event, fiscal_year, platform_id, job_id, form
+-- Stored ordered by platform and fiscal year, so a refresh combining one file's rows touches that platform-year only.
+order by platform_id, fiscal_year

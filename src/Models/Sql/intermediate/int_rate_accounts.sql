@@ -21,3 +21,5 @@ join finest on finest.category = lines.category and finest.form = lines.form
 group by grouping sets ((posted_fiscal_year, platform_id, client_account_id),
                         (contracted_fiscal_year, platform_id, client_account_id),
                         (contracted_fiscal_year, platform_id, worker_account_id))
+-- Stored ordered by platform and fiscal year, so a refresh combining one file's rows touches that platform-year only.
+order by platform_id, fiscal_year

@@ -18,3 +18,5 @@ from lines
 group by grouping sets ((fiscal_year, platform_id, client_account_id),
                         (fiscal_year, platform_id, worker_account_id),
                         (fiscal_year, platform_id, job_id))
+-- Stored ordered by platform and fiscal year, so a refresh combining one file's rows touches that platform-year only.
+order by platform_id, fiscal_year

@@ -10,3 +10,5 @@ select paid_fiscal_year as fiscal_year, platform_id, category, form,
        cast(sum(paid_jpy) as bigint) as paid_jpy, cast(sum(fee_jpy) as bigint) as fee_jpy, count(*) as lines_paid
 from lines
 group by all
+-- Stored ordered by platform and fiscal year, so a refresh combining one file's rows touches that platform-year only.
+order by platform_id, fiscal_year

@@ -5,8 +5,28 @@
 -- Registered in a fiscal year means registered by its last day (the stock of accounts, not the year's sign-ups).
 with registrations as not materialized (select * from stg_registrations),
 account_persons as (select * from int_account_persons),
+-- the stock's starts: kept by a refresh, which changes no registration
+starts as (select * from int_registered_starts),
 -- in a refresh (MartPartitions) only the touched years: their rows are the only ones kept
 paid_accounts as (select * from int_paid_accounts where in_refreshed_years(fiscal_year)),
+
+fiscal_years as (
+    select * from (
+        select distinct since as fiscal_year from starts
+        union
+        select distinct fiscal_year from paid_accounts
+    )
+    where in_refreshed_years(fiscal_year)
+),
+
+-- The stock: an account counts from the year it registered, a person from the year of their first account in the slice.
+registered as (
+    select y.fiscal_year, s.kind, s.platform_id, s.prefecture,
+           cast(sum(s.accounts) as bigint) as registered_accounts, cast(sum(s.persons) as bigint) as unique_registered_persons
+    from fiscal_years as y
+    join starts as s on s.since <= y.fiscal_year
+    group by all
+),
 
 accounts as (
     select
@@ -14,46 +34,6 @@ accounts as (
         account_person_key(p.person_id, r.platform_id, r.account_id) as person_key
     from registrations as r
     left join account_persons as p using (platform_id, account_id, kind)
-),
-
-fiscal_years as (
-    select * from (
-        select distinct registered_fiscal_year as fiscal_year from registrations
-        union
-        select distinct fiscal_year from paid_accounts
-    )
-    where in_refreshed_years(fiscal_year)
-),
-
--- The stock from first registrations: an account counts from the year it registered, a person from the year of their
--- first account in the slice. Counted per starting year here, accumulated over the years below.
-account_starts as (
-    select kind, platform_id, prefecture, registered_fiscal_year as since, count(*) as accounts, 0 as persons
-    from accounts
-    group by grouping sets ((kind, since), (kind, platform_id, since), (kind, prefecture, since))
-),
-
--- Three plain group-bys under union all, not grouping sets: the three sets' hash tables (millions of persons each)
--- were held at once and could not spill, and the bench's in-process build ran out of memory here at 30M transactions.
-person_starts as (
-    select kind, platform_id, prefecture, since, 0 as accounts, count(*) as persons
-    from (
-        select kind, cast(null as varchar) as platform_id, cast(null as varchar) as prefecture, person_key, min(registered_fiscal_year) as since
-        from accounts group by kind, person_key
-        union all
-        select kind, platform_id, null, person_key, min(registered_fiscal_year) from accounts group by kind, platform_id, person_key
-        union all
-        select kind, null, prefecture, person_key, min(registered_fiscal_year) from accounts group by kind, prefecture, person_key
-    )
-    group by all
-),
-
-registered as (
-    select y.fiscal_year, s.kind, s.platform_id, s.prefecture,
-           cast(sum(s.accounts) as bigint) as registered_accounts, cast(sum(s.persons) as bigint) as unique_registered_persons
-    from fiscal_years as y
-    join (select * from account_starts union all select * from person_starts) as s on s.since <= y.fiscal_year
-    group by all
 ),
 
 -- Active: a registered account (registered by the year) paid in the year; a person counts once per slice.
