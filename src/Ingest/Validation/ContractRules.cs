@@ -124,7 +124,10 @@ public static class ContractRules
                     "looks like a raw phone number (digits of a Japanese number, whatever the separators or a tel: prefix); only pseudonymous ids may be sent",
                     // Only a 0, 8, +, ( or the t of a leading tel: can begin a phone number. A tighter gate (t followed by
                     // el:) cost more CPU than the patterns it skips: row rules 11.4 s against 9.4 s at 1M (A/B, session 21).
-                    $"case when left({c}, 1) in ('0', '8', '+', '(', 't', 'T') then regexp_full_match(regexp_replace({c}, {Literal(PhoneDecoration)}, '', 'g'), {Literal(PhonePattern)}) else false end");
+                    // The first character is tested by byte ranges (c >= '0' and c < '1': it starts with 0), which compare
+                    // the string's inlined prefix: left(c, 1) in (…) built a string per id and cost 1.7 s of CPU per 8M ids
+                    // against 0.6 s (micro-benchmark, session 22).
+                    $"case when {StartsWithAny(c, '0', '8', '+', '(', 't', 'T')} then regexp_full_match(regexp_replace({c}, {Literal(PhoneDecoration)}, '', 'g'), {Literal(PhonePattern)}) else false end");
                 yield return new(RuleIds.PiiName, field.Name,
                     "looks like a personal name (Japanese script; or two or three words of letters only that are capitalised or romanised Japanese, joined by . _ - : a space or CamelCase); only pseudonymous ids may be sent",
                     $"case when strlen({c}) <> length({c}) then regexp_matches({c}, {Literal(JapaneseScriptPattern)}) " +
@@ -151,7 +154,8 @@ public static class ContractRules
                     $"{Typed(field)} not between date {Literal(contract.Limits.EarliestDate)} and date {Literal(Iso(context.Today))}");
                 break;
             case FieldType.Yen:
-                yield return new(RuleIds.AmountNegative, field.Name, "amounts must not be negative", $"regexp_full_match({c}, '-[0-9]+')");
+                // A value with a typed twin is digits only, so only one without runs the pattern (every amount ran it).
+                yield return new(RuleIds.AmountNegative, field.Name, "amounts must not be negative", $"{Typed(field)} is null and regexp_full_match({c}, '-[0-9]+')");
                 yield return new(RuleIds.AmountFormat, field.Name, "must be a whole number of yen (digits only, no separators)",
                     $"{c} is not null and {Typed(field)} is null and not regexp_full_match({c}, '-[0-9]+')");
                 yield return new(RuleIds.AmountLimit, field.Name, $"exceeds the per-line limit of {contract.Limits.MaxYenPerLine:N0} yen",
@@ -250,6 +254,10 @@ public static class ContractRules
             $"must fall inside the declared export_period {period.Code} ({Iso(period.Start)} to {Iso(period.End)})",
             $"{Date(record.PeriodDate)} not between date {Literal(Iso(period.Start))} and date {Literal(Iso(period.End))}");
     }
+
+    /// <summary>SQL that is true when <paramref name="column"/> begins with one of <paramref name="firsts"/> (ASCII): a byte-range test per character.</summary>
+    private static string StartsWithAny(string column, params char[] firsts) =>
+        "(" + string.Join(" or ", firsts.Select(f => $"({column} >= {Literal(f.ToString())} and {column} < {Literal(((char)(f + 1)).ToString())})")) + ")";
 
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 
