@@ -428,17 +428,16 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
                 from link_account_keys as l join link_person_ids as p using (account_index);
             """);
         stages.End("write: int_account_persons");
-        warehouse.Execute("""
-            create or replace temp table link_registry_rows as
-                select l.platform_id, l.account_id, l.kind, c.person_id
-                from link_registry_changes as c join link_account_keys as l using (account_index);
-            """);
-        if (replaced > 0)
-            warehouse.Execute("""
-                delete from person_registry as r using link_registry_rows as c
+        const string ChangedRows = """
+            select l.platform_id, l.account_id, l.kind, c.person_id
+            from link_registry_changes as c join link_account_keys as l using (account_index)
+            """;
+        if (replaced > 0) // none on a first run: every change is a new account
+            warehouse.Execute($"""
+                delete from person_registry as r using ({ChangedRows}) as c
                     where r.platform_id = c.platform_id and r.account_id = c.account_id and r.kind = c.kind;
                 """);
-        warehouse.Execute("insert into person_registry select platform_id, account_id, kind, person_id from link_registry_rows");
+        warehouse.Execute("insert into person_registry " + ChangedRows);
         stages.End("write: person_registry");
         warehouse.Execute("""
             delete from int_account_links;
@@ -449,7 +448,6 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
                 join link_account_keys as b on b.account_index = e.account_index_b;
             drop table link_person_ids;
             drop table link_registry_changes;
-            drop table link_registry_rows;
             drop table link_edges;
             drop table link_account_keys;
             """);
