@@ -69,7 +69,7 @@ internal sealed class FellegiSunterModel
         var members = Enumerable.Range(0, a.Count).Where(i => a.IsWorker[i] == workers).ToArray();
         var warnings = new List<string>();
         var kind = workers ? "worker" : "client";
-        var (randomPairs, randomPatterns, uSource) = model.EstimateU(members, ct);
+        var (randomPairs, randomPatterns, uSource) = model.EstimateU(a, members, ct);
         for (var c = 0; c < model.Comparisons.Count; c++)
             if (model.Comparisons[c].ValueCount is { } counts) model.withValue[c] = members.LongCount(i => counts[i] > 0);
 
@@ -241,7 +241,7 @@ internal sealed class FellegiSunterModel
     /// fewer than <see cref="LinkageSettings.MinimumUCount"/> times keeps its prior, and so does a level the blocking
     /// selects on (see <see cref="LinkageSettings.RandomPairs"/>). Also returns the random pairs' patterns, so that
     /// <see cref="RemoveMatchesFromU"/> can measure u again once m and λ are known.</summary>
-    private (long Pairs, Dictionary<long, long> Patterns, string[][] Source) EstimateU(int[] members, CancellationToken ct)
+    private (long Pairs, Dictionary<long, long> Patterns, string[][] Source) EstimateU(LinkAccounts a, int[] members, CancellationToken ct)
     {
         var source = Comparisons.Select(c => Enumerable.Repeat("prior", c.Levels).ToArray()).ToArray();
         var patterns = new Dictionary<long, long>();
@@ -254,13 +254,25 @@ internal sealed class FellegiSunterModel
             (chunk, _, local) =>
             {
                 var rng = new Random(1_000_003 * chunk + 13); // fixed per chunk: a run's u does not depend on the thread schedule
-                for (var k = (long)chunk * ChunkSize; k < Math.Min(sample, (chunk + 1L) * ChunkSize); k++)
+                // Drawn a batch ahead and prefetched: each random account's attributes are a dozen cache misses (issue 12).
+                Span<(int X, int Y)> batch = stackalloc (int, int)[PrefetchBatch];
+                for (var k = (long)chunk * ChunkSize; k < Math.Min(sample, (chunk + 1L) * ChunkSize); k += PrefetchBatch)
                 {
-                    var x = members[rng.Next(members.Length)];
-                    var y = members[rng.Next(members.Length - 1)];
-                    if (y == x) y = members[^1];
-                    var pattern = PatternOf(x, y);
-                    local[pattern] = local.GetValueOrDefault(pattern) + 1;
+                    var drawn = (int)Math.Min(PrefetchBatch, Math.Min(sample, (chunk + 1L) * ChunkSize) - k);
+                    for (var d = 0; d < drawn; d++)
+                    {
+                        var x = members[rng.Next(members.Length)];
+                        var y = members[rng.Next(members.Length - 1)];
+                        if (y == x) y = members[^1];
+                        batch[d] = (x, y);
+                        a.Prefetch(x);
+                        a.Prefetch(y);
+                    }
+                    foreach (var (x, y) in batch[..drawn])
+                    {
+                        var pattern = PatternOf(x, y);
+                        local[pattern] = local.GetValueOrDefault(pattern) + 1;
+                    }
                 }
                 return local;
             },
@@ -284,6 +296,9 @@ internal sealed class FellegiSunterModel
         return (sample, patterns, source);
     }
 
+    /// <summary>How far ahead the random and candidate pairs' accounts are prefetched.</summary>
+    private const int PrefetchBatch = 16;
+
     /// <summary>Each candidate pair's pattern (its levels as one mixed-radix key), and how many pairs share each.</summary>
     private Dictionary<long, long> CountPatterns(LinkAccounts a, long[] pairs, long[] patternOfPair, CancellationToken ct)
     {
@@ -292,8 +307,11 @@ internal sealed class FellegiSunterModel
         Parallel.For(0, (pairs.Length + ChunkSize - 1) / ChunkSize, new ParallelOptions { CancellationToken = ct }, () => new Dictionary<long, long>(),
             (chunk, _, local) =>
             {
-                for (var k = chunk * ChunkSize; k < Math.Min(pairs.Length, (chunk + 1) * ChunkSize); k++)
+                var end = Math.Min(pairs.Length, (chunk + 1) * ChunkSize);
+                for (var k = chunk * ChunkSize; k < end; k++)
                 {
+                    // The pairs are sorted by their first account: the second is a random one, its lines asked for ahead.
+                    if (k + PrefetchBatch < end) a.Prefetch(PairKeys.Accounts(pairs[k + PrefetchBatch]).B);
                     var (x, y) = PairKeys.Accounts(pairs[k]);
                     if (a.IsWorker[x] != IsWorker) continue;
                     var pattern = patternOfPair[k] = PatternOf(x, y);

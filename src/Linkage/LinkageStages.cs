@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MarketStats.Core.Diagnostics;
 
 namespace MarketStats.Linkage;
 
@@ -11,7 +12,7 @@ internal sealed class LinkageStageTimer
 {
     private readonly List<LinkageStage> stages = [];
     private readonly Stopwatch wall = Stopwatch.StartNew();
-    private TimeSpan cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+    private TimeSpan cpuAtStart = PhaseTimings.ProcessCpuTime();
     private TimeSpan wallAtStart;
 
     public IReadOnlyList<LinkageStage> Stages => stages;
@@ -19,7 +20,7 @@ internal sealed class LinkageStageTimer
     /// <summary>Ends the running stage under <paramref name="name"/> and starts the next.</summary>
     public void End(string name)
     {
-        var (cpu, now) = (Process.GetCurrentProcess().TotalProcessorTime, wall.Elapsed);
+        var (cpu, now) = (PhaseTimings.ProcessCpuTime(), wall.Elapsed);
         stages.Add(new LinkageStage(name, now - wallAtStart, cpu - cpuAtStart));
         (cpuAtStart, wallAtStart) = (cpu, now);
     }

@@ -114,6 +114,9 @@ internal static class LshBlocking
         public virtual uint Group(int account) => Accounts.IsWorker[account] ? 1u << (GroupBits - 1) : 0;
         /// <summary>Whether a pair in a bucket is kept, given the common and total set bits of the two rows.</summary>
         public abstract bool Keep(int x, int y, int commonBits, int totalBits, bool workers);
+        /// <summary>The Dice of the two rows below which <see cref="Keep"/> keeps no pair: tested inline before it, so
+        /// the nine in ten compared pairs below the floor cost no virtual call (issue 12).</summary>
+        public virtual (double Worker, double Organisation) RowFloors => (0, 0);
     }
 
     private sealed unsafe class RecordPass : Pass
@@ -130,6 +133,7 @@ internal static class LshBlocking
         }
 
         public override ulong* Rows => Accounts.ClkBase;
+        public override (double Worker, double Organisation) RowFloors => floors;
         public override bool TakesPart(int i) => Accounts.HasClk[i] && (!namePass || !Accounts.IsWorker[i] || mixedContracts || !Accounts.HasFields(i));
         public override bool Keep(int x, int y, int commonBits, int totalBits, bool workers) =>
             LinkAccounts.DiceOfBits(commonBits, totalBits) >= (workers ? floors.Worker : floors.Organisation)
@@ -172,12 +176,23 @@ internal static class LshBlocking
         private readonly bool[] bucketOfWorkers = new bool[encoded.Length / 2 + 1];
         private ulong[] bandPairs = new ulong[1 << 16], pairScratch = new ulong[1 << 16];
         private int bandPairCount;
-        private ulong[] kept = [];
+        // The pairs kept so far (sorted, distinct: the first keptCount) and the buffer the next merge writes into,
+        // swapped band after band: a new array per band was a large-object allocation of every kept pair, 64 times (issue 12).
+        private ulong[] kept = [], merging = [];
+        private int keptCount;
 
         public long Comparisons { get; private set; }
 
         /// <summary>The pairs kept so far, sorted and distinct.</summary>
-        public long[] Kept => [.. kept.Select(k => (long)k)];
+        public long[] Kept
+        {
+            get
+            {
+                var pairs = GC.AllocateUninitializedArray<long>(keptCount);
+                for (var k = 0; k < keptCount; k++) pairs[k] = (long)kept[k];
+                return pairs;
+            }
+        }
 
         public void Run(int band)
         {
@@ -193,14 +208,15 @@ internal static class LshBlocking
         private void KeepBandPairs()
         {
             RadixSort.Sort(ref bandPairs, ref pairScratch, bandPairCount, PairBytes);
-            var merged = new ulong[kept.Length + bandPairCount];
+            if (merging.Length < keptCount + bandPairCount) merging = new ulong[Math.Max(keptCount + bandPairCount, merging.Length * 3 / 2)];
+            var merged = merging;
             var (k, p, m) = (0, 0, 0);
-            while (k < kept.Length || p < bandPairCount)
+            while (k < keptCount || p < bandPairCount)
             {
-                var next = p == bandPairCount || k < kept.Length && kept[k] <= bandPairs[p] ? kept[k++] : bandPairs[p++];
+                var next = p == bandPairCount || k < keptCount && kept[k] <= bandPairs[p] ? kept[k++] : bandPairs[p++];
                 if (m == 0 || merged[m - 1] != next) merged[m++] = next;
             }
-            kept = merged[..m];
+            (kept, merging, keptCount) = (merged, kept, m);
         }
 
         private void AddBandPair(int x, int y)
@@ -308,12 +324,14 @@ internal static class LshBlocking
             Span<int> bits = stackalloc int[maxBucketSize];
             var (prefetched, begin) = (0, 0);
             long comparisons = 0;
+            var rowFloors = pass.RowFloors;
             for (var b = 0; b < bucketCount; b++)
             {
                 var end = bucketEnds[b];
                 for (; prefetched < Math.Min(memberCount, end + PrefetchAhead); prefetched++)
                     if (Sse.IsSupported) Sse.Prefetch0(clk + (long)members[prefetched] * Words);
                 var workers = bucketOfWorkers[b];
+                var rowFloor = workers ? rowFloors.Worker : rowFloors.Organisation;
                 for (var k = begin; k < end; k++)
                 {
                     var row = clk + (long)members[k] * Words;
@@ -328,7 +346,8 @@ internal static class LshBlocking
                     for (var y = x + 1; y < end; y++)
                     {
                         var iy = members[y];
-                        if (pass.Keep(ix, iy, LinkAccounts.CommonBits(rowX, clk + (long)iy * Words), bitsX + bits[y - begin], workers)) AddBandPair(ix, iy);
+                        var (common, total) = (LinkAccounts.CommonBits(rowX, clk + (long)iy * Words), bitsX + bits[y - begin]);
+                        if (LinkAccounts.DiceOfBits(common, total) >= rowFloor && pass.Keep(ix, iy, common, total, workers)) AddBandPair(ix, iy);
                     }
                 }
                 comparisons += (long)(end - begin) * (end - begin - 1) / 2;

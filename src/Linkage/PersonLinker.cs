@@ -105,13 +105,13 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         var samePlatformThreshold = samePlatform.Link;
         var (sets, accepted, refused, samePlatformLinks) = Cluster(accounts, links, samePlatform, pairs, pairWeights);
         stages.End("cluster");
-        var (personIds, newIds) = AssignPersonIds(accounts, sets);
+        var (personIds, previousIds, newIds) = AssignPersonIds(accounts, sets);
         stages.End("person ids");
         progress?.Report($"{links.Count:N0} links scored, clustered and numbered ({timer.Elapsed.TotalSeconds:F1} s)");
         progress.Advance("link", 3, Stages, "stages");
-        Write(accounts, accepted, personIds, models);
+        Write(accounts, accepted, personIds, previousIds, models, stages);
         var runId = LinkParameters.Write(warehouse, clock.GetUtcNow(), [.. models.Select(m => m.Parameters)]);
-        stages.End("write");
+        stages.End("write: link_parameters");
         new SqlModelRunner(warehouse).Run([], LinkageTables.Tests);
         LinkageFreshness.Record(warehouse, settings); // a refresh after a transactions file may now skip linking
         stages.End("data tests");
@@ -356,7 +356,9 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
     }
 
     /// <summary>Each cluster keeps the oldest person id any of its accounts held; clusters are visited in account order, so the result is deterministic.</summary>
-    private (long[] PersonIds, long NewIds) AssignPersonIds(LinkAccounts a, DisjointSets sets)
+    /// <returns>Also each account's id in <c>person_registry</c> before this run (0: not there), from which the write
+    /// knows which registry rows change without joining the registry again.</returns>
+    private (long[] PersonIds, long[] PreviousIds, long NewIds) AssignPersonIds(LinkAccounts a, DisjointSets sets)
     {
         var previous = new long[a.Count];
         using (var reader = warehouse.Query(
@@ -388,45 +390,81 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
             }
             personIds[i] = id;
         }
-        return (personIds, newIds);
+        return (personIds, previous, newIds);
     }
 
-    private void Write(LinkAccounts a, List<ScoredLink> links, long[] personIds, FellegiSunterModel[] models)
+    /// <summary>Writes the three output tables in one transaction, each statement its own stage (issue 12's profile).</summary>
+    private void Write(LinkAccounts a, List<ScoredLink> links, long[] personIds, long[] previousIds, FellegiSunterModel[] models, LinkageStageTimer stages)
     {
         using var transaction = warehouse.Connection.BeginTransaction();
         warehouse.Execute("""
             create or replace temp table link_person_ids (account_index bigint, person_id bigint);
+            create or replace temp table link_registry_changes (account_index bigint, person_id bigint);
             create or replace temp table link_edges (account_index_a bigint, account_index_b bigint, rule varchar, score double);
             """);
         using (var appender = warehouse.Connection.CreateAppender("link_person_ids"))
             for (var i = 0; i < a.Count; i++)
                 appender.CreateRow().AppendValue((long)i).AppendValue(personIds[i]).EndRow();
+        // Accounts seen before keep their registry row, current ones get today's id: only accounts whose id changed
+        // and new ones are written (rewriting the whole registry each run cost seconds at two million accounts). The
+        // person ids' step read each account's previous id, so the changes are known here: no join against the registry.
+        var replaced = 0L; // accounts whose registry row is replaced (the rest of the changes are new accounts)
+        using (var appender = warehouse.Connection.CreateAppender("link_registry_changes"))
+            for (var i = 0; i < a.Count; i++)
+                if (previousIds[i] != personIds[i])
+                {
+                    appender.CreateRow().AppendValue((long)i).AppendValue(personIds[i]).EndRow();
+                    if (previousIds[i] != 0) replaced++;
+                }
+        // The audit trail's rules spelt out on every core, a chunk at a time (holding every link's rule at once cost
+        // about 200 MB at two million accounts): on one core they were seconds of the write (issue 12).
+        const int RuleChunk = 1 << 16;
+        var rules = new string[Math.Min(RuleChunk, links.Count)];
         using (var appender = warehouse.Connection.CreateAppender("link_edges"))
-            foreach (var link in links)
-                appender.CreateRow().AppendValue((long)link.A).AppendValue((long)link.B).AppendValue(Rule(a, link, models)).AppendValue(Math.Round(link.Weight, 3)).EndRow();
+            for (var start = 0; start < links.Count; start += RuleChunk)
+            {
+                var count = Math.Min(RuleChunk, links.Count - start);
+                Parallel.For(0, count, k => rules[k] = Rule(a, links[start + k], models));
+                for (var k = 0; k < count; k++)
+                {
+                    var link = links[start + k];
+                    appender.CreateRow().AppendValue((long)link.A).AppendValue((long)link.B).AppendValue(rules[k]).AppendValue(Math.Round(link.Weight, 3)).EndRow();
+                }
+            }
+        stages.End("write: append");
         warehouse.Execute("""
             delete from int_account_persons;
-            delete from int_account_links;
             insert into int_account_persons
                 select l.platform_id, l.account_id, l.kind, p.person_id
                 from link_account_keys as l join link_person_ids as p using (account_index);
-            -- Accounts seen before keep their row, current ones get today's id: only rows whose id changed and new
-            -- accounts are written (rewriting the whole registry each run cost seconds at two million accounts).
-            delete from person_registry as r using int_account_persons as p
-                where r.platform_id = p.platform_id and r.account_id = p.account_id and r.kind = p.kind and r.person_id <> p.person_id;
-            insert into person_registry
-                select platform_id, account_id, kind, person_id from int_account_persons
-                anti join person_registry using (platform_id, account_id, kind);
+            """);
+        stages.End("write: int_account_persons");
+        const string ChangedRows = """
+            select l.platform_id, l.account_id, l.kind, c.person_id
+            from link_registry_changes as c join link_account_keys as l using (account_index)
+            """;
+        if (replaced > 0) // none on a first run: every change is a new account
+            warehouse.Execute($"""
+                delete from person_registry as r using ({ChangedRows}) as c
+                    where r.platform_id = c.platform_id and r.account_id = c.account_id and r.kind = c.kind;
+                """);
+        warehouse.Execute("insert into person_registry " + ChangedRows);
+        stages.End("write: person_registry");
+        warehouse.Execute("""
+            delete from int_account_links;
             insert into int_account_links
                 select a.kind, a.platform_id, a.account_id, b.platform_id, b.account_id, e.rule, e.score
                 from link_edges as e
                 join link_account_keys as a on a.account_index = e.account_index_a
                 join link_account_keys as b on b.account_index = e.account_index_b;
             drop table link_person_ids;
+            drop table link_registry_changes;
             drop table link_edges;
             drop table link_account_keys;
             """);
+        stages.End("write: int_account_links");
         transaction.Commit();
+        stages.End("write: commit");
     }
 
     /// <summary>The audit trail's rule of a link: the evidence, level by level. Spelt out only for the accepted links, as

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using DuckDB.NET.Data;
+using MarketStats.Core.Diagnostics;
 using MarketStats.Core.Contract;
 using MarketStats.Core.Storage;
 using MarketStats.Ingest;
@@ -158,7 +159,7 @@ public static class BenchCommand
     }
 
     /// <summary>This process's CPU seconds so far (DuckDB's threads included): on a shared machine the steadier figure.</summary>
-    private static double CpuSeconds() => Environment.CpuUsage.TotalTime.TotalSeconds;
+    private static double CpuSeconds() => PhaseTimings.ProcessCpuTime().TotalSeconds;
 
     /// <summary>Runs one stage in this process: its wall seconds and its own peak resident memory.</summary>
     internal static (double Seconds, double PeakBytes) Stage(Action stage) => Stage(() => { stage(); return -1; });

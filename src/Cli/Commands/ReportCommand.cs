@@ -80,8 +80,7 @@ public static class ReportCommand
         {
             IngestCommand.PrintTimings(context, timings);
             // The machine is shared: CPU seconds say how much work the run was, whatever else ran beside it.
-            using var self = Process.GetCurrentProcess();
-            context.Result("trace_cpu_seconds", self.TotalProcessorTime.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture));
+            context.Result("trace_cpu_seconds", PhaseTimings.ProcessCpuTime().TotalSeconds.ToString("F2", CultureInfo.InvariantCulture));
         }
         return output;
     }

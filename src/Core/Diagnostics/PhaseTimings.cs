@@ -14,8 +14,12 @@ public class PhaseTimings
     private readonly List<string> order = [];
     private readonly Lock gate = new();
 
+    /// <summary>The CPU time of the whole process so far (every thread, DuckDB's included), the one way every profile
+    /// here reads it: <see cref="Environment.CpuUsage"/>, without the <see cref="Process"/> object and its handle.</summary>
+    public static TimeSpan ProcessCpuTime() => Environment.CpuUsage.TotalTime;
+
     /// <summary>Times the scope it opens; <c>using (timings?.Measure("x"))</c> costs nothing when tracing is off.</summary>
-    public Scope Measure(string phase) => new(this, phase, Stopwatch.GetTimestamp(), Environment.CpuUsage.TotalTime);
+    public Scope Measure(string phase) => new(this, phase, Stopwatch.GetTimestamp(), ProcessCpuTime());
 
     /// <summary>Records a phase measured elsewhere (by a solver's own clock, say); its CPU time is not known.</summary>
     public void Add(string phase, TimeSpan elapsed) => Add(phase, elapsed.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond, TimeSpan.Zero);
@@ -48,6 +52,6 @@ public class PhaseTimings
 
     public readonly struct Scope(PhaseTimings owner, string phase, long started, TimeSpan cpuStarted) : IDisposable
     {
-        public void Dispose() => owner.Add(phase, Stopwatch.GetTimestamp() - started, Environment.CpuUsage.TotalTime - cpuStarted);
+        public void Dispose() => owner.Add(phase, Stopwatch.GetTimestamp() - started, ProcessCpuTime() - cpuStarted);
     }
 }

@@ -84,6 +84,34 @@ public sealed class PersonLinkerTests : IDisposable
     }
 
     [Fact]
+    public void Registry_holds_each_accounts_current_person_id_after_two_persons_merge()
+    {
+        var (w, _) = GeneratedMarket(transactions: 3_000);
+        using var _ = w;
+        new PersonLinker(w).Link();
+        var first = LinkedPersons.PersonOfAccount(w);
+        // Two workers of different persons on different platforms, each with an e-mail: the second is given the first's
+        // e-mail, so their persons merge and one side's accounts change id (the registry's replaced rows).
+        var withEmail = new List<(string Platform, string Account, string Email)>();
+        using (var reader = w.Query("select platform_id, account_id, email_hmac from raw_registrations where kind = 'worker' and email_hmac is not null order by platform_id, account_id"))
+            while (reader.Read()) withEmail.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        var a = withEmail[0];
+        var b = withEmail.First(x => x.Platform != a.Platform && first[(x.Platform, x.Account, "worker")] != first[(a.Platform, a.Account, "worker")]);
+        w.Execute($"update raw_registrations set email_hmac = '{a.Email}' where platform_id = '{b.Platform}' and account_id = '{b.Account}' and kind = 'worker'");
+        new PersonLinker(w).Link();
+        var after = LinkedPersons.PersonOfAccount(w);
+
+        Assert.Equal(after[(a.Platform, a.Account, "worker")], after[(b.Platform, b.Account, "worker")]);
+        Assert.Contains(first, kv => after[kv.Key] != kv.Value);
+        // The registry: one row per account, holding the id the account has now.
+        Assert.Equal(0, w.Scalar<long>("""
+            select count(*) from int_account_persons as p left join person_registry as r using (platform_id, account_id, kind)
+            where r.person_id is distinct from p.person_id
+            """));
+        Assert.Equal(0, w.Scalar<long>("select count(*) - count(distinct (platform_id, account_id, kind)) from person_registry"));
+    }
+
+    [Fact]
     public void Every_link_has_its_rule_and_score_in_the_audit_trail()
     {
         var (w, _) = GeneratedMarket(transactions: 3_000);
