@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using MarketStats.Core.Contract;
 using MarketStats.Core.Domain;
 using MarketStats.Core.Privacy;
 using MarketStats.Synthetic;
@@ -19,7 +21,7 @@ public static class GenerateCommand
         var truth = new Option<string?>("--truth") { Description = "Ground-truth CSV (default: <DIR>-ground-truth.csv, beside the inbox, never inside it)." };
         var clean = new Option<bool>("--clean") { Description = "Delete the --out folder first if it exists." };
         var contractVersion = new Option<int>("--contract-version") { Description = "Contract version of the registrations: 1, 2 with per-field encodings, or 3 with the birth date's parts too.", DefaultValueFactory = _ => 1 };
-        contractVersion.AcceptOnlyFromAmong([.. MarketStats.Core.Contract.ExportContract.Versions.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        contractVersion.AcceptOnlyFromAmong([.. ExportContract.Versions.Select(v => v.ToString(CultureInfo.InvariantCulture))]);
         var command = new Command("generate", "Write a synthetic crowdsourcing market as per-platform export files (the inbox layout ingest reads) and a separate ground-truth file.")
         {
             outDir, seed, years, platforms, transactions, key, truth, clean, contractVersion,

@@ -139,9 +139,7 @@ public sealed class Warehouse : IDisposable
     }
 
     /// <summary>Whether the stored table or view <paramref name="table"/> has the column <paramref name="column"/>.</summary>
-    public bool HasColumn(string table, string column) =>
-        Scalar<long>("select count(*) from information_schema.columns where table_catalog = current_database() and table_schema = 'main' and table_name = $1 and column_name = $2",
-            table, column) > 0;
+    public bool HasColumn(string table, string column) => ColumnNames(table).Contains(column, StringComparer.Ordinal);
 
     public int Execute(string sql, params object?[] parameters)
     {
