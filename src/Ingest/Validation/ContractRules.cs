@@ -126,10 +126,8 @@ public static class ContractRules
                     // el:) cost more CPU than the patterns it skips: row rules 11.4 s against 9.4 s at 1M (A/B, session 21).
                     // The first character is tested by byte ranges (c >= '0' and c < '1': it starts with 0), which compare
                     // the string's inlined prefix: left(c, 1) in (…) built a string per id and cost 1.7 s of CPU per 8M ids
-                    // against 0.6 s (micro-benchmark, session 22). An id starting with t runs the patterns only after a
-                    // tel: prefix in any case (the only way a t can come off before the digits): generated transaction
-                    // ids (tx-…) all ran them, 0.3 s of CPU per million rows; the eight prefixes cost 0.05 s (session 23).
-                    $"case when {StartsWithAny(c, ["0", "8", "+", "(", .. TelPrefixes])} then regexp_full_match(regexp_replace({c}, {Literal(PhoneDecoration)}, '', 'g'), {Literal(PhonePattern)}) else false end");
+                    // against 0.6 s (micro-benchmark, session 22).
+                    $"case when {StartsWithAny(c, '0', '8', '+', '(', 't', 'T')} then regexp_full_match(regexp_replace({c}, {Literal(PhoneDecoration)}, '', 'g'), {Literal(PhonePattern)}) else false end");
                 yield return new(RuleIds.PiiName, field.Name,
                     "looks like a personal name (Japanese script; or two or three words of letters only that are capitalised or romanised Japanese, joined by . _ - : a space or CamelCase); only pseudonymous ids may be sent",
                     $"case when strlen({c}) <> length({c}) then regexp_matches({c}, {Literal(JapaneseScriptPattern)}) " +
@@ -147,7 +145,7 @@ public static class ContractRules
                 break;
             case FieldType.Prefecture:
                 yield return new(RuleIds.CodeList, field.Name, "must be a JIS X 0401 prefecture code 01-47",
-                    $"not {OneOf(c, Prefecture.All.Select(p => p.Code))}");
+                    $"{c} not in ({string.Join(", ", Prefecture.All.Select(p => Literal(p.Code)))})");
                 break;
             case FieldType.Date:
                 yield return new(RuleIds.DateFormat, field.Name, "must be a date YYYY-MM-DD", $"{c} is not null and {Typed(field)} is null");
@@ -257,38 +255,9 @@ public static class ContractRules
             $"{Date(record.PeriodDate)} not between date {Literal(Iso(period.Start))} and date {Literal(Iso(period.End))}");
     }
 
-    /// <summary>The <c>tel:</c> prefix in every case, as <see cref="PhoneDecoration"/> strips it.</summary>
-    private static readonly string[] TelPrefixes =
-        [.. from t in "tT" from e in "eE" from l in "lL" select $"{t}{e}{l}:"];
-
-    /// <summary>
-    /// SQL that is true when <paramref name="column"/> begins with one of <paramref name="prefixes"/> (ASCII): a byte-range
-    /// test per prefix (<c>c &gt;= 'tel:' and c &lt; 'tel;'</c>), which compares the string's inlined prefix and builds nothing.
-    /// </summary>
-    private static string StartsWithAny(string column, IEnumerable<string> prefixes) =>
-        "(" + string.Join(" or ", prefixes.Select(p => $"({column} >= {Literal(p)} and {column} < {Literal(p[..^1] + (char)(p[^1] + 1))})")) + ")";
-
-    /// <summary>
-    /// SQL that is true when <paramref name="column"/> is one of <paramref name="codes"/>, null when it is null (as
-    /// <c>in (…)</c>). Codes of one length in ASCII become byte ranges of runs that differ only in the last character
-    /// (01-09, 10-19, …), each exact for a value of that length: a 47-code <c>in</c> list cost 0.3-0.5 s of CPU per
-    /// million values, the ranges 0.1 s (session 23).
-    /// </summary>
-    internal static string OneOf(string column, IEnumerable<string> codes)
-    {
-        var sorted = codes.Distinct().Order(StringComparer.Ordinal).ToList();
-        var length = sorted[0].Length;
-        if (length == 0 || sorted.Any(code => code.Length != length || !code.All(char.IsAscii)))
-            return $"{column} in ({string.Join(", ", sorted.Select(Literal))})";
-        var runs = new List<(string First, string Last)>();
-        foreach (var code in sorted)
-        {
-            if (runs.Count > 0 && runs[^1].Last[..^1] == code[..^1] && runs[^1].Last[^1] + 1 == code[^1]) runs[^1] = (runs[^1].First, code);
-            else runs.Add((code, code));
-        }
-        var ranges = runs.Select(r => r.First == r.Last ? $"{column} = {Literal(r.First)}" : $"({column} >= {Literal(r.First)} and {column} <= {Literal(r.Last)})");
-        return $"(strlen({column}) = {length.ToString(CultureInfo.InvariantCulture)} and ({string.Join(" or ", ranges)}))";
-    }
+    /// <summary>SQL that is true when <paramref name="column"/> begins with one of <paramref name="firsts"/> (ASCII): a byte-range test per character.</summary>
+    private static string StartsWithAny(string column, params char[] firsts) =>
+        "(" + string.Join(" or ", firsts.Select(f => $"({column} >= {Literal(f.ToString())} and {column} < {Literal(((char)(f + 1)).ToString())})")) + ")";
 
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 
