@@ -26,7 +26,7 @@ internal enum ComparisonRole
 /// <param name="LevelOf">The pair's level, or −1.</param>
 /// <param name="SelectedLevels">The blocking selects a pair for this comparison when it reaches one of the first this many levels
 /// (a keyed hash's agreement, an encoding's levels above the fuzzy floor); 0: never blocked on.</param>
-/// <param name="ValueCount">For a keyed hash: how many accounts of the kind hold the account's value (term frequency).</param>
+/// <param name="ValueCount">For a keyed hash: how many accounts of the kind hold the account's value (term frequency); for an encoding: how many are at its top level (itself included).</param>
 /// <param name="Describe">The audit trail's words for the pair's level (a Dice level shows the Dice).</param>
 internal sealed record Comparison(
     string Name, ComparisonRole Role, IReadOnlyList<string> LevelNames, IReadOnlyList<double> PriorM, IReadOnlyList<double> PriorU,
@@ -116,7 +116,8 @@ internal static class ComparisonTable
         var floor = s.FuzzyFloor(levels);
         // With fieldByField, two v2 accounts are compared on their fields instead (NaN: missing).
         double RecordDice(int x, int y) => fieldByField && a.HasFields(x) && a.HasFields(y) ? double.NaN : a.Dice(x, y);
-        return DiceLevels(name, ComparisonRole.Encoding, levels, RecordDice, levels.Count(l => l.MinDice >= floor), name);
+        // Each account's neighbours at the top level (the encoding's term frequency), counted once the candidates are scored.
+        return DiceLevels(name, ComparisonRole.Encoding, levels, RecordDice, levels.Count(l => l.MinDice >= floor), name) with { ValueCount = new int[a.Count] };
     }
 
     /// <summary>A comparison whose levels are Dice floors, highest first; NaN Dice is missing; the audit trail shows the Dice.</summary>

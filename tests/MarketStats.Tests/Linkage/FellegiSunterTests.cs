@@ -160,6 +160,42 @@ public sealed class FellegiSunterTests(LinkedMarketFixture market) : IClassFixtu
     }
 
     [Fact]
+    public void An_encoding_many_accounts_share_at_its_top_level_is_weaker_evidence_than_a_rare_one()
+    {
+        // 2,000 firms, each with its own random record encoding, except that 20 accounts carry one encoding (a common
+        // firm name in one area) and two another; the candidates hold every pair of the twenty and the one pair of the two.
+        const int Count = 2_000;
+        var a = new LinkAccounts(Count);
+        var rng = new Random(5);
+        var words = new ulong[LinkAccounts.Words];
+        var common = new ulong[LinkAccounts.Words];
+        var rare = new ulong[LinkAccounts.Words];
+        void Fill(ulong[] w) { for (var k = 0; k < w.Length; k++) w[k] = (ulong)rng.NextInt64() & 0x0101_0101_0101_0101; }
+        Fill(common);
+        Fill(rare);
+        for (var i = 0; i < Count; i++)
+        {
+            a.IsWorker[i] = false;
+            a.Prefecture[i] = 13;
+            (a.AgeBand[i], a.Gender[i]) = (-1, -1);
+            if (i >= 22) Fill(words);
+            a.SetClk(i, i < 20 ? common : i < 22 ? rare : words);
+        }
+        var pairs = new List<long> { PairKeys.Of(20, 21) };
+        for (var x = 0; x < 20; x++)
+            for (var y = x + 1; y < 20; y++) pairs.Add(PairKeys.Of(x, y));
+        pairs.Sort();
+        var model = FellegiSunterModel.Estimate(workers: false, a, [.. pairs], new long[pairs.Count], new LinkageSettings(), CancellationToken.None);
+
+        Assert.Equal(model.PatternOf(0, 1), model.PatternOf(20, 21)); // the same levels: only how many share the encoding differs
+        var top = model.Parameters.Levels.First(l => l.Comparison == "clk_dice");
+        Assert.Equal(0, model.Comparisons.Single(c => c.Name == "clk_dice").LevelOf(0, 1));
+        var difference = model.MatchWeight(0, model.PatternOf(0, 1)) - model.MatchWeight(20, model.PatternOf(20, 21));
+        Assert.Equal(Math.Log2(top.U / (20.0 / Count)), difference, precision: 6);
+        Assert.True(difference < -10);
+    }
+
+    [Fact]
     public void U_is_measured_without_the_random_pairs_that_are_one_person()
     {
         // 300 persons with 4 accounts each, one birth date per person from 2,000 dates, an e-mail on half the accounts:
