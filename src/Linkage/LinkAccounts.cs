@@ -168,6 +168,10 @@ internal sealed class LinkAccounts
         Sse.Prefetch0(Unsafe.AsPointer(ref Corporate[account]));
         Sse.Prefetch0(Unsafe.AsPointer(ref BirthDate[account]));
         Sse.Prefetch0(Unsafe.AsPointer(ref BirthYear[account]));
+        // Contract v3's birth-date parts: the birth-date comparison reads them for every pair whose full dates differ.
+        Sse.Prefetch0(Unsafe.AsPointer(ref BirthYearMonth[account]));
+        Sse.Prefetch0(Unsafe.AsPointer(ref BirthMonthDay[account]));
+        Sse.Prefetch0(Unsafe.AsPointer(ref BirthDateUnordered[account]));
         Sse.Prefetch0(Unsafe.AsPointer(ref Prefecture[account]));
         Sse.Prefetch0(Unsafe.AsPointer(ref AgeBand[account]));
         Sse.Prefetch0(Unsafe.AsPointer(ref Gender[account]));

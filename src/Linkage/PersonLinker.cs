@@ -408,14 +408,18 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         // Accounts seen before keep their registry row, current ones get today's id: only accounts whose id changed
         // and new ones are written (rewriting the whole registry each run cost seconds at two million accounts). The
         // person ids' step read each account's previous id, so the changes are known here: no join against the registry.
+        // A first run (no account seen before) writes the registry as a copy of int_account_persons: appending two
+        // million changes and joining them to the keys again cost 1.5 s more than that copy (issue 12, session 23).
+        var firstRun = Array.TrueForAll(previousIds, id => id == 0);
         var replaced = 0L; // accounts whose registry row is replaced (the rest of the changes are new accounts)
-        using (var appender = warehouse.Connection.CreateAppender("link_registry_changes"))
-            for (var i = 0; i < a.Count; i++)
-                if (previousIds[i] != personIds[i])
-                {
-                    appender.CreateRow().AppendValue((long)i).AppendValue(personIds[i]).EndRow();
-                    if (previousIds[i] != 0) replaced++;
-                }
+        if (!firstRun)
+            using (var appender = warehouse.Connection.CreateAppender("link_registry_changes"))
+                for (var i = 0; i < a.Count; i++)
+                    if (previousIds[i] != personIds[i])
+                    {
+                        appender.CreateRow().AppendValue((long)i).AppendValue(personIds[i]).EndRow();
+                        if (previousIds[i] != 0) replaced++;
+                    }
         // The audit trail's rules spelt out on every core, a chunk at a time (holding every link's rule at once cost
         // about 200 MB at two million accounts): on one core they were seconds of the write (issue 12).
         const int RuleChunk = 1 << 16;
@@ -448,7 +452,9 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
                 delete from person_registry as r using ({ChangedRows}) as c
                     where r.platform_id = c.platform_id and r.account_id = c.account_id and r.kind = c.kind;
                 """);
-        warehouse.Execute("insert into person_registry " + ChangedRows);
+        warehouse.Execute(firstRun
+            ? "insert into person_registry (platform_id, account_id, kind, person_id) select platform_id, account_id, kind, person_id from int_account_persons"
+            : "insert into person_registry " + ChangedRows);
         stages.End("write: person_registry");
         warehouse.Execute("""
             delete from int_account_links;
