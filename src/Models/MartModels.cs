@@ -71,8 +71,7 @@ public static class MartModels
 
     public static readonly RunningTotal[] RunningTotals =
     [
-        // person_key: the account's person, which a refresh does not change (a key column, not a measure)
-        new("int_survey_paid_ids", ["fiscal_year", "platform_id", "kind", "id", "person_key"], BitOr: SurveyCellMasks),
+        new("int_survey_paid_ids", ["fiscal_year", "platform_id", "kind", "id"], BitOr: SurveyCellMasks),
         new("int_survey_person_cells", ["fiscal_year", "kind", "person_key"], BitOr: SurveyCellMasks),
         new("int_survey_platform_codes", ["fiscal_year", "platform_id", "category", "form", "client_prefecture", "worker_prefecture"]),
         new("int_job_events", ["event", "fiscal_year", "platform_id", "job_id", "form"], Min: ["client_account_id"]),

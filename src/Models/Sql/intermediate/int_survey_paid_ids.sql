@@ -2,34 +2,21 @@
 -- fell in (the OR of their cell masks in each family) and the value paid. A running total (MartModels.RunningTotals):
 -- kept between builds, a refresh adds the new lines' rows (masks OR, value adds), so it reads only the new lines.
 -- One row per fiscal year x platform x kind ('client', 'worker', 'job') x id. Key: (fiscal_year, platform_id, kind, id);
--- id is null for the worker of lines that name none. person_key is the account's person (account_person_key; null for
--- jobs and for a missing worker): linked here, on the new lines' few accounts in a refresh (a refresh never changes
--- persons), so the year's models need not join every paid account to the persons again.
-with lines as (select * from int_survey_paid_lines),
-account_persons as (select * from int_account_persons),
-
-by_id as (
-    select
-        fiscal_year, platform_id,
-        case grouping(client_account_id, worker_account_id, job_id) when 3 then 'client' when 5 then 'worker' else 'job' end as kind,
-        coalesce(client_account_id, worker_account_id, job_id) as id,
-        bit_or(category_form_mask) as category_form_mask,
-        bit_or(client_prefecture_mask) as client_prefecture_mask,
-        bit_or(worker_prefecture_mask) as worker_prefecture_mask,
-        bit_or(region_flow_mask) as region_flow_mask,
-        cast(sum(paid_jpy) as bigint) as paid_jpy
-    from lines
-    group by grouping sets ((fiscal_year, platform_id, client_account_id),
-                            (fiscal_year, platform_id, worker_account_id),
-                            (fiscal_year, platform_id, job_id))
-)
+-- id is null for the worker of lines that name none.
+with lines as (select * from int_survey_paid_lines)
 
 select
-    by_id.*,
-    case when by_id.kind <> 'job' and by_id.id is not null
-         then account_person_key(account_persons.person_id, by_id.platform_id, by_id.id) end as person_key
-from by_id
-left join account_persons
-    on account_persons.kind = by_id.kind and account_persons.platform_id = by_id.platform_id and account_persons.account_id = by_id.id
+    fiscal_year, platform_id,
+    case grouping(client_account_id, worker_account_id, job_id) when 3 then 'client' when 5 then 'worker' else 'job' end as kind,
+    coalesce(client_account_id, worker_account_id, job_id) as id,
+    bit_or(category_form_mask) as category_form_mask,
+    bit_or(client_prefecture_mask) as client_prefecture_mask,
+    bit_or(worker_prefecture_mask) as worker_prefecture_mask,
+    bit_or(region_flow_mask) as region_flow_mask,
+    cast(sum(paid_jpy) as bigint) as paid_jpy
+from lines
+group by grouping sets ((fiscal_year, platform_id, client_account_id),
+                        (fiscal_year, platform_id, worker_account_id),
+                        (fiscal_year, platform_id, job_id))
 -- Stored ordered by platform and fiscal year, so a refresh combining one file's rows touches that platform-year only.
 order by platform_id, fiscal_year
