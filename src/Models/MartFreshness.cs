@@ -82,7 +82,8 @@ public static class MartFreshness
     /// </summary>
     public static IReadOnlyList<int>? TransactionFilesAdded(Warehouse warehouse, MartGroup group, LandedInputs landed)
     {
-        if (!warehouse.HasTable(Table)) return null;
+        // a table written before session 20 lacks the columns (Record adds them): rebuild whole, as then
+        if (!warehouse.HasColumn(Table, "transaction_files")) return null;
         string? inputs;
         int filesThrough;
         long transactionFiles;

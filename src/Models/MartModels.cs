@@ -17,6 +17,8 @@ public static class MartModels
         // Running totals (see RunningTotals): the only models that read the lines, each reducing them to accounts, jobs
         // or code groups per fiscal year and platform; stored, so a refresh adds only the new lines' rows.
         SqlModel.Table(Owner, "intermediate/int_survey_paid_ids.sql"),
+        // Reads int_survey_paid_ids only: in a refresh, the rows the new lines added to it.
+        SqlModel.Table(Owner, "intermediate/int_survey_person_cells.sql"),
         SqlModel.Table(Owner, "intermediate/int_survey_platform_codes.sql"),
         SqlModel.Table(Owner, "intermediate/int_job_events.sql"),
         SqlModel.Table(Owner, "intermediate/int_rate_code_groups.sql"),
@@ -62,12 +64,15 @@ public static class MartModels
     /// <summary>
     /// The models whose rows a refresh adds to instead of recomputing (<see cref="MartPartitions"/>): each groups lines
     /// by its key with sums, counts, bitwise ORs and minimums only, so its rows over all lines equal its rows over the
-    /// old lines combined with those over the new ones. Columns not named are summed.
+    /// old lines combined with those over the new ones. Columns not named are summed. One may read an earlier one
+    /// instead of the lines (grouping its rows the same way): a refresh gives it that one's rows of the new lines.
     /// </summary>
+    private static readonly string[] SurveyCellMasks = ["category_form_mask", "client_prefecture_mask", "worker_prefecture_mask", "region_flow_mask"];
+
     public static readonly RunningTotal[] RunningTotals =
     [
-        new("int_survey_paid_ids", ["fiscal_year", "platform_id", "kind", "id"],
-            BitOr: ["category_form_mask", "client_prefecture_mask", "worker_prefecture_mask", "region_flow_mask"]),
+        new("int_survey_paid_ids", ["fiscal_year", "platform_id", "kind", "id"], BitOr: SurveyCellMasks),
+        new("int_survey_person_cells", ["fiscal_year", "kind", "person_key"], BitOr: SurveyCellMasks),
         new("int_survey_platform_codes", ["fiscal_year", "platform_id", "category", "form", "client_prefecture", "worker_prefecture"]),
         new("int_job_events", ["event", "fiscal_year", "platform_id", "job_id", "form"], Min: ["client_account_id"]),
         new("int_rate_code_groups", ["posted_fiscal_year", "contracted_fiscal_year", "platform_id", "form", "category"]),

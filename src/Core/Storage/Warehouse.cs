@@ -138,6 +138,17 @@ public sealed class Warehouse : IDisposable
         return names;
     }
 
+    /// <summary>Every stored table's and view's columns (as <see cref="ColumnNames"/>), in one catalog query: for a
+    /// caller that asks about many tables.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ColumnNamesOfAllTables()
+    {
+        var tables = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        using var reader = Query(
+            "select table_name, list(column_name order by ordinal_position) from information_schema.columns where table_catalog = current_database() and table_schema = 'main' group by table_name");
+        while (reader.Read()) tables[reader.GetString(0)] = reader.GetFieldValue<List<string>>(1);
+        return tables;
+    }
+
     /// <summary>Whether the stored table or view <paramref name="table"/> has the column <paramref name="column"/>.</summary>
     public bool HasColumn(string table, string column) => ColumnNames(table).Contains(column, StringComparer.Ordinal);
 

@@ -4,19 +4,13 @@
 -- A unit counts in a cell when the cells it was paid in (the OR of its accounts' masks) overlap the cell's mask: one
 -- pass per unit serves every margin, where count(distinct) would need a pass per grouping set.
 with accounts as (select * from int_survey_account_cells),
+-- a person with accounts on several platforms is one unit, with the OR of their accounts' masks (kept between builds)
+persons as (select * from int_survey_person_cells where in_refreshed_years(fiscal_year)),
 cells as (select family, row_code, column_code, mask from int_survey_cells),
 
 units as (
-    -- a person with accounts on several platforms is one unit
-    select fiscal_year, kind,
-           bit_or(category_form_mask) as category_form_mask,
-           bit_or(client_prefecture_mask) as client_prefecture_mask,
-           bit_or(worker_prefecture_mask) as worker_prefecture_mask,
-           bit_or(region_flow_mask) as region_flow_mask,
-           1 as units
-    from accounts
-    where kind in ('client', 'worker')
-    group by fiscal_year, kind, person_key
+    select fiscal_year, kind, category_form_mask, client_prefecture_mask, worker_prefecture_mask, region_flow_mask, 1 as units
+    from persons
     union all
     -- jobs come already counted by their cells
     select fiscal_year, kind, category_form_mask, client_prefecture_mask, worker_prefecture_mask, region_flow_mask, units
