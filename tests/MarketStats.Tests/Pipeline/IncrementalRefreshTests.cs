@@ -108,6 +108,38 @@ public sealed class IncrementalRefreshTests(HeldBackMonth market) : IClassFixtur
     }
 
     [Fact]
+    public void A_database_whose_fingerprints_predate_the_refresh_columns_is_rebuilt_whole_after_a_landed_month()
+    {
+        var temp = market.Temp;
+        var inbox = market.CopyExports(temp["old-inbox"]);
+        var db = temp["old.duckdb"];
+        var steps = new PipelineSteps(TimeProvider.System);
+        using (var warehouse = PipelineSteps.OpenWarehouse(db))
+        {
+            steps.Ingest(warehouse, inbox, temp["old-quarantine"], default);
+            steps.Link(warehouse, default);
+            steps.BuildMarts(warehouse, MartScope.All);
+            // The fingerprint table as a database written before the refresh existed holds it: group and fingerprint only.
+            warehouse.Execute("""
+                create table old_fingerprints as select mart_group, fingerprint from mart_build_fingerprints;
+                drop table mart_build_fingerprints;
+                create table mart_build_fingerprints (mart_group varchar primary key, fingerprint varchar not null);
+                insert into mart_build_fingerprints select * from old_fingerprints;
+                drop table old_fingerprints;
+                """);
+
+            market.Land(inbox);
+            var refresh = steps.Refresh(warehouse, inbox, temp["old-quarantine"], default);
+
+            Assert.Equal(1, refresh.Ingest.Count(FileOutcomeKind.Loaded));
+            Assert.True(refresh.MartsRebuilt);
+            // Nothing says which files the marts were built from: every year was rebuilt, none refreshed.
+            Assert.Null(warehouse.Scalar<string>("select refreshed_fiscal_years from mart_build_fingerprints where mart_group = 'reports'"));
+        }
+        OnePathTests.AssertSameTables(db, market.FullDb);
+    }
+
+    [Fact]
     public async Task Scheduled_jobs_refresh_the_same_way_after_a_landed_month()
     {
         var temp = market.Temp;
