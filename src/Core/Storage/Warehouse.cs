@@ -127,13 +127,14 @@ public sealed class Warehouse : IDisposable
     /// <summary>Whether the database file keeps a table or view named <paramref name="name"/> (see <see cref="StoredObjectType"/>).</summary>
     public bool HasTable(string name) => StoredObjectType(name) is not null;
 
+    /// <summary>The catalog's columns of this database's own tables and views (not an attached database's).</summary>
+    private const string StoredColumns = "from information_schema.columns where table_catalog = current_database() and table_schema = 'main'";
+
     /// <summary>The columns of the stored table or view <paramref name="table"/>, in order.</summary>
     public IReadOnlyList<string> ColumnNames(string table)
     {
         var names = new List<string>();
-        using var reader = Query(
-            "select column_name from information_schema.columns where table_catalog = current_database() and table_schema = 'main' and table_name = $1 order by ordinal_position",
-            table);
+        using var reader = Query($"select column_name {StoredColumns} and table_name = $1 order by ordinal_position", table);
         while (reader.Read()) names.Add(reader.GetString(0));
         return names;
     }
@@ -143,8 +144,7 @@ public sealed class Warehouse : IDisposable
     public IReadOnlyDictionary<string, IReadOnlyList<string>> ColumnNamesOfAllTables()
     {
         var tables = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        using var reader = Query(
-            "select table_name, list(column_name order by ordinal_position) from information_schema.columns where table_catalog = current_database() and table_schema = 'main' group by table_name");
+        using var reader = Query($"select table_name, list(column_name order by ordinal_position) {StoredColumns} group by table_name");
         while (reader.Read()) tables[reader.GetString(0)] = reader.GetFieldValue<List<string>>(1);
         return tables;
     }

@@ -58,6 +58,19 @@ public sealed class HeldBackMonth : IDisposable
         return to;
     }
 
+    /// <summary>The database <c>{name}.duckdb</c> built (ingest, link, marts) from a copy of the exports without the
+    /// held-back month, in the inbox <c>{name}-inbox</c>; open, for a refresh.</summary>
+    public (Warehouse Warehouse, string Inbox, string Quarantine) BuildWithoutTheMonth(PipelineSteps steps, string name)
+    {
+        var inbox = CopyExports(Temp[$"{name}-inbox"]);
+        var quarantine = Temp[$"{name}-quarantine"];
+        var warehouse = PipelineSteps.OpenWarehouse(Temp[$"{name}.duckdb"]);
+        steps.Ingest(warehouse, inbox, quarantine, default);
+        steps.Link(warehouse, default);
+        steps.BuildMarts(warehouse, MartScope.All);
+        return (warehouse, inbox, quarantine);
+    }
+
     /// <summary>Lands the held-back month in <paramref name="inbox"/>.</summary>
     public void Land(string inbox) => File.Copy(Month, Path.Combine(inbox, Platform, Path.GetFileName(Month)));
 
@@ -74,18 +87,14 @@ public sealed class IncrementalRefreshTests(HeldBackMonth market) : IClassFixtur
     public void Refresh_after_a_landed_month_equals_a_full_rebuild_and_skips_the_linker_and_other_years()
     {
         var temp = market.Temp;
-        var inbox = market.CopyExports(temp["refresh-inbox"]);
-        var db = temp["refresh.duckdb"];
         var steps = new PipelineSteps(TimeProvider.System);
-        using (var warehouse = PipelineSteps.OpenWarehouse(db))
+        var (warehouse, inbox, quarantine) = market.BuildWithoutTheMonth(steps, "refresh");
+        using (warehouse)
         {
-            steps.Ingest(warehouse, inbox, temp["refresh-quarantine"], default);
-            steps.Link(warehouse, default);
-            steps.BuildMarts(warehouse, MartScope.All);
             var before = warehouse.Scalar<long>("select count(*) from raw_transactions");
 
             market.Land(inbox);
-            var refresh = steps.Refresh(warehouse, inbox, temp["refresh-quarantine"], default);
+            var refresh = steps.Refresh(warehouse, inbox, quarantine, default);
 
             Assert.Equal(1, refresh.Ingest.Count(FileOutcomeKind.Loaded));
             Assert.True(warehouse.Scalar<long>("select count(*) from raw_transactions") > before);
@@ -104,21 +113,16 @@ public sealed class IncrementalRefreshTests(HeldBackMonth market) : IClassFixtur
             Assert.True(cells > 500, $"only {cells} numeric cells: the survey did not fill its tables");
             Assert.True(differing.Count == 0, $"{differing.Count} of {cells} numeric cells differ, first: {string.Join("; ", differing.Take(5))}");
         }
-        OnePathTests.AssertSameTables(db, market.FullDb);
+        OnePathTests.AssertSameTables(temp["refresh.duckdb"], market.FullDb);
     }
 
     [Fact]
     public void A_database_whose_fingerprints_predate_the_refresh_columns_is_rebuilt_whole_after_a_landed_month()
     {
-        var temp = market.Temp;
-        var inbox = market.CopyExports(temp["old-inbox"]);
-        var db = temp["old.duckdb"];
         var steps = new PipelineSteps(TimeProvider.System);
-        using (var warehouse = PipelineSteps.OpenWarehouse(db))
+        var (warehouse, inbox, quarantine) = market.BuildWithoutTheMonth(steps, "old");
+        using (warehouse)
         {
-            steps.Ingest(warehouse, inbox, temp["old-quarantine"], default);
-            steps.Link(warehouse, default);
-            steps.BuildMarts(warehouse, MartScope.All);
             // The fingerprint table as a database written before the refresh existed holds it: group and fingerprint only.
             warehouse.Execute("""
                 create table old_fingerprints as select mart_group, fingerprint from mart_build_fingerprints;
@@ -129,14 +133,14 @@ public sealed class IncrementalRefreshTests(HeldBackMonth market) : IClassFixtur
                 """);
 
             market.Land(inbox);
-            var refresh = steps.Refresh(warehouse, inbox, temp["old-quarantine"], default);
+            var refresh = steps.Refresh(warehouse, inbox, quarantine, default);
 
             Assert.Equal(1, refresh.Ingest.Count(FileOutcomeKind.Loaded));
             Assert.True(refresh.MartsRebuilt);
             // Nothing says which files the marts were built from: every year was rebuilt, none refreshed.
             Assert.Null(warehouse.Scalar<string>("select refreshed_fiscal_years from mart_build_fingerprints where mart_group = 'reports'"));
         }
-        OnePathTests.AssertSameTables(db, market.FullDb);
+        OnePathTests.AssertSameTables(market.Temp["old.duckdb"], market.FullDb);
     }
 
     [Fact]
