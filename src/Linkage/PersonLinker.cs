@@ -103,8 +103,8 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         stages.End("score and sort links");
         var samePlatform = SamePlatformPrior.Estimate(accounts, exactPairs, settings);
         var samePlatformThreshold = samePlatform.Link;
-        var (sets, accepted, refused, samePlatformLinks, mutualBestLinks) = Cluster(accounts, links, samePlatform, pairs, pairWeights, patternOfPair, models);
-        stages.End("cluster");
+        var (sets, accepted, refused, samePlatformLinks, mutualBestLinks) = Cluster(accounts, links, samePlatform, pairs, pairWeights, patternOfPair, models, stages);
+        stages.End("mutual best pairs below the threshold");
         var (personIds, previousIds, newIds) = AssignPersonIds(accounts, sets);
         stages.End("person ids");
         progress?.Report($"{links.Count:N0} links scored, clustered and numbered ({timer.Elapsed.TotalSeconds:F1} s)");
@@ -306,7 +306,8 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
     /// pair needs on its own when the link is weaker (<see cref="SamePlatformPrior.Estimate"/>).</param>
     /// <param name="pairs">The candidate pairs (sorted) and their weights: the same-platform pairs' own evidence.</param>
     private (DisjointSets Sets, List<ScoredLink> Accepted, long Refused, long SamePlatform, long MutualBest) Cluster(LinkAccounts a, List<ScoredLink> links,
-        (double Link, double Pair) samePlatform, long[] pairs, float[] pairWeights, long[] patternOfPair, FellegiSunterModel[] models)
+        (double Link, double Pair) samePlatform, long[] pairs, float[] pairWeights, long[] patternOfPair, FellegiSunterModel[] models,
+        LinkageStageTimer stages)
     {
         var sets = new DisjointSets(a.Count);
         var platformsOf = new Dictionary<int, HashSet<short>>();
@@ -350,6 +351,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
             Merge(ra, rb, pa, pb);
             accepted.Add(link);
         }
+        stages.End("cluster");
         // Below the threshold, the one-to-one rule: each account of the pair has no link on the other's platform.
         long mutualBestLinks = 0;
         var mutualBest = MutualBestPairs.Find(a, pairs, pairWeights, settings.Threshold, settings.MutualBestMaximumBits, sets.Find,
