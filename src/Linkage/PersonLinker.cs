@@ -125,7 +125,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         stages.End("summary counts");
         return new PersonLinkageSummary(n, workerPersons, clientPersons, exact, comparisons, allPairs, pairs.Length, accepted.Count, refused, newIds,
             timer.Elapsed, stages.Stages, runId, [.. models.Select(m => m.Parameters)], samePlatformLinks,
-            keepDiagnostics ? new LinkageDiagnostics(accounts, pairs, pairWeights, models, settings) : null, birthDateComparisons, samePlatformThreshold,
+            keepDiagnostics ? new LinkageDiagnostics(accounts, pairs, pairWeights, models, settings, accepted.Where(l => l.MutualBest).Select(l => PairKeys.Of(l.A, l.B)).ToHashSet()) : null, birthDateComparisons, samePlatformThreshold,
             mutualBestLinks);
     }
 

@@ -60,7 +60,7 @@ public sealed class MutualBestPairsTests : IDisposable
     [Fact]
     public void On_two_files_of_one_record_per_person_mutual_best_pairs_add_true_links_and_never_two_accounts_of_one_platform()
     {
-        var files = HeldOutLikeMarket.WritePairs(temp["market"], 4_000);
+        var files = HeldOutLikeMarket.WritePairs(temp["market"], 10_000);
         using var w = PipelineSteps.OpenWarehouse(temp["m.duckdb"]);
         w.Execute($"copy raw_registrations from {SqlText.Literal(files.RegistrationsCsv)} (header)");
         Staging.Build(w);
@@ -68,7 +68,7 @@ public sealed class MutualBestPairsTests : IDisposable
 
         (long TruePairs, long FalsePairs, long MutualBestLinks) Run(LinkageSettings settings)
         {
-            var summary = new PersonLinker(w, settings).Link();
+            var summary = new PersonLinker(w, settings, keepDiagnostics: true).Link();
             var persons = LinkedPersons.PersonOfAccount(w);
             var found = persons.GroupBy(p => p.Value).Select(g => g.Select(p => p.Key).ToArray()).ToArray();
             // No found person holds two accounts of one platform (each file is one platform and holds a person once).
@@ -85,6 +85,28 @@ public sealed class MutualBestPairsTests : IDisposable
                 select count(*) from int_account_links
                 where score < {settings.Threshold} and not (rule like 'mutual-best;%' and score >= {settings.Threshold - settings.MutualBestMaximumBits} - 0.001)
                 """)));
+            // The attribution counts the rule's false links as direct links, not as chains.
+            var falseRuleLinks = 0L;
+            using (var reader = w.Query("select platform_id_a, account_id_a, platform_id_b, account_id_b from int_account_links where rule like 'mutual-best;%'"))
+                while (reader.Read())
+                    if (truth[(reader.GetString(0), reader.GetString(1))] != truth[(reader.GetString(2), reader.GetString(3))]) falseRuleLinks++;
+            var errors = LinkageAttribution.Of(summary.Diagnostics!, w, files.TruthCsv);
+            Assert.Equal(falsePairs, errors.FalsePairs);
+            var index = new Dictionary<(string, string), int>();
+            using (var reader = w.Query("select platform_id, account_id, account_index from int_link_accounts"))
+                while (reader.Read()) index[(reader.GetString(0), reader.GetString(1))] = (int)reader.GetInt64(2);
+            var diagnostics = summary.Diagnostics!;
+            var falseAboveThreshold = 0L; // false pairs of one found person that the blocking paired and the model put above the threshold
+            foreach (var accounts in found)
+                for (var i = 0; i < accounts.Length; i++)
+                    for (var j = i + 1; j < accounts.Length; j++)
+                    {
+                        if (truth[(accounts[i].Item1, accounts[i].Item2)] == truth[(accounts[j].Item1, accounts[j].Item2)]) continue;
+                        var (x, y) = (index[(accounts[i].Item1, accounts[i].Item2)], index[(accounts[j].Item1, accounts[j].Item2)]);
+                        if (Array.BinarySearch(diagnostics.CandidatePairs, PairKeys.Of(x, y)) >= 0 && diagnostics.MatchWeight(x, y) >= diagnostics.Threshold) falseAboveThreshold++;
+                    }
+            Assert.Equal(falseAboveThreshold + falseRuleLinks, errors.FalseDirectLinks);
+            Assert.True(settings.MutualBestMaximumBits == 0 || falseRuleLinks > 0, "this market's rule links include false ones (so the line above is tested)");
             return (truePairs, falsePairs, summary.MutualBestLinks);
         }
 
