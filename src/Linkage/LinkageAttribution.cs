@@ -4,8 +4,8 @@ namespace MarketStats.Linkage;
 
 /// <summary>Where a run's errors come from (issue 13), against a ground truth: each true pair the clusters missed is
 /// missed by the blocking, scored below the threshold, or cut by the clustering (the chaining guard, the size cap);
-/// each false pair is a direct link or comes through a chain. The commonest comparison patterns of each kind of
-/// error say which fields disagree.</summary>
+/// each false pair is a direct link (above the threshold, or by the one-to-one rule below it) or comes through a
+/// chain. The commonest comparison patterns of each kind of error say which fields disagree.</summary>
 /// <param name="Patterns">Per error kind, its commonest comparison patterns (the levels of each non-missing comparison) and their counts.</param>
 public sealed record LinkageAttribution(long TruePairs, long MissedByBlocking, long ScoredBelowThreshold, long CutByClustering,
     long FalsePairs, long FalseDirectLinks, long FalseThroughChains, IReadOnlyDictionary<string, IReadOnlyList<(string Pattern, long Count)>> Patterns)
@@ -50,7 +50,8 @@ public sealed record LinkageAttribution(long TruePairs, long MissedByBlocking, l
                     var (x, y) = PairKeys.Accounts(PairKeys.Of(group[i], group[j]));
                     if (truePerson[x] == truePerson[y]) continue;
                     falsePairs++;
-                    if (Array.BinarySearch(pairs, PairKeys.Of(x, y)) >= 0 && diagnostics.MatchWeight(x, y) >= diagnostics.Threshold) { direct++; Count(FalseDirectKind, x, y); }
+                    if (Array.BinarySearch(pairs, PairKeys.Of(x, y)) >= 0 && diagnostics.MatchWeight(x, y) >= diagnostics.Threshold || diagnostics.LinkedByRule(x, y))
+                    { direct++; Count(FalseDirectKind, x, y); }
                 }
         return new LinkageAttribution(truePairs, missedByBlocking, below, cut, falsePairs, direct, falsePairs - direct,
             counts.ToDictionary(k => k.Key, k => (IReadOnlyList<(string, long)>)[.. k.Value.OrderByDescending(p => p.Value).Take(top).Select(p => (p.Key, p.Value))]));

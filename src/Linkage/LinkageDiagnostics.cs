@@ -28,8 +28,15 @@ public sealed class LinkageDiagnostics
     private readonly FellegiSunterModel[] models; // workers, clients
     private readonly LinkageSettings settings;
 
-    internal LinkageDiagnostics(LinkAccounts accounts, long[] pairs, float[] weights, FellegiSunterModel[] models, LinkageSettings settings) =>
-        (this.accounts, this.pairs, this.weights, this.models, this.settings) = (accounts, pairs, weights, models, settings);
+    private readonly IReadOnlySet<long> ruleLinks;
+
+    /// <param name="ruleLinks">The pairs linked below the threshold by the one-to-one rule (<see cref="MutualBestPairs"/>).</param>
+    internal LinkageDiagnostics(LinkAccounts accounts, long[] pairs, float[] weights, FellegiSunterModel[] models, LinkageSettings settings,
+        IReadOnlySet<long>? ruleLinks = null) =>
+        (this.accounts, this.pairs, this.weights, this.models, this.settings, this.ruleLinks) = (accounts, pairs, weights, models, settings, ruleLinks ?? new HashSet<long>());
+
+    /// <summary>Whether the run linked the two accounts directly below the threshold (the one-to-one rule).</summary>
+    internal bool LinkedByRule(int x, int y) => ruleLinks.Contains(PairKeys.Of(x, y));
 
     public double Threshold => settings.Threshold;
 

@@ -118,6 +118,12 @@ public sealed record LinkageSettings
     /// markets, where namesakes are more common, more.</summary>
     public double Threshold { get; init; } = -2.0;
 
+    /// <summary>The one-to-one rule below the threshold (<c>MutualBestPairs</c>): a pair of two platforms whose accounts have
+    /// no link on each other's platform is weighed with that pool's prior instead of λ (estimated per run), lifted by at
+    /// most this many bits, and links when it reaches <see cref="Threshold"/> and each account is the other's single best
+    /// candidate there. 0 turns the rule off. Measured in docs/linkage.md ("Mutual best pairs").</summary>
+    public double MutualBestMaximumBits { get; init; } = 6;
+
     /// <summary>EM's starting match share among candidate pairs (the 300,000-line market had 1 true pair in 25–50 compared).</summary>
     public double PriorCandidateMatchShare { get; init; } = 1.0 / 30;
 

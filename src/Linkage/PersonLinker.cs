@@ -13,7 +13,7 @@ public sealed record PersonLinkageSummary(
     long Accounts, long WorkerPersons, long ClientPersons, long ExactCandidates, long FuzzyComparisons, double AllPairs,
     long ScoredPairs, long Links, long MergesRefused, long NewPersonIds, TimeSpan Elapsed, IReadOnlyList<LinkageStage> Stages,
     long RunId = 0, IReadOnlyList<KindParameters>? Parameters = null, long SamePlatformLinks = 0, LinkageDiagnostics? Diagnostics = null,
-    long BirthDateComparisons = 0, double SamePlatformThreshold = double.NaN)
+    long BirthDateComparisons = 0, double SamePlatformThreshold = double.NaN, long MutualBestLinks = 0)
 {
     public long Persons => WorkerPersons + ClientPersons;
 }
@@ -103,8 +103,8 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         stages.End("score and sort links");
         var samePlatform = SamePlatformPrior.Estimate(accounts, exactPairs, settings);
         var samePlatformThreshold = samePlatform.Link;
-        var (sets, accepted, refused, samePlatformLinks) = Cluster(accounts, links, samePlatform, pairs, pairWeights);
-        stages.End("cluster");
+        var (sets, accepted, refused, samePlatformLinks, mutualBestLinks) = Cluster(accounts, links, samePlatform, pairs, pairWeights, patternOfPair, models, stages);
+        stages.End("mutual best pairs below the threshold");
         var (personIds, previousIds, newIds) = AssignPersonIds(accounts, sets);
         stages.End("person ids");
         progress?.Report($"{links.Count:N0} links scored, clustered and numbered ({timer.Elapsed.TotalSeconds:F1} s)");
@@ -125,7 +125,8 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         stages.End("summary counts");
         return new PersonLinkageSummary(n, workerPersons, clientPersons, exact, comparisons, allPairs, pairs.Length, accepted.Count, refused, newIds,
             timer.Elapsed, stages.Stages, runId, [.. models.Select(m => m.Parameters)], samePlatformLinks,
-            keepDiagnostics ? new LinkageDiagnostics(accounts, pairs, pairWeights, models, settings) : null, birthDateComparisons, samePlatformThreshold);
+            keepDiagnostics ? new LinkageDiagnostics(accounts, pairs, pairWeights, models, settings, accepted.Where(l => l.MutualBest).Select(l => PairKeys.Of(l.A, l.B)).ToHashSet()) : null, birthDateComparisons, samePlatformThreshold,
+            mutualBestLinks);
     }
 
     /// <summary>The accounts of <c>int_link_accounts</c> (built by <see cref="Link"/>) as compact arrays, index for index.</summary>
@@ -291,12 +292,22 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         return (links, pairWeights);
     }
 
-    /// <returns>Also how many accepted links joined two clusters holding accounts of one platform (within-platform duplicates).</returns>
+    private static ScoredLink MutualBestLink(LinkAccounts a, long pair, float weight, long pattern, FellegiSunterModel[] models)
+    {
+        var (x, y) = PairKeys.Accounts(pair);
+        return new ScoredLink(x, y, weight, ModelOf(models, a, x).HashAgrees(pattern), pattern, MutualBest: true);
+    }
+
+    /// <returns>Also how many accepted links joined two clusters holding accounts of one platform (within-platform
+    /// duplicates), and how many mutual best pairs below the threshold were linked.</returns>
+    /// <remarks>After every link above the threshold, the pairs below it that the one-to-one rule lifts
+    /// (<see cref="MutualBestPairs"/>), strongest first, only between clusters that share no platform.</remarks>
     /// <param name="samePlatform">The weight a link needs to join two accounts of one platform, and the weight each such
     /// pair needs on its own when the link is weaker (<see cref="SamePlatformPrior.Estimate"/>).</param>
     /// <param name="pairs">The candidate pairs (sorted) and their weights: the same-platform pairs' own evidence.</param>
-    private (DisjointSets Sets, List<ScoredLink> Accepted, long Refused, long SamePlatform) Cluster(LinkAccounts a, List<ScoredLink> links,
-        (double Link, double Pair) samePlatform, long[] pairs, float[] pairWeights)
+    private (DisjointSets Sets, List<ScoredLink> Accepted, long Refused, long SamePlatform, long MutualBest) Cluster(LinkAccounts a, List<ScoredLink> links,
+        (double Link, double Pair) samePlatform, long[] pairs, float[] pairWeights, long[] patternOfPair, FellegiSunterModel[] models,
+        LinkageStageTimer stages)
     {
         var sets = new DisjointSets(a.Count);
         var platformsOf = new Dictionary<int, HashSet<short>>();
@@ -337,6 +348,28 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
                 continue;
             }
             if (overlap) samePlatformLinks++;
+            Merge(ra, rb, pa, pb);
+            accepted.Add(link);
+        }
+        stages.End("cluster");
+        // Below the threshold, the one-to-one rule: each account of the pair has no link on the other's platform.
+        long mutualBestLinks = 0;
+        var mutualBest = MutualBestPairs.Find(a, pairs, pairWeights, settings.Threshold, settings.MutualBestMaximumBits, sets.Find,
+            membersOf, root => platformsOf.GetValueOrDefault(root));
+        foreach (var link in mutualBest.Select(k => MutualBestLink(a, pairs[k], pairWeights[k], patternOfPair[k], models)))
+        {
+            var (ra, rb) = (sets.Find(link.A), sets.Find(link.B));
+            if (ra == rb) continue;
+            var (pa, pb) = (Platforms(ra), Platforms(rb));
+            if (sets.Size(ra) + sets.Size(rb) > settings.MaxClusterSize || pa.Overlaps(pb)) continue;
+            Merge(ra, rb, pa, pb);
+            accepted.Add(link);
+            mutualBestLinks++;
+        }
+        return (sets, accepted, refused, samePlatformLinks, mutualBestLinks);
+
+        void Merge(int ra, int rb, HashSet<short> pa, HashSet<short> pb)
+        {
             var (ma, mb) = (Members(ra), Members(rb));
             sets.Union(ra, rb);
             var root = sets.Find(ra);
@@ -350,9 +383,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
             platformsOf.Remove(ra);
             platformsOf.Remove(rb);
             platformsOf[root] = merged;
-            accepted.Add(link);
         }
-        return (sets, accepted, refused, samePlatformLinks);
     }
 
     /// <summary>Each cluster keeps the oldest person id any of its accounts held; clusters are visited in account order, so the result is deterministic.</summary>
@@ -476,10 +507,11 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
     /// <summary>The audit trail's rule of a link: the evidence, level by level. Spelt out only for the accepted links, as
     /// they are written, rather than held as a string per scored link through scoring and clustering (issue 12).</summary>
     private static string Rule(LinkAccounts a, ScoredLink link, FellegiSunterModel[] models) =>
-        (link.HashAgrees ? "exact;" : "fuzzy;") + string.Join(";", ModelOf(models, a, link.A).Evidence(link.A, link.B, link.Pattern));
+        (link.MutualBest ? "mutual-best;" : link.HashAgrees ? "exact;" : "fuzzy;") + string.Join(";", ModelOf(models, a, link.A).Evidence(link.A, link.B, link.Pattern));
 
     /// <summary>Workers and clients are scored by their own model (index 0 and 1), a pair always being of one kind.</summary>
     private static FellegiSunterModel ModelOf(FellegiSunterModel[] models, LinkAccounts a, int account) => models[a.IsWorker[account] ? 0 : 1];
 
-    private readonly record struct ScoredLink(int A, int B, double Weight, bool HashAgrees, long Pattern);
+    /// <param name="MutualBest">Linked below the threshold by the one-to-one rule (<see cref="MutualBestPairs"/>).</param>
+    private readonly record struct ScoredLink(int A, int B, double Weight, bool HashAgrees, long Pattern, bool MutualBest = false);
 }

@@ -57,6 +57,7 @@ public static class LinkCommand
         context.Result("links", summary.Links);
         context.Result("merges_refused_by_guard", summary.MergesRefused);
         context.Result("same_platform_links", summary.SamePlatformLinks);
+        context.Result("mutual_best_links", summary.MutualBestLinks);
         context.Result("same_platform_threshold", summary.SamePlatformThreshold.ToString("F2", CultureInfo.InvariantCulture));
         context.Result("new_person_ids", summary.NewPersonIds);
         context.Result("candidate_comparisons", summary.ExactCandidates + summary.FuzzyComparisons + summary.BirthDateComparisons);

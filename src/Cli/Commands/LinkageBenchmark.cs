@@ -77,6 +77,7 @@ internal static class LinkageBenchmark
         context.Result("unique_error", F(quality.UniqueError, "F4"));
         context.Result("exact_only_unique_error", F((exact.Persons - files.Persons) / (double)files.Persons, "F4"));
         context.Result("same_platform_links", linked.SamePlatformLinks);
+        context.Result("mutual_best_links", linked.MutualBestLinks);
         context.Result("same_platform_threshold", F(linked.SamePlatformThreshold, "F2"));
         var (recall, distribution) = linked.Diagnostics!.Evaluate(warehouse, files.TruthCsv);
         foreach (var bin in distribution.Where(b => b.From >= linked.Diagnostics.Threshold - 12 && b.From < linked.Diagnostics.Threshold + 8))

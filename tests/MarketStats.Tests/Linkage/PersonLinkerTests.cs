@@ -118,7 +118,13 @@ public sealed class PersonLinkerTests : IDisposable
         using var _ = w;
         var summary = new PersonLinker(w).Link();
         Assert.Equal(summary.Links, w.Scalar<long>("select count(*) from int_account_links"));
-        Assert.Equal(0, w.Scalar<long>($"select count(*) from int_account_links where score < {new LinkageSettings().Threshold} or not (rule like 'exact;%' or rule like 'fuzzy;%clk_dice=%')"));
+        // Below the threshold only the one-to-one rule's links, within its margin (MutualBestPairs).
+        var settings = new LinkageSettings();
+        Assert.Equal(0, w.Scalar<long>(FormattableString.Invariant($"""
+            select count(*) from int_account_links
+            where not (score >= {settings.Threshold} and (rule like 'exact;%' or rule like 'fuzzy;%clk_dice=%')
+                       or score >= {settings.Threshold - settings.MutualBestMaximumBits} - 0.001 and rule like 'mutual-best;%clk_dice=%')
+            """)));
         Assert.True(w.Scalar<long>("select count(*) from int_account_links where rule like 'fuzzy;%'") > 0);
         // Links never cross kinds: both ends are looked up under the link's kind.
         Assert.Equal(0, w.Scalar<long>("""
