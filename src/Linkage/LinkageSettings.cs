@@ -119,7 +119,7 @@ public sealed record LinkageSettings
     public double Threshold { get; init; } = -2.0;
 
     /// <summary>The one-to-one rule below the threshold (<c>MutualBestPairs</c>): a pair of two platforms whose accounts have
-    /// no link on each other's platform is weighed with that pool's prior instead of λ (estimated per run), lifted by at
+    /// no link on each other's platform is lifted by log2(accounts ÷ accounts without a link to the other platform), counted per run, by at
     /// most this many bits, and links when it reaches <see cref="Threshold"/> and each account is the other's single best
     /// candidate there. 0 turns the rule off. Measured in docs/linkage.md ("Mutual best pairs").</summary>
     public double MutualBestMaximumBits { get; init; } = 6;

@@ -1,20 +1,20 @@
 namespace MarketStats.Linkage;
 
 /// <summary>The one-to-one rule below the threshold (issue 13, session 24): once the links above the threshold are
-/// clustered, a pair of two platforms A and B whose accounts have no link on each other's platform is weighed with the
-/// prior of that pool — the accounts of A without a link to B against those of B without a link to A — instead of λ,
-/// and links when that lifts it to the threshold and each account is the other's single best candidate there.</summary>
+/// clustered, a pair of two platforms A and B whose accounts have no link on each other's platform is lifted by
+/// log2(accounts ÷ accounts still without a link to the other platform), the smaller of the two sides and at most
+/// <see cref="LinkageSettings.MutualBestMaximumBits"/>, and links when that lifts it to the threshold and each account
+/// is the other's single best candidate there.</summary>
 /// <remarks>Why: λ weighs a pair against every stranger of the kind, as if an account could match any number of
 /// accounts of a platform. A person has at most one account per platform, so once most of A's and B's duplicates are
-/// linked, the duplicates still missing sit among the few accounts left unlinked on both sides, and a pair there is far
-/// more likely one person than a random pair. The pool's prior is estimated from the model itself: its expected missing
-/// duplicates (the posterior mass of the pool's candidate pairs, leaving out the pair being weighed so that a pair does
-/// not raise its own prior) over the pool's pairs. Where few accounts are linked across A and B (survey scale: thirty
-/// platforms, a fifth of the persons on two or more), the pool is nearly every account and its prior falls below λ,
-/// so the rule adds nothing; between two files of one record per person (the held-out pairs), nine in ten are linked
-/// and the pool's prior is about 3 bits above λ. Namesakes rarely pass the mutual-best test: an equally good candidate
-/// (a namesake's identical pattern) is not a single best, and a namesake whose own duplicate is on the platform prefers
-/// it. Figures in docs/linkage.md ("Mutual best pairs").</remarks>
+/// linked, the duplicates still missing sit among the few accounts left unlinked on both sides, and a pair there is
+/// that much more likely one person than a random pair. The counts are taken on each run, so nothing is tuned to a
+/// market. Where few accounts are linked across A and B (survey scale: thirty platforms, a fifth of the persons on two
+/// or more) the lift is a fraction of a bit; between two files of one record per person (the held-out pairs), nine in
+/// ten are linked and it is about 3 bits. (Estimating the pool's prior from the model's own posterior was tried: its
+/// expected matches equal the links already made, so it cannot see missing duplicates.) Namesakes rarely pass the
+/// mutual-best test: an equally good candidate (a namesake's identical pattern) is not a single best, and a namesake
+/// whose own duplicate is on the platform prefers it. Figures in docs/linkage.md ("Mutual best pairs").</remarks>
 internal static class MutualBestPairs
 {
     /// <param name="clusterOf">The account's cluster (its root) after the links above the threshold.</param>
