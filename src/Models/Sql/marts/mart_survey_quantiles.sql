@@ -6,7 +6,8 @@
 -- value_jpy is null when no width reaches 5 persons (the cell is then too small to publish anyway). The report
 -- publishes a row only when window_persons reaches the policy's quantileWindowPersons, its window shares no unit with
 -- a neighbouring quantile's (window_overlaps) and the cell passes the primary rule (mart_survey_distribution_cells).
-with ranked as (select * from int_survey_distribution_units),
+-- Not materialized: read twice (the narrowest windows, then the wider ones), a CTE is otherwise copied whole first.
+with ranked as not materialized (select * from int_survey_distribution_units),
 cells as (select fiscal_year, distribution, row_code, column_code, units from mart_survey_distribution_cells),
 quantiles as (
     select * from (values ('job_value', 0.25), ('job_value', 0.5), ('job_value', 0.75),
@@ -32,6 +33,34 @@ windows as (
     where widths.width <= units
 ),
 
+-- Most quantiles' narrowest window already holds enough persons (at 10M transactions every one does): count those
+-- first, over a few units per quantile, so that only a quantile whose narrowest window falls short reads the units of
+-- its wider windows below. The rest of the rule is unchanged: a settled quantile's only window is its narrowest.
+narrowest as (
+    select windows.cq, cq.fiscal_year, cq.distribution, cq.row_code, cq.column_code,
+           windows.first_rank, windows.first_rank + windows.width as end_rank
+    from windows
+    join cell_quantiles as cq using (cq)
+    where windows.width = (select min(width) from widths)
+),
+
+narrowest_persons as (
+    select narrowest.cq, count(distinct r.person_key) as persons
+    from ranked as r
+    join narrowest
+        on r.fiscal_year = narrowest.fiscal_year and r.distribution = narrowest.distribution
+       and r.row_code is not distinct from narrowest.row_code and r.column_code is not distinct from narrowest.column_code
+       and r.unit_rank >= narrowest.first_rank and r.unit_rank < narrowest.end_rank
+    group by narrowest.cq
+),
+
+considered as (
+    select windows.*
+    from windows
+    join narrowest_persons using (cq)
+    where windows.width = (select min(width) from widths) or narrowest_persons.persons < (select persons from window_persons)
+),
+
 -- A quantile's windows nest (each is centred on the same position, or pushed inside the cell by the same edge, and
 -- twice as wide as the one before), so its widest window holds every unit any of them reads: each unit is read once
 -- per quantile, with the narrowest of its windows that holds it, instead of once per window (joining every window's
@@ -41,7 +70,7 @@ spans as (
            any_value(row_code) as row_code, any_value(column_code) as column_code,
            min(first_rank) as span_first, max(first_rank + width) as span_end,
            list({'width': width, 'first_rank': first_rank} order by width) as nested
-    from windows join cell_quantiles using (cq)
+    from considered join cell_quantiles using (cq)
     group by cq
 ),
 
@@ -63,9 +92,9 @@ person_widths as (
 ),
 
 window_counts as (
-    select windows.cq, windows.width, windows.first_rank, cast(sum(person_widths.persons) as bigint) as persons
-    from windows
-    join person_widths on person_widths.cq = windows.cq and person_widths.person_width <= windows.width
+    select considered.cq, considered.width, considered.first_rank, cast(sum(person_widths.persons) as bigint) as persons
+    from considered
+    join person_widths on person_widths.cq = considered.cq and person_widths.person_width <= considered.width
     group by all
 ),
 
