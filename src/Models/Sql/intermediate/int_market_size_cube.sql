@@ -12,14 +12,21 @@ paid as (
     where family = 'category_form' and row_code is null
 ),
 
+-- int_job_events has one posted row per fiscal year, platform, job and form: a form's jobs are its rows. Only over all
+-- forms may a job count twice (posted in two forms), so only that margin counts distinct jobs (a distinct count under
+-- both grouping sets hashed every row twice).
 posted as (
-    select fiscal_year, form,
-           -- a job is unique within its platform
-           count(distinct hash(platform_id, job_id)) as jobs_posted,
-           cast(sum(value_jpy) as bigint) as posted_jpy
+    select fiscal_year, form, count(*) as jobs_posted, cast(sum(value_jpy) as bigint) as posted_jpy
     from job_events
     where event = 'posted'
-    group by grouping sets ((fiscal_year, form), (fiscal_year))
+    group by fiscal_year, form
+    union all
+    select fiscal_year, null,
+           -- a job is unique within its platform
+           count(distinct hash(platform_id, job_id)), cast(sum(value_jpy) as bigint)
+    from job_events
+    where event = 'posted'
+    group by fiscal_year
 ),
 
 contracted as (

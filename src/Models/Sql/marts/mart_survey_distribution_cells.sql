@@ -13,7 +13,7 @@ form_workers as (
 ),
 
 per_platform as (
-    select fiscal_year, distribution, row_code, column_code, platform_id, count(*) as platform_units
+    select fiscal_year, distribution, row_code, column_code, platform_id, count(*) as platform_units, sum(value_jpy) as platform_value_jpy
     from units group by all
 ),
 
@@ -27,11 +27,13 @@ concentration as (
 
 -- Persons without a distinct count over every unit: a worker-pay unit is a person (one row per person and year in
 -- int_survey_worker_persons, one profile each, so one unit per cell); only job-value units are grouped by client.
+-- (summed from the platforms' counts, a few hundred rows, rather than counted over every unit again)
 counted as (
     select fiscal_year, distribution, row_code, column_code,
-           count(*) as units, count(*) filter (where distribution = 'worker_pay') as worker_persons,
-           cast(sum(value_jpy) as bigint) as value_jpy
-    from units group by all
+           cast(sum(platform_units) as bigint) as units,
+           cast(coalesce(sum(platform_units) filter (where distribution = 'worker_pay'), 0) as bigint) as worker_persons,
+           cast(sum(platform_value_jpy) as bigint) as value_jpy
+    from per_platform group by all
 ),
 
 client_persons as (

@@ -40,10 +40,11 @@ per_platform as (
 -- Persons without a distinct count over every unit (a hash table of every unit's person): a worker-pay
 -- unit is a person (int_survey_worker_persons has one row per person and year, with one profile, so each person is one
 -- unit of each cell), so only job-value units, whose clients may have several jobs in a band, are grouped by person.
+-- (summed from the platforms' counts, a few thousand rows, rather than counted over every unit again)
 counted as (
-    select fiscal_year, distribution, row_code, column_code, band, count(*) as units,
-           count(*) filter (where distribution = 'worker_pay') as worker_persons
-    from banded group by all
+    select fiscal_year, distribution, row_code, column_code, band, cast(sum(platform_units) as bigint) as units,
+           cast(coalesce(sum(platform_units) filter (where distribution = 'worker_pay'), 0) as bigint) as worker_persons
+    from per_platform group by all
 ),
 
 client_persons as (
