@@ -243,7 +243,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
             if (end - start > 1 && end - start <= settings.MaxBirthDateBlock) blocks.Add((start, end));
             start = end;
         }
-        var found = new List<long>[blocks.Count];
+        var found = new long[blocks.Count][];
         long comparisons = 0;
         Parallel.For(0, blocks.Count, b =>
         {
@@ -256,10 +256,10 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
                     for (var f = 0; f < LinkAccounts.NameFields; f++)
                         if (a.FieldDice(f, x, y) >= settings.NameBlockingFloor) { kept.Add(PairKeys.Of(x, y)); break; }
                 }
-            found[b] = kept;
+            found[b] = [.. kept];
             Interlocked.Add(ref comparisons, (end - start) * (end - start - 1L) / 2);
         });
-        return (PairKeys.SortedUnion(found.Select(f => f.ToArray())), comparisons);
+        return (PairKeys.SortedUnion(found), comparisons);
     }
 
     /// <summary>Scores every candidate pair on all cores with its kind's model; returns the links (match weight at or
