@@ -67,18 +67,39 @@ public sealed class LinkageDiagnostics
         return (Recall(truePerson), Distribution(truePerson));
     }
 
-    /// <summary>Each account's true person as a dense number (−1 when the truth lacks it); kinds never share a number.</summary>
+    /// <summary>Each account's true person as a dense number (−1 when the truth lacks it); kinds never share a number.
+    /// Numbered in order of each person's first account, so that the result does not depend on DuckDB's plan.</summary>
+    /// <remarks>DuckDB numbers the distinct (kind, true person) pairs as they stream past (a distinct and two hash joins,
+    /// which spill): a dense rank over all the accounts' rows, ordered, ran out of the 512 MB ceiling at ten million
+    /// accounts (issue 12); at two million it needed more than 150 MB, this less than 60 MB.</remarks>
     internal int[] TruePersons(Warehouse warehouse, string truthCsv)
     {
-        var person = new int[accounts.Count];
-        Array.Fill(person, -1);
-        using var reader = warehouse.Query($"""
-            select l.account_index, dense_rank() over (order by t.kind, t.true_person_id) - 1
+        var truth = LinkageEvaluation.ReadTruth(truthCsv);
+        var numberOf = new int[accounts.Count];
+        Array.Fill(numberOf, -1);
+        var persons = 0;
+        using (var reader = warehouse.Query($"""
+            with persons as (
+                select kind, true_person_id, row_number() over () - 1 as number
+                from (select distinct kind, true_person_id from {truth})
+            )
+            select l.account_index, p.number
             from int_link_accounts as l
-            join read_csv({SqlText.Literal(Path.GetFullPath(truthCsv))}, header = true, all_varchar = true) as t using (platform_id, account_id, kind)
-            """);
-        while (reader.Read()) person[reader.GetInt64(0)] = (int)reader.GetInt64(1);
-        return person;
+            join {truth} as t on t.platform_id = l.platform_id and t.account_id = l.account_id and t.kind = l.kind
+            join persons as p on p.kind = t.kind and p.true_person_id = t.true_person_id
+            """))
+            while (reader.Read())
+            {
+                numberOf[reader.GetInt64(0)] = (int)reader.GetInt64(1);
+                persons = Math.Max(persons, (int)reader.GetInt64(1) + 1);
+            }
+        var renumbered = new int[persons];
+        Array.Fill(renumbered, -1);
+        var next = 0;
+        for (var i = 0; i < numberOf.Length; i++)
+            if (numberOf[i] >= 0)
+                numberOf[i] = renumbered[numberOf[i]] >= 0 ? renumbered[numberOf[i]] : renumbered[numberOf[i]] = next++;
+        return numberOf;
     }
 
     private BlockingRecall Recall(int[] truePerson)

@@ -4,8 +4,9 @@ using MarketStats.Core.Diagnostics;
 namespace MarketStats.Linkage;
 
 /// <summary>One stage of a linkage run: its wall-clock time and the CPU time the whole process spent in it
-/// (DuckDB's threads included), so that a profile shows what ran on one core and what on both.</summary>
-public sealed record LinkageStage(string Name, TimeSpan Wall, TimeSpan Cpu);
+/// (DuckDB's threads included), so that a profile shows what ran on one core and what on both; and the process's resident
+/// memory at its end and its peak so far (VmHWM, not reset: the stage where the peak last rose is where it is).</summary>
+public sealed record LinkageStage(string Name, TimeSpan Wall, TimeSpan Cpu, long RssBytes = 0, long PeakRssBytes = 0);
 
 /// <summary>Times the linker's stages one after the other.</summary>
 internal sealed class LinkageStageTimer
@@ -21,7 +22,7 @@ internal sealed class LinkageStageTimer
     public void End(string name)
     {
         var (cpu, now) = (PhaseTimings.ProcessCpuTime(), wall.Elapsed);
-        stages.Add(new LinkageStage(name, now - wallAtStart, cpu - cpuAtStart));
+        stages.Add(new LinkageStage(name, now - wallAtStart, cpu - cpuAtStart, ProcessMemory.RssBytes(), ProcessMemory.PeakRssBytes()));
         (cpuAtStart, wallAtStart) = (cpu, now);
     }
 }

@@ -183,11 +183,14 @@ internal static class LshBlocking
 
         public long Comparisons { get; private set; }
 
-        /// <summary>The pairs kept so far, sorted and distinct.</summary>
+        /// <summary>The pairs kept, sorted and distinct, once the worker's bands are done.</summary>
+        /// <remarks>Lets go of the worker's buffers first (the merge's spare is as large as the pairs kept): at ten
+        /// million accounts the copy made beside them was the linker's peak (issue 12).</remarks>
         public long[] Kept
         {
             get
             {
+                (merging, keys, scratch, bandPairs, pairScratch) = ([], [], [], [], []);
                 var pairs = GC.AllocateUninitializedArray<long>(keptCount);
                 for (var k = 0; k < keptCount; k++) pairs[k] = (long)kept[k];
                 return pairs;

@@ -91,7 +91,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         progress?.Report($"{exact:N0} exact and {comparisons:N0} fuzzy comparisons; {pairs.Length:N0} pairs to score ({timer.Elapsed.TotalSeconds:F1} s)");
         progress.Advance("link", 2, Stages, "stages");
 
-        var patternOfPair = new long[pairs.Length];
+        long[]? patternOfPair = new long[pairs.Length];
         FellegiSunterModel[] models =
         [
             FellegiSunterModel.Estimate(workers: true, accounts, pairs, patternOfPair, settings, ct),
@@ -100,14 +100,16 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
         stages.End("estimate m, u and lambda (random pairs, EM)");
         foreach (var warning in models.SelectMany(m => m.Parameters.Warnings)) progress?.Report("warning: " + warning);
         var (links, pairWeights) = ScoreLinks(accounts, pairs, patternOfPair, models, ct);
+        patternOfPair = null; // each link carries its pattern: let the collector have the pairs' before clustering
+        var scoredLinks = links.Length;
         stages.End("score and sort links");
         var samePlatform = SamePlatformPrior.Estimate(accounts, exactPairs, settings);
         var samePlatformThreshold = samePlatform.Link;
-        var (sets, accepted, refused, samePlatformLinks, mutualBestLinks) = Cluster(accounts, links, samePlatform, pairs, pairWeights, patternOfPair, models, stages);
+        var (sets, accepted, refused, samePlatformLinks, mutualBestLinks) = Cluster(accounts, links, samePlatform, pairs, pairWeights, models, stages);
         stages.End("mutual best pairs below the threshold");
         var (personIds, previousIds, newIds) = AssignPersonIds(accounts, sets);
         stages.End("person ids");
-        progress?.Report($"{links.Count:N0} links scored, clustered and numbered ({timer.Elapsed.TotalSeconds:F1} s)");
+        progress?.Report($"{scoredLinks:N0} links scored, clustered and numbered ({timer.Elapsed.TotalSeconds:F1} s)");
         progress.Advance("link", 3, Stages, "stages");
         Write(accounts, accepted, personIds, previousIds, models, stages);
         var runId = LinkParameters.Write(warehouse, clock.GetUtcNow(), [.. models.Select(m => m.Parameters)]);
@@ -244,7 +246,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
             if (end - start > 1 && end - start <= settings.MaxBirthDateBlock) blocks.Add((start, end));
             start = end;
         }
-        var found = new List<long>[blocks.Count];
+        var found = new long[blocks.Count][];
         long comparisons = 0;
         Parallel.For(0, blocks.Count, b =>
         {
@@ -257,57 +259,79 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
                     for (var f = 0; f < LinkAccounts.NameFields; f++)
                         if (a.FieldDice(f, x, y) >= settings.NameBlockingFloor) { kept.Add(PairKeys.Of(x, y)); break; }
                 }
-            found[b] = kept;
+            found[b] = [.. kept];
             Interlocked.Add(ref comparisons, (end - start) * (end - start - 1L) / 2);
         });
-        return (PairKeys.SortedUnion(found.Select(f => f.ToArray())), comparisons);
+        return (PairKeys.SortedUnion(found), comparisons);
     }
 
     /// <summary>Scores every candidate pair on all cores with its kind's model; returns the links (match weight at or
     /// above the threshold), strongest first, and every pair's weight (for the evaluation's distribution).</summary>
-    private (List<ScoredLink> Links, float[] PairWeights) ScoreLinks(LinkAccounts a, long[] pairs, long[] patternOfPair, FellegiSunterModel[] models, CancellationToken ct)
+    /// <remarks>Two passes: the first weighs every pair and counts each chunk's links, the second writes them into one
+    /// array of the exact size (the weight recomputed where its float is near the threshold or above). Lists per chunk
+    /// and their concatenation held the links two to three times over at the linker's peak (issue 12).</remarks>
+    private (ScoredLink[] Links, float[] PairWeights) ScoreLinks(LinkAccounts a, long[] pairs, long[] patternOfPair, FellegiSunterModel[] models, CancellationToken ct)
     {
         const int ChunkSize = 1 << 16;
-        var chunks = new List<ScoredLink>[(pairs.Length + ChunkSize - 1) / ChunkSize];
+        var chunks = (pairs.Length + ChunkSize - 1) / ChunkSize;
+        var linksInChunk = new int[chunks];
         var pairWeights = new float[pairs.Length];
-        Parallel.For(0, chunks.Length, new ParallelOptions { CancellationToken = ct }, c =>
+        var options = new ParallelOptions { CancellationToken = ct };
+        double Weight(int k)
         {
-            var found = new List<ScoredLink>();
+            var (x, _) = PairKeys.Accounts(pairs[k]);
+            return ModelOf(models, a, x).MatchWeight(x, patternOfPair[k]);
+        }
+        Parallel.For(0, chunks, options, c =>
+        {
             for (var k = c * ChunkSize; k < Math.Min(pairs.Length, (c + 1) * ChunkSize); k++)
             {
-                var (x, y) = PairKeys.Accounts(pairs[k]);
-                var model = ModelOf(models, a, x);
-                var pattern = patternOfPair[k];
-                var weight = model.MatchWeight(x, pattern);
+                var weight = Weight(k);
                 pairWeights[k] = (float)weight;
-                if (weight < settings.Threshold) continue;
-                var hashAgrees = model.HashAgrees(pattern);
-                found.Add(new ScoredLink(x, y, weight, hashAgrees, pattern));
+                if (weight >= settings.Threshold) linksInChunk[c]++;
             }
-            chunks[c] = found;
         });
-        var links = new List<ScoredLink>(chunks.Sum(c => c.Count));
-        foreach (var chunk in chunks) links.AddRange(chunk);
-        links.Sort((x, y) => y.Weight != x.Weight ? y.Weight.CompareTo(x.Weight) : x.A != y.A ? x.A.CompareTo(y.A) : x.B.CompareTo(y.B));
+        var firstOfChunk = new int[chunks + 1];
+        for (var c = 0; c < chunks; c++) firstOfChunk[c + 1] = firstOfChunk[c] + linksInChunk[c];
+        var links = new ScoredLink[firstOfChunk[chunks]];
+        var nearThreshold = settings.Threshold - 0.01; // far wider than a float's rounding of a weight
+        Parallel.For(0, chunks, options, c =>
+        {
+            var next = firstOfChunk[c];
+            for (var k = c * ChunkSize; k < Math.Min(pairs.Length, (c + 1) * ChunkSize); k++)
+            {
+                if (pairWeights[k] < nearThreshold) continue;
+                var weight = Weight(k);
+                if (weight < settings.Threshold) continue;
+                var (x, y) = PairKeys.Accounts(pairs[k]);
+                links[next++] = new ScoredLink(x, y, weight, ModelOf(models, a, x).HashAgrees(patternOfPair[k]), patternOfPair[k]);
+            }
+        });
+        Array.Sort(links, (x, y) => y.Weight != x.Weight ? y.Weight.CompareTo(x.Weight) : x.A != y.A ? x.A.CompareTo(y.A) : x.B.CompareTo(y.B));
         return (links, pairWeights);
     }
 
-    private static ScoredLink MutualBestLink(LinkAccounts a, long pair, float weight, long pattern, FellegiSunterModel[] models)
+    /// <remarks>The pair's pattern is compared again (the pairs' patterns are let go before clustering; these links are few).</remarks>
+    private static ScoredLink MutualBestLink(LinkAccounts a, long pair, float weight, FellegiSunterModel[] models)
     {
         var (x, y) = PairKeys.Accounts(pair);
-        return new ScoredLink(x, y, weight, ModelOf(models, a, x).HashAgrees(pattern), pattern, MutualBest: true);
+        var model = ModelOf(models, a, x);
+        var pattern = model.PatternOf(x, y);
+        return new ScoredLink(x, y, weight, model.HashAgrees(pattern), pattern, MutualBest: true);
     }
 
-    /// <returns>Also how many accepted links joined two clusters holding accounts of one platform (within-platform
-    /// duplicates), and how many mutual best pairs below the threshold were linked.</returns>
     /// <remarks>After every link above the threshold, the pairs below it that the one-to-one rule lifts
     /// (<see cref="MutualBestPairs"/>), strongest first, only between clusters that share no platform.</remarks>
     /// <param name="samePlatform">The weight a link needs to join two accounts of one platform, and the weight each such
     /// pair needs on its own when the link is weaker (<see cref="SamePlatformPrior.Estimate"/>).</param>
     /// <param name="pairs">The candidate pairs (sorted) and their weights: the same-platform pairs' own evidence.</param>
-    private (DisjointSets Sets, List<ScoredLink> Accepted, long Refused, long SamePlatform, long MutualBest) Cluster(LinkAccounts a, List<ScoredLink> links,
-        (double Link, double Pair) samePlatform, long[] pairs, float[] pairWeights, long[] patternOfPair, FellegiSunterModel[] models,
-        LinkageStageTimer stages)
+    /// <returns>The accepted links above the threshold are the first of <paramref name="links"/>, in their order: written
+    /// over the array as they are accepted (a list of them beside it grew to twice their size at the linker's peak, issue
+    /// 12); the one-to-one rule's links, if any, follow them in a new array. Also how many accepted links joined two
+    /// clusters holding accounts of one platform (within-platform duplicates), and how many mutual best pairs below the
+    /// threshold were linked.</returns>
+    private (DisjointSets Sets, ArraySegment<ScoredLink> Accepted, long Refused, long SamePlatform, long MutualBest) Cluster(LinkAccounts a, ScoredLink[] links,
+        (double Link, double Pair) samePlatform, long[] pairs, float[] pairWeights, FellegiSunterModel[] models, LinkageStageTimer stages)
     {
         var sets = new DisjointSets(a.Count);
         var platformsOf = new Dictionary<int, HashSet<short>>();
@@ -330,12 +354,12 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
                 }
             return true;
         }
-        var accepted = new List<ScoredLink>();
+        var accepted = 0;
         long refused = 0, samePlatformLinks = 0;
         foreach (var link in links)
         {
             var (ra, rb) = (sets.Find(link.A), sets.Find(link.B));
-            if (ra == rb) { accepted.Add(link); continue; }
+            if (ra == rb) { links[accepted++] = link; continue; }
             var (pa, pb) = (Platforms(ra), Platforms(rb));
             // Chaining guard: a link may put two accounts of one platform together only on a shared keyed hash or on
             // the same-platform threshold's evidence (SamePlatformPrior: a person's second account there), and no link
@@ -349,24 +373,27 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
             }
             if (overlap) samePlatformLinks++;
             Merge(ra, rb, pa, pb);
-            accepted.Add(link);
+            links[accepted++] = link;
         }
         stages.End("cluster");
         // Below the threshold, the one-to-one rule: each account of the pair has no link on the other's platform.
-        long mutualBestLinks = 0;
+        var mutualBestLinks = new List<ScoredLink>();
         var mutualBest = MutualBestPairs.Find(a, pairs, pairWeights, settings.Threshold, settings.MutualBestMaximumBits, sets.Find,
             membersOf, root => platformsOf.GetValueOrDefault(root));
-        foreach (var link in mutualBest.Select(k => MutualBestLink(a, pairs[k], pairWeights[k], patternOfPair[k], models)))
+        foreach (var link in mutualBest.Select(k => MutualBestLink(a, pairs[k], pairWeights[k], models)))
         {
             var (ra, rb) = (sets.Find(link.A), sets.Find(link.B));
             if (ra == rb) continue;
             var (pa, pb) = (Platforms(ra), Platforms(rb));
             if (sets.Size(ra) + sets.Size(rb) > settings.MaxClusterSize || pa.Overlaps(pb)) continue;
             Merge(ra, rb, pa, pb);
-            accepted.Add(link);
-            mutualBestLinks++;
+            mutualBestLinks.Add(link);
         }
-        return (sets, accepted, refused, samePlatformLinks, mutualBestLinks);
+        if (mutualBestLinks.Count == 0) return (sets, new ArraySegment<ScoredLink>(links, 0, accepted), refused, samePlatformLinks, 0);
+        var all = new ScoredLink[accepted + mutualBestLinks.Count];
+        Array.Copy(links, all, accepted);
+        mutualBestLinks.CopyTo(all, accepted);
+        return (sets, all, refused, samePlatformLinks, mutualBestLinks.Count);
 
         void Merge(int ra, int rb, HashSet<short> pa, HashSet<short> pb)
         {
@@ -425,7 +452,7 @@ public sealed class PersonLinker(Warehouse warehouse, LinkageSettings? settings 
     }
 
     /// <summary>Writes the three output tables in one transaction, each statement its own stage (issue 12's profile).</summary>
-    private void Write(LinkAccounts a, List<ScoredLink> links, long[] personIds, long[] previousIds, FellegiSunterModel[] models, LinkageStageTimer stages)
+    private void Write(LinkAccounts a, ArraySegment<ScoredLink> links, long[] personIds, long[] previousIds, FellegiSunterModel[] models, LinkageStageTimer stages)
     {
         using var transaction = warehouse.Connection.BeginTransaction();
         warehouse.Execute("""

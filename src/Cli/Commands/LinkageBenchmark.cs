@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using MarketStats.Core.Diagnostics;
 using MarketStats.Core.Storage;
 using MarketStats.Linkage;
 using MarketStats.Linkage.Baseline;
@@ -66,7 +67,7 @@ internal static class LinkageBenchmark
         context.Result("link_peak_rss_mb", F(peakRss / 1e6, "F0"));
         // The profile: wall and CPU time (all threads, DuckDB's included) of each stage; CPU above wall means both cores.
         foreach (var stage in linked.Stages)
-            context.Result($"link_stage {stage.Name}", $"{F(stage.Wall.TotalSeconds)} s wall, {F(stage.Cpu.TotalSeconds)} s cpu");
+            context.Result($"link_stage {stage.Name}", $"{F(stage.Wall.TotalSeconds)} s wall, {F(stage.Cpu.TotalSeconds)} s cpu, rss {F(stage.RssBytes / 1e6, "F0")} MB, peak so far {F(stage.PeakRssBytes / 1e6, "F0")} MB");
         context.Result("found_persons", linked.Persons);
         context.Result("candidate_comparisons", linked.ExactCandidates + linked.FuzzyComparisons + linked.BirthDateComparisons);
         context.Result("all_pairs", F(linked.AllPairs, "E3"));

@@ -1,4 +1,4 @@
-using MarketStats.Cli;
+using MarketStats.Core.Diagnostics;
 
 namespace MarketStats.Tests.Cli;
 

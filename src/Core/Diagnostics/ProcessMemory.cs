@@ -1,16 +1,21 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 
-namespace MarketStats.Cli;
+namespace MarketStats.Core.Diagnostics;
 
 /// <summary>What this process has used of the machine's memory.</summary>
 public static class ProcessMemory
 {
     /// <summary>The process's peak resident memory (VmHWM), native DuckDB memory included; 0 where /proc is absent.</summary>
-    public static long PeakRssBytes()
+    public static long PeakRssBytes() => StatusBytes("VmHWM:");
+
+    /// <summary>The process's resident memory now (VmRSS), native DuckDB memory included; 0 where /proc is absent.</summary>
+    public static long RssBytes() => StatusBytes("VmRSS:");
+
+    private static long StatusBytes(string field)
     {
         if (!File.Exists("/proc/self/status")) return 0;
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
         return line is null ? 0 : StatusKilobytes(line) * 1024;
     }
 
