@@ -43,8 +43,8 @@ public sealed class LshBlockingTests : IDisposable
                 if (settings.MaxBucketSize == 3) Assert.True(expected.OversizeBuckets > 0, $"{pass} pass: no bucket above the size cap: the cap is not exercised");
             }
             // Organisations' pairs between their kept level and their evidence floor (Dice 0.85–0.90) occur, so that keeping them is tested.
-            var belowEvidenceFloor = expectedRecord.Pairs.Count(p => (int)(p >> 32) is var x && !accounts.IsWorker[x]
-                && ClkEncoder.Dice(accounts.Clk(x), accounts.Clk((int)(uint)p)) < settings.FuzzyFloor(settings.OrganisationDiceLevels));
+            var belowEvidenceFloor = expectedRecord.Pairs.Select(PairKeys.Accounts).Count(p => !accounts.IsWorker[p.A]
+                && ClkEncoder.Dice(accounts.Clk(p.A), accounts.Clk(p.B)) < settings.FuzzyFloor(settings.OrganisationDiceLevels));
             if (settings.OrganisationLevelsBelowFloor > 0) Assert.True(belowEvidenceFloor > 10, $"only {belowEvidenceFloor} organisation pairs below the evidence floor");
             if (settings.MaxBucketSize != 3) Assert.Equal(expectedRecord.Comparisons + expectedName.Comparisons, summary.FuzzyComparisons);
             Assert.Equal(expectedRecord.Comparisons, recordComparisons);
