@@ -32,6 +32,9 @@ internal sealed class FellegiSunterModel
     private readonly double[][] weights;
     private readonly double[] agreeU; // keyed hashes: u of agreement, below which term frequency never goes
     private readonly long[] withValue; // keyed hashes: accounts of the kind holding a value
+    // Encodings: per level below the top that the blocking keeps, each account's accounts of the kind at that level or
+    // higher (itself included); null elsewhere. The top level's count is the comparison's ValueCount.
+    private readonly int[][]?[] lowerLevelNeighbours;
     private readonly LinkageSettings settings;
 
     private FellegiSunterModel(bool workers, IReadOnlyList<Comparison> comparisons, LinkageSettings settings)
@@ -47,6 +50,7 @@ internal sealed class FellegiSunterModel
         weights = [.. comparisons.Select(c => new double[c.Levels])];
         agreeU = new double[comparisons.Count];
         withValue = new long[comparisons.Count];
+        lowerLevelNeighbours = new int[comparisons.Count][][];
         CandidateLambda = settings.PriorCandidateMatchShare;
     }
 
@@ -334,12 +338,15 @@ internal sealed class FellegiSunterModel
         {
             if (Comparisons[c].Role != ComparisonRole.Encoding || Comparisons[c].ValueCount is not { } counts) continue;
             Array.Fill(counts, 1);
+            var keptLevels = (IsWorker ? settings.DiceLevels : settings.OrganisationDiceLevels).Count(l => l.MinDice >= settings.BlockingFloor(IsWorker));
+            var lower = lowerLevelNeighbours[c] = [.. Enumerable.Range(1, Math.Max(0, keptLevels - 1)).Select(_ => new int[a.Count])];
+            foreach (var level in lower) Array.Fill(level, 1);
             for (var k = 0; k < pairs.Length; k++)
             {
                 var (x, y) = PairKeys.Accounts(pairs[k]);
-                if (a.IsWorker[x] != IsWorker || LevelIn(patternOfPair[k], c) != 0) continue;
-                counts[x]++;
-                counts[y]++;
+                if (a.IsWorker[x] != IsWorker || LevelIn(patternOfPair[k], c) is not (>= 0 and var level) || level >= keptLevels) continue;
+                if (level == 0) { counts[x]++; counts[y]++; }
+                for (var l = Math.Max(level, 1); l < keptLevels; l++) { lower[l - 1][x]++; lower[l - 1][y]++; }
             }
         }
     }
@@ -445,6 +452,13 @@ internal sealed class FellegiSunterModel
             {
                 var valueU = counts[x] / (double)withValue[c];
                 if (valueU > agreeU[c]) weight += Math.Log2(agreeU[c] / valueU);
+            }
+            else if (level > 0 && lowerLevelNeighbours[c] is { } lower && level <= lower.Length
+                     && lower[level - 1][x] >= settings.TermFrequencyMinimumCount && withValue[c] > 0)
+            {
+                // An encoding's lower kept level: u is the share of the kind within that Dice of the account, when above the level's u.
+                var valueU = lower[level - 1][x] / (double)withValue[c];
+                if (valueU > U[c][level]) weight += Math.Log2(U[c][level] / valueU);
             }
         }
         return weight;

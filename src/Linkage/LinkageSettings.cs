@@ -181,6 +181,26 @@ public sealed record LinkageSettings
     /// <summary>The prior's log-odds in bits.</summary>
     public static double PriorWeight(double matchShare) => Math.Log2(matchShare / (1 - matchShare));
 
+    /// <summary>How many Dice levels below its <see cref="FuzzyFloor"/> the blocking still keeps organisations' pairs;
+    /// 0 (the default): the floor itself. The floor is fixed by the priors; LSH already compares pairs one level lower
+    /// (Dice 0.85 meets in a band with probability 0.99), where 980 true client pairs sat at 500,000 accounts, so keeping
+    /// them costs scoring, not comparisons. The blocking's levels for EM and u (<c>SelectedLevels</c>) stay at the
+    /// floor, so the kept level is scored with its u measured on random pairs. Measured with 1 and left off: at 500,000
+    /// accounts it found the true pairs but linked firms of one name in one area there too (false pairs 2,861 → 10,965,
+    /// F1 0.9790 → 0.9647; with the encoding's term frequency at that level 0.9755; docs/benchmarks.md, "The
+    /// organisations' blocking floor").</summary>
+    public int OrganisationLevelsBelowFloor { get; init; } = 0;
+
+    /// <summary>The Dice at or above which LSH keeps a compared pair of the kind: <see cref="FuzzyFloor"/>, for organisations
+    /// <see cref="OrganisationLevelsBelowFloor"/> levels lower (never the last level, "lower", which holds every pair).</summary>
+    public double BlockingFloor(bool workers)
+    {
+        if (workers) return FuzzyFloor(DiceLevels);
+        var floor = FuzzyFloor(OrganisationDiceLevels);
+        var lowestKept = OrganisationDiceLevels.Count(l => l.MinDice >= floor) - 1 + OrganisationLevelsBelowFloor;
+        return OrganisationDiceLevels[Math.Min(lowestKept, OrganisationDiceLevels.Count - 2)].MinDice;
+    }
+
     /// <summary>The lowest Dice worth keeping from blocking: below it, even every other agreement except a keyed hash
     /// (pairs sharing one are candidates anyway) cannot lift the pair to <see cref="BlockingEvidence"/> under the priors. Blocking
     /// precedes EM, so the floor is fixed by the priors.</summary>

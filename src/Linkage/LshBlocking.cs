@@ -127,7 +127,7 @@ internal static class LshBlocking
 
         public RecordPass(LinkAccounts accounts, LinkageSettings settings) : base(accounts)
         {
-            floors = (settings.FuzzyFloor(settings.DiceLevels), settings.FuzzyFloor(settings.OrganisationDiceLevels));
+            floors = (settings.BlockingFloor(workers: true), settings.BlockingFloor(workers: false));
             namePass = settings.NameBands > 0;
             mixedContracts = Enumerable.Range(0, accounts.Count).Any(i => accounts.IsWorker[i] && accounts.HasClk[i] && !accounts.HasFields(i));
         }

@@ -196,6 +196,46 @@ public sealed class FellegiSunterTests(LinkedMarketFixture market) : IClassFixtu
     }
 
     [Fact]
+    public void An_encoding_many_accounts_are_near_below_its_top_level_is_weaker_evidence_than_a_rare_one()
+    {
+        // As above, one level lower: 20 firms near one encoding (a common name in one area; each leaves out its own 16 of
+        // 320 bits, so every two of them are at Dice 288/304 = 0.947) and two near another (each leaves out 8 of 160 bits:
+        // 144/152 = 0.947), among 1,978 firms with random encodings. Every pair is at the organisations' second level (0.90).
+        const int Count = 2_000;
+        var a = new LinkAccounts(Count);
+        var rng = new Random(5);
+        var words = new ulong[LinkAccounts.Words];
+        for (var i = 0; i < Count; i++)
+        {
+            a.IsWorker[i] = false;
+            a.Prefecture[i] = 13;
+            (a.AgeBand[i], a.Gender[i]) = (-1, -1);
+            Array.Clear(words);
+            if (i < 20)
+                for (var bit = 0; bit < 320; bit++) { if (bit / 16 != i) words[bit / 64] |= 1UL << bit % 64; }
+            else if (i < 22)
+                for (var bit = 352; bit < 512; bit++) { if ((bit - 352) / 8 != i - 20) words[bit / 64] |= 1UL << bit % 64; }
+            else
+                for (var k = 0; k < words.Length; k++) words[k] = (ulong)rng.NextInt64() & 0x0101_0101_0101_0101;
+            a.SetClk(i, words);
+        }
+        var pairs = new List<long> { PairKeys.Of(20, 21) };
+        for (var x = 0; x < 20; x++)
+            for (var y = x + 1; y < 20; y++) pairs.Add(PairKeys.Of(x, y));
+        pairs.Sort();
+        var model = FellegiSunterModel.Estimate(workers: false, a, [.. pairs], new long[pairs.Count], new LinkageSettings(), CancellationToken.None);
+
+        var clk = model.Comparisons.Single(c => c.Name == "clk_dice");
+        Assert.Equal(1, clk.LevelOf(0, 1));
+        Assert.Equal(1, clk.LevelOf(20, 21));
+        Assert.Equal(model.PatternOf(0, 1), model.PatternOf(20, 21));
+        var second = model.Parameters.Levels.Where(l => l.Comparison == "clk_dice").ElementAt(1);
+        var difference = model.MatchWeight(0, model.PatternOf(0, 1)) - model.MatchWeight(20, model.PatternOf(20, 21));
+        Assert.Equal(Math.Log2(second.U / (20.0 / Count)), difference, precision: 6);
+        Assert.True(difference < -5);
+    }
+
+    [Fact]
     public void U_is_measured_without_the_random_pairs_that_are_one_person()
     {
         // 300 persons with 4 accounts each, one birth date per person from 2,000 dates, an e-mail on half the accounts:

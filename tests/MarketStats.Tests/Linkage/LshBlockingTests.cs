@@ -30,7 +30,7 @@ public sealed class LshBlockingTests : IDisposable
         // The production rules (the name-field pass off), then the name-field pass on with a small bucket cap, so that
         // skipping oversize buckets is exercised too, then the production rules on the scalar min-hash loop (the one
         // processors without AVX2 run).
-        foreach (var settings in new[] { new LinkageSettings(), new LinkageSettings { NameBands = 48, MaxBucketSize = 3 }, new LinkageSettings { VectorMinHashes = false } })
+        foreach (var settings in new[] { new LinkageSettings(), new LinkageSettings { NameBands = 48, MaxBucketSize = 3 }, new LinkageSettings { VectorMinHashes = false }, new LinkageSettings { OrganisationLevelsBelowFloor = 1 } })
         {
             var (recordPairs, recordComparisons) = LshBlocking.Candidates(accounts, settings, CancellationToken.None);
             var (namePairs, nameComparisons) = LshBlocking.NameCandidates(accounts, settings, CancellationToken.None);
@@ -42,6 +42,10 @@ public sealed class LshBlockingTests : IDisposable
                 Assert.True(expected.Pairs.Count > 500, $"{pass} pass: only {expected.Pairs.Count} pairs: the market is too small to test");
                 if (settings.MaxBucketSize == 3) Assert.True(expected.OversizeBuckets > 0, $"{pass} pass: no bucket above the size cap: the cap is not exercised");
             }
+            // Organisations' pairs between their kept level and their evidence floor (Dice 0.85–0.90) occur, so that keeping them is tested.
+            var belowEvidenceFloor = expectedRecord.Pairs.Select(PairKeys.Accounts).Count(p => !accounts.IsWorker[p.A]
+                && ClkEncoder.Dice(accounts.Clk(p.A), accounts.Clk(p.B)) < settings.FuzzyFloor(settings.OrganisationDiceLevels));
+            if (settings.OrganisationLevelsBelowFloor > 0) Assert.True(belowEvidenceFloor > 10, $"only {belowEvidenceFloor} organisation pairs below the evidence floor");
             if (settings.MaxBucketSize != 3) Assert.Equal(expectedRecord.Comparisons + expectedName.Comparisons, summary.FuzzyComparisons);
             Assert.Equal(expectedRecord.Comparisons, recordComparisons);
             Assert.Equal(expectedRecord.Pairs.Order(), recordPairs);
@@ -55,7 +59,10 @@ public sealed class LshBlockingTests : IDisposable
     /// of two v2 workers.</summary>
     private static (HashSet<long> Pairs, long Comparisons, int OversizeBuckets) PlainRecordCandidates(LinkAccounts a, LinkageSettings settings)
     {
-        var floors = (Worker: settings.FuzzyFloor(settings.DiceLevels), Organisation: settings.FuzzyFloor(settings.OrganisationDiceLevels));
+        // Organisations OrganisationLevelsBelowFloor Dice levels below their evidence floor (1: the highest level under it, 0.85 under 0.90), workers at theirs.
+        var organisationFloor = settings.OrganisationDiceLevels.Select(l => l.MinDice).Where(d => d <= settings.FuzzyFloor(settings.OrganisationDiceLevels))
+            .OrderDescending().ElementAt(settings.OrganisationLevelsBelowFloor);
+        var floors = (Worker: settings.FuzzyFloor(settings.DiceLevels), Organisation: organisationFloor);
         var namePass = settings.NameBands > 0;
         var v1Workers = Enumerable.Range(0, a.Count).Any(i => a.IsWorker[i] && a.HasClk[i] && !a.HasFields(i));
         return PlainBanding(a.Count, settings.Bands, settings.HashesPerBand, settings.MaxBucketSize,
