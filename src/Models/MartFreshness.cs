@@ -104,15 +104,13 @@ public static class MartFreshness
         return added.Count > 0 ? added : null;
     }
 
-    /// <summary>The group's models (and its upstream groups') and everything they read except the transactions.</summary>
+    /// <summary>The group's models and everything they read except the transactions.</summary>
     private static string InputsBesideTransactions(LandedInputs landed, MartGroup group)
     {
         var inputs = new StringBuilder(group.Name).Append('|');
         inputs.Append(landed.BesideTransactions);
         inputs.Append(Staging.Macros);
-        // an upstream group's models too: a change to a table this group reads must rebuild it
-        foreach (var model in Staging.Models.Concat((group.Upstream ?? []).SelectMany(g => g.Models)).Concat(group.Models))
-            inputs.Append(model.Name).Append(model.Sql);
+        foreach (var model in Staging.Models.Concat(group.Models)) inputs.Append(model.Name).Append(model.Sql);
         foreach (var p in Prefecture.All) inputs.Append(p.ToString());
         return Hash(inputs.ToString());
     }

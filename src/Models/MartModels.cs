@@ -13,9 +13,6 @@ public static class MartModels
         // persons and jobs are counted through cell bitmasks (see int_survey_cells), not count(distinct) per margin.
         SqlModel.Table(Owner, "intermediate/int_survey_cells.sql"),
         SqlModel.Table(Owner, "intermediate/int_survey_line_cells.sql"),
-        // Every registered account with its person: registrations only, so a refresh keeps it (see MartPartitions).
-        // Read by both registered-persons marts, the survey's here and linkage's (Marts.Linkage reads it: built after).
-        SqlModel.Table(Owner, "intermediate/int_registered_accounts.sql"),
         SqlModel.View(Owner, "intermediate/int_survey_paid_lines.sql"),
         // Running totals (see RunningTotals): the only models that read the lines, each reducing them to accounts, jobs
         // or code groups per fiscal year and platform; stored, so a refresh adds only the new lines' rows.
@@ -125,7 +122,9 @@ public static class MartModels
     public static readonly SqlModel[] LinkageModels =
     [
         SqlModel.Table(Owner, "intermediate/int_paid_accounts.sql"),
-        // Registrations only (from the report marts' int_registered_accounts): a refresh after transaction files keeps it.
+        // Registrations and persons only: a refresh after transaction files keeps them (see MartPartitions). Every
+        // registered account with its person, read by the two below instead of each joining them again.
+        SqlModel.Table(Owner, "intermediate/int_registered_accounts.sql"),
         SqlModel.Table(Owner, "intermediate/int_registered_starts.sql"),
         SqlModel.Table(Owner, "marts/mart_registered_persons.sql"),
     ];

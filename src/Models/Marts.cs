@@ -4,10 +4,7 @@ namespace MarketStats.Models;
 
 /// <summary>Marts built, tested and fingerprinted together.</summary>
 /// <param name="RunningTotals">Models a refresh adds the new lines to instead of recomputing (see <see cref="MartPartitions"/>).</param>
-/// <param name="Upstream">Groups whose tables its models read: every build of it builds them first (when stale), and
-/// their models' SQL is part of its fingerprint.</param>
-public sealed record MartGroup(string Name, IReadOnlyList<SqlModel> Models, IReadOnlyList<DataTest> Tests, IReadOnlyList<RunningTotal>? RunningTotals = null,
-    IReadOnlyList<MartGroup>? Upstream = null);
+public sealed record MartGroup(string Name, IReadOnlyList<SqlModel> Models, IReadOnlyList<DataTest> Tests, IReadOnlyList<RunningTotal>? RunningTotals = null);
 
 /// <summary>Builds the marts: staging once, then, for each group that is not current, its models and data tests in one transaction.</summary>
 public static class Marts
@@ -19,7 +16,7 @@ public static class Marts
     public static readonly MartGroup Extracts = new("extracts", MartModels.ExtractModels, MartModels.ExtractTests);
 
     /// <summary>What linkage reports: registered and active unique persons (no published report reads them).</summary>
-    public static readonly MartGroup Linkage = new("linkage", MartModels.LinkageModels, MartModels.LinkageTests, MartModels.LinkageRunningTotals, Upstream: [Reports]);
+    public static readonly MartGroup Linkage = new("linkage", MartModels.LinkageModels, MartModels.LinkageTests, MartModels.LinkageRunningTotals);
 
     /// <summary>
     /// Rebuilds staging and <paramref name="group"/>'s marts, unless they already reflect the warehouse's inputs (see
@@ -33,24 +30,9 @@ public static class Marts
     public static bool BuildAll(Warehouse warehouse, TextWriter? trace = null, bool force = false, IProgress<string>? progress = null) =>
         Build(warehouse, [Reports, Extracts, Linkage], trace, force, progress);
 
-    /// <summary>The groups, each after the groups it reads (<see cref="MartGroup.Upstream"/>), added when not listed.</summary>
-    private static List<MartGroup> WithUpstream(IEnumerable<MartGroup> groups)
-    {
-        var ordered = new List<MartGroup>();
-        void Add(MartGroup group)
-        {
-            if (ordered.Contains(group)) return;
-            foreach (var upstream in group.Upstream ?? []) Add(upstream);
-            ordered.Add(group);
-        }
-        foreach (var group in groups) Add(group);
-        return ordered;
-    }
-
-    /// <summary>Staging once, then each group that is not current (and the groups it reads), in order, each in its own transaction.</summary>
+    /// <summary>Staging once, then each group that is not current, in order, each in its own transaction.</summary>
     public static bool Build(Warehouse warehouse, IReadOnlyList<MartGroup> groups, TextWriter? trace, bool force, IProgress<string>? progress)
     {
-        groups = WithUpstream(groups);
         // The fingerprint reads the landed tables and the linker's output, not staging: check it before anything else.
         trace?.WriteLine("-- fingerprints of the mart groups' inputs");
         var landed = MartFreshness.ReadLandedInputs(warehouse);

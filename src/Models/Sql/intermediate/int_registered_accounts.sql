@@ -1,7 +1,8 @@
 -- Every registered account with its person (the linker's, or the account's own key when the linker has not placed
--- it), its prefecture and the fiscal year it registered in: what the registered-persons marts count, of both groups.
--- Read from registrations and persons only, never the transactions: a refresh after transaction files keeps this
--- table (MartPartitions), so neither mart regroups every registration with its person again to count a month's lines.
+-- it), its prefecture and the fiscal year it registered in: what the linkage marts count (int_registered_starts, the
+-- registered stock; mart_registered_persons, the active persons among it). Read from registrations and persons only,
+-- never the transactions: a refresh after transaction files keeps this table (MartPartitions), so the active persons
+-- of a month's refresh join the year's paid accounts to it instead of every registration to its person again.
 -- One row per registered account. Key: (kind, platform_id, account_id).
 -- Registrations and the linker's rows are grouped by account (a union and one group-by) instead of joined: a hash join
 -- allocates one pointer directory for its whole build side (32 MiB for 1.3M accounts at 10M transactions), which

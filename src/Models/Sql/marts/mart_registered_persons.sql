@@ -3,7 +3,7 @@
 -- Key: (fiscal_year, kind, slice, platform_id, prefecture); slice is 'all', 'platform' or 'prefecture', and the
 -- column that does not apply to a slice is null. A person with accounts in two prefectures counts in each.
 -- Registered in a fiscal year means registered by its last day (the stock of accounts, not the year's sign-ups).
--- every registered account with its person (a report model, kept by a refresh: registrations and persons do not change)
+-- every registered account with its person (kept by a refresh: registrations and persons do not change in one)
 with accounts as (select * from int_registered_accounts),
 -- the stock's starts: kept by a refresh, which changes no registration
 starts as (select * from int_registered_starts),

@@ -8,11 +8,27 @@
 -- would give the persons of a band away: a person in band '2' has two accounts): persons = the smaller of registered
 -- and active persons (registered when none is active), the platforms holding the row's accounts, and the largest
 -- platforms' share of those accounts (each account is on one platform, so the shares add up to the row).
--- the years built, as one list: each account is expanded to the years it is in the stock without a join
-with fiscal_years as (select list(distinct fiscal_year) as years from int_survey_paid_ids where in_refreshed_years(fiscal_year)),
+with registrations as not materialized (select * from stg_registrations),
 
--- every registered account with its person (kept by a refresh: registrations and persons do not change in one)
-registered as (select kind, platform_id, account_id, registered_fiscal_year, person_key from int_registered_accounts),
+-- the years built, as one list: each account is expanded to the years it is in the stock without a join
+fiscal_years as (select list(distinct fiscal_year) as years from int_survey_paid_ids where in_refreshed_years(fiscal_year)),
+
+-- Every registered account with its person. Registrations and the linker's rows are grouped by account (a union and
+-- one group-by) instead of joined: a hash join allocates one pointer directory for its whole build side (32 MiB for
+-- 1.3M accounts at 10M transactions), which failed at 30M; an aggregate's hash tables are partitioned and spill.
+registered as (
+    select kind, platform_id, account_id,
+           max(registered_fiscal_year) as registered_fiscal_year,
+           account_person_key(max(person_id), platform_id, account_id) as person_key
+    from (
+        select kind, platform_id, account_id, registered_fiscal_year, cast(null as bigint) as person_id, true as is_registration
+        from registrations
+        union all
+        select kind, platform_id, account_id, null, person_id, false from int_account_persons
+    )
+    group by kind, platform_id, account_id
+    having bool_or(is_registration)
+),
 
 -- Each year's stock (registered by the year's end) beside the year's paid accounts (int_paid_accounts' rows: the
 -- survey's account cells hold them already), grouped by account: an account of the stock is paid if one of its rows
