@@ -32,21 +32,29 @@ public static class BenchCommand
         var peer = new Option<string?>("--peer") { Description = "The pandas peer script (default: ../shared/peers/pandas_survey.py beside the checkout); skipped when absent or when python3 lacks pandas, matplotlib or openpyxl." };
         var incremental = new Option<bool>("--incremental") { Description = "Benchmark the refresh instead: the cold build (ingest, link, marts, survey) of a market whose largest platform sends monthly exports, its newest month held back, then the refresh after that month lands, in one run (1,000,000 transactions; 20,000 with --quick)." };
         var scale = new Option<string?>("--scale") { Description = "The scale curve: the --incremental stages at each of these sizes (comma-separated transactions, e.g. 1000000,10000000), each stage's time and peak memory, then a table." };
+        var keepCold = new Option<string?>("--keep-cold") { Description = "With --incremental or --scale: copy each size's cold database and its held-back month into this folder (a subfolder per size with --scale), for --refresh-from." };
+        var refreshFrom = new Option<string?>("--refresh-from") { Description = "Time the refresh alone, on a copy (in --work) of a cold database kept by --keep-cold: the held-back month lands and the refresh's parts and slowest steps are printed." };
         var command = new Command("bench", "Performance benchmark of MarketStats itself (a member's market benchmark is 'benchmark'): on a generated 30-platform inbox, every stage beside its baseline from the same run, with peak memory: ingest vs DuckDB reading the same transaction files, exports → published survey vs the pandas peer, linkage vs exact-only; or, with --linkage, linkage alone; or, with --survey, the survey's time and memory.")
         {
-            quick, survey, transactions, work, linkage, registrations, peer, market, ingestOnly, incremental, scale, cleartext,
+            quick, survey, transactions, work, linkage, registrations, peer, market, ingestOnly, incremental, scale, cleartext, keepCold, refreshFrom,
         };
         command.SetAction((parse, ct) =>
         {
+            var kept = parse.GetValue(keepCold) is { } keepFolder ? Path.GetFullPath(keepFolder) : null;
+            if (parse.GetValue(refreshFrom) is { } from)
+            {
+                IncrementalBenchmark.RunRefresh(context, Path.GetFullPath(from), Path.GetFullPath(parse.GetValue(work)!), ct);
+                return Task.FromResult(ExitCodes.Success);
+            }
             if (parse.GetValue(scale) is { } sizes)
             {
                 IncrementalBenchmark.RunCurve(context, [.. sizes.Split(',').Select(s => long.Parse(s.Replace("_", "", StringComparison.Ordinal), CultureInfo.InvariantCulture))],
-                    Path.GetFullPath(parse.GetValue(work)!), ct);
+                    Path.GetFullPath(parse.GetValue(work)!), kept, ct);
                 return Task.FromResult(ExitCodes.Success);
             }
             if (parse.GetValue(incremental))
             {
-                IncrementalBenchmark.Run(context, parse.GetValue(transactions) ?? (parse.GetValue(quick) ? 20_000 : 1_000_000), Path.GetFullPath(parse.GetValue(work)!), ct);
+                IncrementalBenchmark.Run(context, parse.GetValue(transactions) ?? (parse.GetValue(quick) ? 20_000 : 1_000_000), Path.GetFullPath(parse.GetValue(work)!), kept, ct);
                 return Task.FromResult(ExitCodes.Success);
             }
             if (parse.GetValue(linkage))

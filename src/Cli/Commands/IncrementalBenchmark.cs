@@ -28,17 +28,46 @@ internal static class IncrementalBenchmark
         public double Part(string phase) => RefreshParts.Where(p => p.Phase == phase).Sum(p => p.Seconds);
     }
 
-    public static void Run(CliContext context, long rows, string work, CancellationToken ct) =>
-        Print(context, Measure(context, rows, work, ct), "");
+    /// <param name="keepCold">Where to copy the cold database and the held-back month (for <see cref="RunRefresh"/>), or null.</param>
+    public static void Run(CliContext context, long rows, string work, string? keepCold, CancellationToken ct) =>
+        Print(context, Measure(context, rows, work, keepCold, ct), "");
+
+    /// <summary>
+    /// The refresh alone, on a copy of a cold database kept by <c>--keep-cold</c>: the held-back month lands in an inbox
+    /// of its own and the refresh runs, so a change to the refresh is measured without the cold build.
+    /// </summary>
+    public static void RunRefresh(CliContext context, string kept, string work, CancellationToken ct)
+    {
+        if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
+        var inbox = Path.Combine(work, "inbox");
+        var db = Path.Combine(work, ColdDatabase);
+        foreach (var file in Directory.GetFiles(kept, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(kept, file);
+            var copy = relative == ColdDatabase ? db : Path.Combine(inbox, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+        using (var warehouse = PipelineSteps.OpenWarehouse(db))
+        {
+            var (stage, timings, refresh, steps) = MeasureRefresh(context, warehouse, inbox, Path.Combine(work, "quarantine"), ct);
+            context.Result("month_file_rows", refresh.Ingest.RowsLoaded);
+            PrintRefresh(context, "", stage, timings, refresh.Linkage is not null, RefreshedYears(warehouse), StepTimingWriter.Format(steps.Slowest(20)));
+        }
+        Directory.Delete(work, recursive: true);
+    }
+
+    private const string ColdDatabase = "incremental.duckdb";
 
     /// <summary>The stages at each size, smallest first, then the curve as a table.</summary>
-    public static void RunCurve(CliContext context, IReadOnlyList<long> sizes, string work, CancellationToken ct)
+    public static void RunCurve(CliContext context, IReadOnlyList<long> sizes, string work, string? keepCold, CancellationToken ct)
     {
         var points = new List<Point>();
         foreach (var rows in sizes.Order())
         {
             context.Result("load_average_before_" + rows, LoadAverage());
-            var point = Measure(context, rows, Path.Combine(work, rows.ToString(CultureInfo.InvariantCulture)), ct);
+            var point = Measure(context, rows, Path.Combine(work, rows.ToString(CultureInfo.InvariantCulture)),
+                keepCold is null ? null : Path.Combine(keepCold, rows.ToString(CultureInfo.InvariantCulture)), ct);
             Print(context, point, rows + "_");
             context.Result("load_average_after_" + rows, LoadAverage());
             points.Add(point);
@@ -52,11 +81,11 @@ internal static class IncrementalBenchmark
 
     private static string S((double Seconds, double Peak) stage) => string.Create(CultureInfo.InvariantCulture, $"{stage.Seconds:F1} s, {stage.Peak / 1e6:F0} MB");
 
-    private static Point Measure(CliContext context, long rows, string work, CancellationToken ct)
+    private static Point Measure(CliContext context, long rows, string work, string? keepCold, CancellationToken ct)
     {
         if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
         var inbox = Path.Combine(work, "inbox");
-        var db = Path.Combine(work, "incremental.duckdb");
+        var db = Path.Combine(work, ColdDatabase);
         var timer = Stopwatch.StartNew();
         new MarketGenerator(context.Clock).Generate(
             new GeneratorOptions(inbox, Seed: 7, FirstFiscalYear: 2023, LastFiscalYear: SurveyYear, Transactions: rows), null, ct);
@@ -85,21 +114,42 @@ internal static class IncrementalBenchmark
         var coldMartSteps = StepTimingWriter.Format(coldSteps.Slowest(12));
         var survey = BenchCommand.Stage(() => { new SurveyReport(context.Clock).Write(warehouse, SurveyYear, Path.Combine(work, "survey")); warehouse.Execute("checkpoint"); });
         var databaseMb = new FileInfo(db).Length / 1e6;
+        if (keepCold is not null)
+        {
+            // (checkpointed above: the file is whole without its write-ahead log)
+            if (Directory.Exists(keepCold)) Directory.Delete(keepCold, recursive: true);
+            var platform = Path.Combine(keepCold, Path.GetFileName(Path.GetDirectoryName(month))!);
+            Directory.CreateDirectory(platform);
+            File.Copy(db, Path.Combine(keepCold, ColdDatabase));
+            File.Copy(held, Path.Combine(platform, Path.GetFileName(month)));
+            context.Result("cold_database_kept", keepCold);
+        }
 
         File.Move(held, month);
-        var timings = new IngestTimings();
-        Refresh? refresh = null;
-        var refreshSteps = new StepTimingWriter();
-        var refreshed = BenchCommand.Stage(() => refresh = new PipelineSteps(context.Clock, context.Progress, refreshSteps).Refresh(warehouse, inbox, quarantine, ct, timings));
+        var (refreshed, timings, refresh, refreshSteps) = MeasureRefresh(context, warehouse, inbox, quarantine, ct);
         var refreshMartSteps = StepTimingWriter.Format(refreshSteps.Slowest(14));
-        Ok(refresh!.Ingest);
         var monthRows = refresh.Ingest.RowsLoaded;
-        var years = warehouse.Scalar<string>("select refreshed_fiscal_years from mart_build_fingerprints where mart_group = 'reports'") ?? "all (rebuilt whole)";
+        var years = RefreshedYears(warehouse);
         warehouse.Dispose();
         Directory.Delete(work, recursive: true);
         return new Point(rows, generateSeconds, inboxMb, databaseMb, ingest, link, marts, survey, refreshed, timings.Phases, monthRows, years, refresh.Linkage is not null,
             coldIngestPhases, timings, coldMartSteps, refreshMartSteps);
     }
+
+    /// <summary>The refresh after the month landed in <paramref name="inbox"/>, with its parts and each step's time.</summary>
+    private static ((double Seconds, double Peak) Stage, IngestTimings Timings, Refresh Refresh, StepTimingWriter Steps) MeasureRefresh(
+        CliContext context, Warehouse warehouse, string inbox, string quarantine, CancellationToken ct)
+    {
+        var timings = new IngestTimings();
+        Refresh? refresh = null;
+        var steps = new StepTimingWriter();
+        var stage = BenchCommand.Stage(() => refresh = new PipelineSteps(context.Clock, context.Progress, steps).Refresh(warehouse, inbox, quarantine, ct, timings));
+        Ok(refresh!.Ingest);
+        return (stage, timings, refresh, steps);
+    }
+
+    private static string RefreshedYears(Warehouse warehouse) =>
+        warehouse.Scalar<string>("select refreshed_fiscal_years from mart_build_fingerprints where mart_group = 'reports'") ?? "all (rebuilt whole)";
 
     private static void Ok(IngestSummary summary)
     {
@@ -125,16 +175,22 @@ internal static class IncrementalBenchmark
         Stage("survey_workbook", p.Survey);
         context.Result(prefix + "cold_build_seconds", p.Cold.ToString("F2", CultureInfo.InvariantCulture));
         context.Result(prefix + "month_file_rows", p.MonthRows);
-        Stage("refresh", p.Refresh);
-        foreach (var (phase, seconds, count) in p.RefreshParts.Where(x => x.Phase.StartsWith("refresh", StringComparison.Ordinal)))
+        context.Result(prefix + "cold_marts_slowest_steps", p.ColdMartSteps);
+        PrintRefresh(context, prefix, p.Refresh, p.RefreshPhases, p.Relinked, p.RefreshedYears, p.RefreshSteps);
+        context.Result(prefix + "refresh_vs_cold_build", (p.Refresh.Seconds / p.Cold).ToString("P1", CultureInfo.InvariantCulture));
+    }
+
+    private static void PrintRefresh(CliContext context, string prefix, (double Seconds, double Peak) refresh, IngestTimings timings, bool relinked, string years, string steps)
+    {
+        context.Result($"{prefix}refresh_seconds", refresh.Seconds.ToString("F2", CultureInfo.InvariantCulture));
+        context.Result($"{prefix}refresh_peak_rss_mb", (refresh.Peak / 1e6).ToString("F0", CultureInfo.InvariantCulture));
+        foreach (var (phase, seconds, count) in timings.Phases.Where(x => x.Phase.StartsWith("refresh", StringComparison.Ordinal)))
             context.Result(prefix + phase.Replace(": ", "_", StringComparison.Ordinal) + "_seconds", string.Create(CultureInfo.InvariantCulture, $"{seconds:F2} ({count})"));
         // Ingest's own phases within the refresh (the refresh's three parts are the lines above).
-        IngestCommand.PrintTimings(context, p.RefreshPhases, prefix + "refresh_ingest_", phase => !phase.StartsWith("refresh", StringComparison.Ordinal));
-        context.Result(prefix + "refresh_relinked", p.Relinked ? "yes" : "no (registrations unchanged)");
-        context.Result(prefix + "refresh_fiscal_years", p.RefreshedYears);
-        context.Result(prefix + "cold_marts_slowest_steps", p.ColdMartSteps);
-        context.Result(prefix + "refresh_slowest_steps", p.RefreshSteps);
-        context.Result(prefix + "refresh_vs_cold_build", (p.Refresh.Seconds / p.Cold).ToString("P1", CultureInfo.InvariantCulture));
+        IngestCommand.PrintTimings(context, timings, prefix + "refresh_ingest_", phase => !phase.StartsWith("refresh", StringComparison.Ordinal));
+        context.Result(prefix + "refresh_relinked", relinked ? "yes" : "no (registrations unchanged)");
+        context.Result(prefix + "refresh_fiscal_years", years);
+        context.Result(prefix + "refresh_slowest_steps", steps);
     }
 
     private static string LoadAverage() =>

@@ -4,16 +4,7 @@
 -- transactions: a refresh after transaction files keeps this table (MartPartitions), so it does not regroup every
 -- registration to count a stock that did not change.
 -- Key: (kind, platform_id, prefecture, since); platform_id and prefecture are null where the slice does not use them.
-with registrations as not materialized (select * from stg_registrations),
-account_persons as (select * from int_account_persons),
-
-accounts as (
-    select
-        r.kind, r.platform_id, r.prefecture, r.registered_fiscal_year,
-        account_person_key(p.person_id, r.platform_id, r.account_id) as person_key
-    from registrations as r
-    left join account_persons as p using (platform_id, account_id, kind)
-),
+with accounts as (select kind, platform_id, prefecture, registered_fiscal_year, person_key from int_registered_accounts),
 
 account_starts as (
     select kind, platform_id, prefecture, registered_fiscal_year as since, count(*) as accounts, 0 as persons

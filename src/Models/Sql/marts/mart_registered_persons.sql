@@ -3,8 +3,8 @@
 -- Key: (fiscal_year, kind, slice, platform_id, prefecture); slice is 'all', 'platform' or 'prefecture', and the
 -- column that does not apply to a slice is null. A person with accounts in two prefectures counts in each.
 -- Registered in a fiscal year means registered by its last day (the stock of accounts, not the year's sign-ups).
-with registrations as not materialized (select * from stg_registrations),
-account_persons as (select * from int_account_persons),
+-- every registered account with its person (kept by a refresh: registrations and persons do not change in one)
+with accounts as (select * from int_registered_accounts),
 -- the stock's starts: kept by a refresh, which changes no registration
 starts as (select * from int_registered_starts),
 -- in a refresh (MartPartitions) only the touched years: their rows are the only ones kept
@@ -26,14 +26,6 @@ registered as (
     from fiscal_years as y
     join starts as s on s.since <= y.fiscal_year
     group by all
-),
-
-accounts as (
-    select
-        r.kind, r.platform_id, r.account_id, r.prefecture, r.registered_fiscal_year,
-        account_person_key(p.person_id, r.platform_id, r.account_id) as person_key
-    from registrations as r
-    left join account_persons as p using (platform_id, account_id, kind)
 ),
 
 -- Active: a registered account (registered by the year) paid in the year; a person counts once per slice.
