@@ -331,7 +331,9 @@ internal sealed class FellegiSunterModel
     /// (itself included), from the candidate pairs, which hold nearly every such pair (LSH's recall is about 1 there).
     /// Two million accounts hold hundreds of firms of one common name in an area, and a record encoding without a
     /// birth date cannot tell them apart: at the top level with the e-mail differing they were the largest false groups
-    /// (7,814 pairs). Such an encoding agreeing is weighed like a common keyed-hash value: u = its frequency.</summary>
+    /// (7,814 pairs). Such an encoding agreeing is weighed like a common keyed-hash value: u = its frequency.
+    /// The same pass counts, for each lower level the blocking keeps, the accounts at that level or higher
+    /// (<c>lowerLevelNeighbours</c>; session 24: firms of one name near-matching at 0.90–0.95).</summary>
     private void CountNeighbours(LinkAccounts a, long[] pairs, long[] patternOfPair)
     {
         for (var c = 0; c < Comparisons.Count; c++)
