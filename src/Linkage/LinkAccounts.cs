@@ -114,6 +114,9 @@ internal sealed class LinkAccounts
         return false;
     }
 
+    /// <summary>Whether the account has this name field's encoding (with a set bit).</summary>
+    public bool HasField(int field, int account) => FieldBits[account * NameFields + field] != 0;
+
     /// <summary>Whether the account has a name-field encoding with a set bit.</summary>
     public bool HasNameFields(int account)
     {

@@ -5,7 +5,8 @@ namespace MarketStats.Linkage;
 /// <summary>Where a run's errors come from (issue 13), against a ground truth: each true pair the clusters missed is
 /// missed by the blocking, scored below the threshold, or cut by the clustering (the chaining guard, the size cap);
 /// each false pair is a direct link (above the threshold, or by the one-to-one rule below it) or comes through a
-/// chain. The commonest comparison patterns of each kind of error say which fields disagree.</summary>
+/// chain. The commonest comparison patterns of each kind of error say which fields disagree (and, for a false pair
+/// through a chain, how the two accounts compare though they were never linked directly).</summary>
 /// <param name="Patterns">Per error kind, its commonest comparison patterns (the levels of each non-missing comparison) and their counts.</param>
 public sealed record LinkageAttribution(long TruePairs, long MissedByBlocking, long ScoredBelowThreshold, long CutByClustering,
     long FalsePairs, long FalseDirectLinks, long FalseThroughChains, IReadOnlyDictionary<string, IReadOnlyList<(string Pattern, long Count)>> Patterns)
@@ -14,9 +15,10 @@ public sealed record LinkageAttribution(long TruePairs, long MissedByBlocking, l
     public const string BelowThresholdKind = "scored below the threshold";
     public const string CutByClusteringKind = "cut by clustering";
     public const string FalseDirectKind = "false direct link";
+    public const string FalseThroughChainKind = "false through a chain";
 
     /// <summary>Attributes the errors of the run whose diagnostics these are; reads <c>int_account_persons</c> for the clusters.</summary>
-    public static LinkageAttribution Of(LinkageDiagnostics diagnostics, Warehouse warehouse, string truthCsv, int top = 8)
+    public static LinkageAttribution Of(LinkageDiagnostics diagnostics, Warehouse warehouse, string truthCsv, int top = 12)
     {
         var truePerson = diagnostics.TruePersons(warehouse, truthCsv);
         var found = new long[truePerson.Length];
@@ -52,6 +54,7 @@ public sealed record LinkageAttribution(long TruePairs, long MissedByBlocking, l
                     falsePairs++;
                     if (Array.BinarySearch(pairs, PairKeys.Of(x, y)) >= 0 && diagnostics.MatchWeight(x, y) >= diagnostics.Threshold || diagnostics.LinkedByRule(x, y))
                     { direct++; Count(FalseDirectKind, x, y); }
+                    else Count(FalseThroughChainKind, x, y);
                 }
         return new LinkageAttribution(truePairs, missedByBlocking, below, cut, falsePairs, direct, falsePairs - direct,
             counts.ToDictionary(k => k.Key, k => (IReadOnlyList<(string, long)>)[.. k.Value.OrderByDescending(p => p.Value).Take(top).Select(p => (p.Key, p.Value))]));

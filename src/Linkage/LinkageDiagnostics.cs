@@ -1,3 +1,4 @@
+using System.Globalization;
 using MarketStats.Core.Storage;
 
 namespace MarketStats.Linkage;
@@ -50,13 +51,22 @@ public sealed class LinkageDiagnostics
         return model.MatchWeight(x, model.PatternOf(x, y));
     }
 
-    /// <summary>A pair's comparison levels in words (missing comparisons left out), for <see cref="LinkageAttribution"/>.</summary>
+    /// <summary>A pair's comparison levels in words (missing comparisons left out), for <see cref="LinkageAttribution"/>,
+    /// after what the levels do not show (issue 13): the kind, how many sides give a birth date, the record encoding's
+    /// Dice to 0.05 (it holds the postcode, which no field comparison does) and the name fields given on one side only
+    /// (a field on one side only lowers the record Dice though nothing disagrees).</summary>
     internal string DescribePattern(int x, int y)
     {
         var model = models[accounts.IsWorker[x] ? 0 : 1];
         var pattern = model.PatternOf(x, y);
-        return string.Join(" ", model.Comparisons.Select((c, i) => (c, Level: model.LevelIn(pattern, i)))
-            .Where(c => c.Level >= 0 && c.c.Role != ComparisonRole.Attribute).Select(c => c.c.Name + c.c.LevelNames[c.Level]));
+        var dated = (accounts.BirthYear[x] != 0 ? 1 : 0) + (accounts.BirthYear[y] != 0 ? 1 : 0);
+        var record = accounts.Dice(x, y) is var dice && double.IsNaN(dice) ? "-" : (Math.Floor(dice * 20) / 20).ToString("F2", CultureInfo.InvariantCulture);
+        var oneSided = Enumerable.Range(0, LinkAccounts.NameFields)
+            .Where(f => accounts.HasField(f, x) != accounts.HasField(f, y)).Select(f => LinkAccounts.NameFieldColumns[f]).ToArray();
+        return string.Join(" ", [(model.IsWorker ? "worker" : "client") + $" dated{dated} record{record}",
+            .. oneSided.Length == 0 ? Array.Empty<string>() : ["one-sided:" + string.Join(",", oneSided)],
+            .. model.Comparisons.Select((c, i) => (c, Level: model.LevelIn(pattern, i)))
+                .Where(c => c.Level >= 0 && c.c.Role != ComparisonRole.Attribute).Select(c => c.c.Name + c.c.LevelNames[c.Level])]);
     }
 
     /// <summary>Blocking recall and the match-weight distribution of the scored pairs against a ground-truth CSV
