@@ -123,7 +123,10 @@ internal sealed class LinkAccounts
     /// <summary>Whether two accounts are compared on contract v2's fields (names, birth date) instead of the record
     /// encoding: both carry them and both are persons' (a firm's encoding holds its postcode, which tells apart firms
     /// of one name, so a client pair with a firm on either side keeps the record encoding).</summary>
-    public bool ComparedOnFields(int x, int y) => HasFields(x) && HasFields(y) && IsPerson(x) && IsPerson(y);
+    public bool ComparedOnFields(int x, int y) => ComparedOnFields(x) && ComparedOnFields(y);
+
+    /// <summary>Whether the account is compared on its fields with any other that is (<see cref="ComparedOnFields(int, int)"/>).</summary>
+    public bool ComparedOnFields(int account) => HasFields(account) && IsPerson(account);
 
     /// <summary>The name fields' positions in <see cref="NameFieldColumns"/> (a given name is a person's).</summary>
     public const int FamilyNameField = 0, GivenNameField = 1, FamilyNameKanaField = 2, GivenNameKanaField = 3;
