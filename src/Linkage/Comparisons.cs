@@ -52,42 +52,54 @@ internal static class ComparisonTable
             KeyedHash("email_hmac", a.Email, a.EmailCount, s.Email),
             KeyedHash("phone_hmac", a.Phone, a.PhoneCount, s.Phone),
             KeyedHash("corporate_number_hmac", a.Corporate, a.CorporateCount, s.CorporateNumber),
-            Dice("clk_dice", a, workers ? s.DiceLevels : s.OrganisationDiceLevels, s, fieldByField: workers),
+            Dice("clk_dice", a, workers ? s.DiceLevels : s.OrganisationDiceLevels, s),
             Code("prefecture", (x, y) => a.Prefecture[x] == a.Prefecture[y] ? 0 : 1, s.Prefecture),
         ];
-        // Contract v2, workers: the name fields, and the birth date. Two v2 accounts are compared on these instead of the
-        // record-level encoding, which holds the same names and date (counting them twice would double the evidence);
-        // a name's kanji and kana encodings spell one name, so the better of the two is one comparison, not two.
-        // Organisations keep their record encoding: it holds the postcode too, which tells apart firms of one name.
+        // Contract v2, persons: the name fields, and the birth date. Two v2 accounts of persons are compared on these
+        // instead of the record-level encoding, which holds the same names and date (counting them twice would double the
+        // evidence); a name's kanji and kana encodings spell one name, so the better of the two is one comparison, not two.
+        // Clients too when both are persons (sole proprietors, issue 13: LinkAccounts.IsPerson): the same rows, so the
+        // same levels, EM and term frequencies. A pair with a firm on either side keeps the record encoding (it holds the
+        // postcode too, which tells apart firms of one name), and a firm's name, which travels in the family-name field,
+        // is never compared with a person's family name.
+        foreach (var row in PersonFields(a, s))
+            rows.Add(workers ? row : row with { LevelOf = (x, y) => a.IsPerson(x) && a.IsPerson(y) ? row.LevelOf(x, y) : -1 });
         if (workers)
         {
-            rows.Add(FieldDice("family_name", [0, 2], a, s.NameFieldLevels));
-            rows.Add(FieldDice("given_name", [1, 3], a, s.NameFieldLevels));
-            // Contract v3's parts of the date grade a differing date (issue 13): a mistyped day, year, or day and month swapped
-            // is strong evidence when the names agree, where "year only" and "differ" lumped them with strangers' dates.
-            // One comparison, levels exclusive (the first that holds), so that no part is counted twice; a pair with a
-            // v2 side cannot reach the parts' levels and falls to "year only" or "differ" as before.
-            var date = s.BirthDate;
-            rows.Add(new Comparison("birth_date_hmac", ComparisonRole.SharedKey, ["exact", "day and month swapped", "year and month", "month and day", "year only", Differ],
-                [date.ExactM, date.SwappedM, date.YearMonthM, date.MonthDayM, date.YearOnlyM, date.DifferM],
-                [date.ExactU, date.SwappedU, date.YearMonthU, date.MonthDayU, date.YearOnlyU, date.DifferU],
-                (x, y) =>
-                {
-                    var dated = a.BirthDate[x] != 0 && a.BirthDate[y] != 0;
-                    if (dated && a.BirthDate[x] == a.BirthDate[y]) return 0;
-                    if (SameId(a.BirthDateUnordered, x, y)) return 1;
-                    if (SameId(a.BirthYearMonth, x, y)) return 2;
-                    if (SameId(a.BirthMonthDay, x, y)) return 3;
-                    if (a.BirthYear[x] == 0 || a.BirthYear[y] == 0) return dated ? 5 : -1;
-                    return a.BirthYear[x] == a.BirthYear[y] ? 4 : 5;
-                }, SelectedLevels: 1, ValueCount: a.BirthDateCount));
             // The age band follows from the birth year: where both sides have one, the birth date's comparison already
             // holds it, and counting it again added +1.9 bits to every namesake born on the same day (issue 13).
+            // Workers only: a client's export carries neither.
             rows.Add(Code("age_band", (x, y) => a.AgeBand[x] < 0 || a.AgeBand[y] < 0 || a.BirthYear[x] != 0 && a.BirthYear[y] != 0 ? -1
                 : a.AgeBand[x] == a.AgeBand[y] ? 0 : 1, s.AgeBand));
             rows.Add(Code("gender", (x, y) => a.Gender[x] < 0 || a.Gender[y] < 0 ? -1 : a.Gender[x] == a.Gender[y] ? 0 : 1, s.Gender));
         }
         return rows;
+    }
+
+    /// <summary>A person's contract v2/v3 fields: family and given name, birth date (workers', and sole proprietors'
+    /// among clients).</summary>
+    private static IEnumerable<Comparison> PersonFields(LinkAccounts a, LinkageSettings s)
+    {
+        yield return FieldDice("family_name", [LinkAccounts.FamilyNameField, LinkAccounts.FamilyNameKanaField], a, s.NameFieldLevels);
+        yield return FieldDice("given_name", [LinkAccounts.GivenNameField, LinkAccounts.GivenNameKanaField], a, s.NameFieldLevels);
+        // Contract v3's parts of the date grade a differing date (issue 13): a mistyped day, year, or day and month swapped
+        // is strong evidence when the names agree, where "year only" and "differ" lumped them with strangers' dates.
+        // One comparison, levels exclusive (the first that holds), so that no part is counted twice; a pair with a
+        // v2 side cannot reach the parts' levels and falls to "year only" or "differ" as before.
+        var date = s.BirthDate;
+        yield return new Comparison("birth_date_hmac", ComparisonRole.SharedKey, ["exact", "day and month swapped", "year and month", "month and day", "year only", Differ],
+            [date.ExactM, date.SwappedM, date.YearMonthM, date.MonthDayM, date.YearOnlyM, date.DifferM],
+            [date.ExactU, date.SwappedU, date.YearMonthU, date.MonthDayU, date.YearOnlyU, date.DifferU],
+            (x, y) =>
+            {
+                var dated = a.BirthDate[x] != 0 && a.BirthDate[y] != 0;
+                if (dated && a.BirthDate[x] == a.BirthDate[y]) return 0;
+                if (SameId(a.BirthDateUnordered, x, y)) return 1;
+                if (SameId(a.BirthYearMonth, x, y)) return 2;
+                if (SameId(a.BirthMonthDay, x, y)) return 3;
+                if (a.BirthYear[x] == 0 || a.BirthYear[y] == 0) return dated ? 5 : -1;
+                return a.BirthYear[x] == a.BirthYear[y] ? 4 : 5;
+            }, SelectedLevels: 1, ValueCount: a.BirthDateCount);
     }
 
     private static bool SameId(long[] ids, int x, int y) => ids[x] != 0 && ids[x] == ids[y];
@@ -111,11 +123,11 @@ internal static class ComparisonTable
         return DiceLevels(name, ComparisonRole.NameField, levels, Best, selectedLevels: 0, name + "_dice");
     }
 
-    private static Comparison Dice(string name, LinkAccounts a, IReadOnlyList<DiceLevelPrior> levels, LinkageSettings s, bool fieldByField)
+    private static Comparison Dice(string name, LinkAccounts a, IReadOnlyList<DiceLevelPrior> levels, LinkageSettings s)
     {
         var floor = s.FuzzyFloor(levels);
-        // With fieldByField, two v2 accounts are compared on their fields instead (NaN: missing).
-        double RecordDice(int x, int y) => fieldByField && a.HasFields(x) && a.HasFields(y) ? double.NaN : a.Dice(x, y);
+        // Two v2 accounts of persons are compared on their fields instead (NaN: missing).
+        double RecordDice(int x, int y) => a.ComparedOnFields(x, y) ? double.NaN : a.Dice(x, y);
         // Each account's neighbours at the top level (the encoding's term frequency), counted once the candidates are scored.
         return DiceLevels(name, ComparisonRole.Encoding, levels, RecordDice, levels.Count(l => l.MinDice >= floor), name) with { ValueCount = new int[a.Count] };
     }

@@ -114,6 +114,23 @@ internal sealed class LinkAccounts
         return false;
     }
 
+    /// <summary>Whether the account is a person's: every worker, and a client whose export gives a birth date or a given
+    /// name (kanji or kana), fields a firm's export cannot carry (a sole proprietor; issue 13). A firm's name travels in
+    /// the family-name fields, so a family name alone says nothing.</summary>
+    public bool IsPerson(int account) =>
+        IsWorker[account] || BirthDate[account] != 0 || HasField(GivenNameField, account) || HasField(GivenNameKanaField, account);
+
+    /// <summary>Whether two accounts are compared on contract v2's fields (names, birth date) instead of the record
+    /// encoding: both carry them and both are persons' (a firm's encoding holds its postcode, which tells apart firms
+    /// of one name, so a client pair with a firm on either side keeps the record encoding).</summary>
+    public bool ComparedOnFields(int x, int y) => ComparedOnFields(x) && ComparedOnFields(y);
+
+    /// <summary>Whether the account is compared on its fields with any other that is (<see cref="ComparedOnFields(int, int)"/>).</summary>
+    public bool ComparedOnFields(int account) => HasFields(account) && IsPerson(account);
+
+    /// <summary>The name fields' positions in <see cref="NameFieldColumns"/> (a given name is a person's).</summary>
+    public const int FamilyNameField = 0, GivenNameField = 1, FamilyNameKanaField = 2, GivenNameKanaField = 3;
+
     /// <summary>Whether the account has this name field's encoding (with a set bit).</summary>
     public bool HasField(int field, int account) => FieldBits[account * NameFields + field] != 0;
 

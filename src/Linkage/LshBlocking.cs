@@ -122,21 +122,29 @@ internal static class LshBlocking
     private sealed unsafe class RecordPass : Pass
     {
         private readonly (double Worker, double Organisation) floors;
+        private readonly double clientFloor;
+        private readonly bool[] comparedOnFields; // clients only: a sole proprietor with v2 fields
         private readonly bool namePass; // two v2 workers are left to the name-field pass
         private readonly bool mixedContracts; // v1 workers beside v2 ones: their pairs are compared on the record encoding
 
         public RecordPass(LinkAccounts accounts, LinkageSettings settings) : base(accounts)
         {
             floors = (settings.BlockingFloor(workers: true), settings.BlockingFloor(workers: false));
+            // Two clients that are persons (sole proprietors) are scored on their fields as workers are, so their record
+            // encodings (names, birth date, postcode, like a worker's) are kept at the workers' floor (issue 13): the
+            // inline test on client buckets is the lower of the two floors, and Keep tells the pairs apart.
+            clientFloor = Math.Min(floors.Worker, floors.Organisation);
+            // Per account, once: client buckets now test every pair at the lower floor (firms sharing a name word).
+            comparedOnFields = [.. Enumerable.Range(0, accounts.Count).Select(i => !accounts.IsWorker[i] && accounts.ComparedOnFields(i))];
             namePass = settings.NameBands > 0;
             mixedContracts = Enumerable.Range(0, accounts.Count).Any(i => accounts.IsWorker[i] && accounts.HasClk[i] && !accounts.HasFields(i));
         }
 
         public override ulong* Rows => Accounts.ClkBase;
-        public override (double Worker, double Organisation) RowFloors => floors;
+        public override (double Worker, double Organisation) RowFloors => (floors.Worker, clientFloor);
         public override bool TakesPart(int i) => Accounts.HasClk[i] && (!namePass || !Accounts.IsWorker[i] || mixedContracts || !Accounts.HasFields(i));
         public override bool Keep(int x, int y, int commonBits, int totalBits, bool workers) =>
-            LinkAccounts.DiceOfBits(commonBits, totalBits) >= (workers ? floors.Worker : floors.Organisation)
+            LinkAccounts.DiceOfBits(commonBits, totalBits) >= (workers || comparedOnFields[x] && comparedOnFields[y] ? floors.Worker : floors.Organisation)
             && !(namePass && workers && Accounts.HasFields(x) && Accounts.HasFields(y));
     }
 

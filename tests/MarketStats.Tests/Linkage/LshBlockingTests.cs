@@ -46,6 +46,10 @@ public sealed class LshBlockingTests : IDisposable
             var belowEvidenceFloor = expectedRecord.Pairs.Select(PairKeys.Accounts).Count(p => !accounts.IsWorker[p.A]
                 && ClkEncoder.Dice(accounts.Clk(p.A), accounts.Clk(p.B)) < settings.FuzzyFloor(settings.OrganisationDiceLevels));
             if (settings.OrganisationLevelsBelowFloor > 0) Assert.True(belowEvidenceFloor > 10, $"only {belowEvidenceFloor} organisation pairs below the evidence floor");
+            // Sole proprietors' pairs kept below the organisations' floor occur, so that their rule (the workers' floor) is tested.
+            var clientPersonsBelowFloor = expectedRecord.Pairs.Select(PairKeys.Accounts).Count(p => !accounts.IsWorker[p.A]
+                && ClkEncoder.Dice(accounts.Clk(p.A), accounts.Clk(p.B)) < settings.BlockingFloor(workers: false));
+            Assert.True(clientPersonsBelowFloor > 10, $"only {clientPersonsBelowFloor} sole proprietors' pairs below the organisations' floor");
             if (settings.MaxBucketSize != 3) Assert.Equal(expectedRecord.Comparisons + expectedName.Comparisons, summary.FuzzyComparisons);
             Assert.Equal(expectedRecord.Comparisons, recordComparisons);
             Assert.Equal(expectedRecord.Pairs.Order(), recordPairs);
@@ -65,10 +69,12 @@ public sealed class LshBlockingTests : IDisposable
         var floors = (Worker: settings.FuzzyFloor(settings.DiceLevels), Organisation: organisationFloor);
         var namePass = settings.NameBands > 0;
         var v1Workers = Enumerable.Range(0, a.Count).Any(i => a.IsWorker[i] && a.HasClk[i] && !a.HasFields(i));
+        // Two clients that are persons with v2 fields (a birth date or a given name: sole proprietors) at the workers' floor.
+        bool SoleProprietor(int i) => !a.IsWorker[i] && (a.BirthDate[i] != 0 || a.HasField(1, i) || a.HasField(3, i));
         return PlainBanding(a.Count, settings.Bands, settings.HashesPerBand, settings.MaxBucketSize,
             i => a.HasClk[i] && (!namePass || !a.IsWorker[i] || v1Workers || !a.HasFields(i)) ? a.Clk(i).ToArray() : null,
             i => (a.IsWorker[i], 0),
-            (x, y) => ClkEncoder.Dice(a.Clk(x), a.Clk(y)) >= (a.IsWorker[x] ? floors.Worker : floors.Organisation)
+            (x, y) => ClkEncoder.Dice(a.Clk(x), a.Clk(y)) >= (a.IsWorker[x] || SoleProprietor(x) && SoleProprietor(y) ? floors.Worker : floors.Organisation)
                       && !(namePass && a.IsWorker[x] && a.HasFields(x) && a.HasFields(y)));
     }
 
