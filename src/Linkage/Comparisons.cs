@@ -123,12 +123,13 @@ internal static class ComparisonTable
     }
 
     private static readonly string[] DateStrata = ["date exact", "dates differ", "a date missing"];
-    private static readonly string[] NameStrata = ["no name alike", "one name alike", "both names alike"];
+    private static readonly string[] NameClasses = ["alike", "near", "different"];
+    private static readonly string[] NameStrata = [.. NameClasses.SelectMany(family => NameClasses.Select(given => $"family {family}, given {given}"))];
     private static readonly string[] FieldStrata = ["same fields", "a name field one-sided"];
 
     /// <summary>The record encoding's Dice between two v2 workers (both with fields and a record encoding), within the
-    /// stratum of what the fields say: the birth date exact, differing or missing on a side; how many names reach the
-    /// name fields' 0.65 ("alike"); whether a name field is given on one side only (it lowers the record Dice though
+    /// stratum of what the fields say: the birth date exact, differing or missing on a side; each name alike, near (a
+    /// typo) or different (<see cref="AlikeNameDice"/>); whether a name field is given on one side only (it lowers the record Dice though
     /// nothing disagrees). Within a stratum the names and the date agree alike, so what still moves the record Dice is
     /// what the fields do not hold: the postcode (one person's two accounts 0.80–1.0, namesakes born on one day
     /// 0.55–0.75 at two million accounts), and the encodings' noise.</summary>
@@ -136,11 +137,14 @@ internal static class ComparisonTable
         Comparison family, Comparison given, Comparison birthDate)
     {
         var alikeLevels = nameLevels.Count(l => l.MinDice >= AlikeNameDice);
+        var nearLevels = nameLevels.Count(l => l.MinDice >= NearNameDice);
+        // Alike: one name given twice; near: a typo; different (or missing on a side): another name.
+        int NameClass(int level) => level < 0 || level >= nearLevels ? 2 : level < alikeLevels ? 0 : 1;
         var floors = grades.Select(l => l.MinDice).ToArray();
         int Stratum(int x, int y)
         {
             var date = birthDate.LevelOf(x, y) switch { 0 => 0, < 0 => 2, _ => 1 };
-            var names = (family.LevelOf(x, y) is >= 0 and var f && f < alikeLevels ? 1 : 0) + (given.LevelOf(x, y) is >= 0 and var g && g < alikeLevels ? 1 : 0);
+            var names = NameClass(family.LevelOf(x, y)) * NameClasses.Length + NameClass(given.LevelOf(x, y));
             var oneSided = 0;
             for (var field = 0; field < LinkAccounts.NameFields; field++)
                 if (a.HasField(field, x) != a.HasField(field, y)) oneSided = 1;
@@ -164,8 +168,10 @@ internal static class ComparisonTable
             StratumLevels: floors.Length);
     }
 
-    /// <summary>A name field "alike" for <see cref="RecordBeyondFields"/>'s strata: one name given twice (BLIP keeps it at 0.70–0.90).</summary>
+    /// <summary>A name field "alike" for <see cref="RecordBeyondFields"/>'s strata: one name given twice (BLIP keeps it at
+    /// 0.70–0.90); "near" from <see cref="NearNameDice"/>: a typo (0.55–0.75); below, another name (0.20–0.45).</summary>
     private const double AlikeNameDice = 0.65;
+    private const double NearNameDice = 0.45;
 
     private static Comparison Dice(string name, LinkAccounts a, IReadOnlyList<DiceLevelPrior> levels, LinkageSettings s, bool fieldByField)
     {
