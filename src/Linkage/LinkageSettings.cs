@@ -104,6 +104,12 @@ public sealed record LinkageSettings
     /// this many pairs' worth: a stratum with few expected matches (or non-matches) then weighs about 0, not noise.</summary>
     public double RecordStratumPseudoPairs { get; init; } = 30;
 
+    /// <summary><see cref="RecordBeyondFieldsLevels"/> are weighed only when the candidates hold at least this many expected
+    /// matches sharing a keyed hash (m is their distribution, u what is left of the stratum once the expected matches are
+    /// taken out); below, m = u (weight 0). On the held-out-like market (1,000 records, 100–200 such pairs over 378
+    /// levels) the learnt weights cost F1 0.908 → 0.898; at 500,000 accounts there are about 60,000.</summary>
+    public double RecordBeyondFieldsMinimumMatches { get; init; } = 1_000;
+
     /// <summary>Contract v2's birth date: the same date, only the same year, or a different one; with contract v3's parts
     /// on both sides, between those: day and month swapped, the same year and month (a day mistyped), the same month and
     /// day (a year mistyped). u: about 1/36,500 for the date, 1/780 for a year and month, 1/365 for a month and day.</summary>

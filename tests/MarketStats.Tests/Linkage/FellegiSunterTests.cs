@@ -278,7 +278,8 @@ public sealed class FellegiSunterTests(LinkedMarketFixture market) : IClassFixtu
     public void The_record_encoding_tells_namesakes_born_on_one_day_from_one_persons_accounts()
     {
         var (a, pairs) = NamesakesBornOnOneDay();
-        var model = FellegiSunterModel.Estimate(workers: true, a, pairs, new long[pairs.Length], new LinkageSettings(), CancellationToken.None);
+        var settings = new LinkageSettings { RecordBeyondFieldsMinimumMatches = 100 }; // 300 pairs share an e-mail
+        var model = FellegiSunterModel.Estimate(workers: true, a, pairs, new long[pairs.Length], settings, CancellationToken.None);
         var (person, namesakes) = (model.PatternOf(1_200, 1_201), model.PatternOf(1_202, 1_203));
         Assert.Equal(1.0, a.Dice(1_200, 1_201), precision: 9);
         Assert.Equal(0.75, a.Dice(1_202, 1_203), precision: 9);
@@ -297,8 +298,13 @@ public sealed class FellegiSunterTests(LinkedMarketFixture market) : IClassFixtu
     {
         // The same market, the comparison off: the two pairs have one pattern, so the model cannot tell them apart.
         var (a, pairs) = NamesakesBornOnOneDay();
-        var model = FellegiSunterModel.Estimate(workers: true, a, pairs, new long[pairs.Length], new LinkageSettings { RecordBeyondFieldsLevels = [] }, CancellationToken.None);
-        Assert.Equal(model.PatternOf(1_200, 1_201), model.PatternOf(1_202, 1_203));
+        var off = FellegiSunterModel.Estimate(workers: true, a, pairs, new long[pairs.Length], new LinkageSettings { RecordBeyondFieldsLevels = [] }, CancellationToken.None);
+        Assert.Equal(off.PatternOf(1_200, 1_201), off.PatternOf(1_202, 1_203));
+        // On, but with fewer pairs sharing an e-mail (300) than it needs: compared, not weighed (m = u, not the priors).
+        var thin = FellegiSunterModel.Estimate(workers: true, a, pairs, new long[pairs.Length], new LinkageSettings { RecordBeyondFieldsMinimumMatches = 400 }, CancellationToken.None);
+        Assert.NotEqual(thin.PatternOf(1_200, 1_201), thin.PatternOf(1_202, 1_203));
+        Assert.Equal(thin.MatchWeight(1_200, thin.PatternOf(1_200, 1_201)), thin.MatchWeight(1_202, thin.PatternOf(1_202, 1_203)), precision: 9);
+        Assert.All(thin.Parameters.Levels.Where(l => l.Comparison == "record_beyond_fields"), l => Assert.Equal(0, l.Weight, precision: 9));
     }
 
     [Theory]
