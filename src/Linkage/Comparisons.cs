@@ -122,13 +122,14 @@ internal static class ComparisonTable
         return DiceLevels(name, ComparisonRole.NameField, levels, Best, selectedLevels: 0, name + "_dice");
     }
 
-    private static readonly string[] DateStrata = ["date exact", "dates differ", "a date missing"];
+    private static readonly string[] DateStrata = ["date exact", "dates differ", "one side dated", "neither dated"];
     private static readonly string[] NameClasses = ["alike", "near", "different"];
     private static readonly string[] NameStrata = [.. NameClasses.SelectMany(family => NameClasses.Select(given => $"family {family}, given {given}"))];
     private static readonly string[] FieldStrata = ["same fields", "a name field one-sided"];
 
     /// <summary>The record encoding's Dice between two v2 workers (both with fields and a record encoding), within the
-    /// stratum of what the fields say: the birth date exact, differing or missing on a side; each name alike, near (a
+    /// stratum of what the fields say: the birth date exact, differing, given on one side only or on neither (a date
+    /// on one side lowers the record Dice, none on either raises the names' and the postcode's share); each name alike, near (a
     /// typo) or different (<see cref="AlikeNameDice"/>); whether a name field is given on one side only (it lowers the record Dice though
     /// nothing disagrees). Within a stratum the names and the date agree alike, so what still moves the record Dice is
     /// what the fields do not hold: the postcode (one person's two accounts 0.80–1.0, namesakes born on one day
@@ -143,7 +144,7 @@ internal static class ComparisonTable
         var floors = grades.Select(l => l.MinDice).ToArray();
         int Stratum(int x, int y)
         {
-            var date = birthDate.LevelOf(x, y) switch { 0 => 0, < 0 => 2, _ => 1 };
+            var date = birthDate.LevelOf(x, y) switch { 0 => 0, > 0 => 1, _ => a.BirthYear[x] != 0 || a.BirthYear[y] != 0 ? 2 : 3 };
             var names = NameClass(family.LevelOf(x, y)) * NameClasses.Length + NameClass(given.LevelOf(x, y));
             var oneSided = 0;
             for (var field = 0; field < LinkAccounts.NameFields; field++)
@@ -163,7 +164,8 @@ internal static class ComparisonTable
             string.Create(CultureInfo.InvariantCulture, $"{d}, {n}, {f}: {(l.MinDice > 0 ? $">={l.MinDice:F2}" : "lower")}"))))).ToArray();
         var strata = names.Length / floors.Length;
         return new Comparison("record_beyond_fields", ComparisonRole.RecordBeyondFields, names,
-            [.. Enumerable.Repeat(grades.Select(l => l.M), strata).SelectMany(m => m)], [.. Enumerable.Repeat(grades.Select(l => l.U), strata).SelectMany(u => u)],
+            // m = u to start with (weight 0): EM's sessions, which run before it is learnt, must not see the priors as evidence.
+            [.. Enumerable.Repeat(grades.Select(l => l.M), strata).SelectMany(m => m)], [.. Enumerable.Repeat(grades.Select(l => l.M), strata).SelectMany(m => m)],
             LevelOf, Describe: (x, y, level) => string.Create(CultureInfo.InvariantCulture, $"record_dice={a.Dice(x, y):F3} ({names[level][..names[level].IndexOf(':')]})"),
             StratumLevels: floors.Length);
     }

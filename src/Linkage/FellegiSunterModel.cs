@@ -228,7 +228,8 @@ internal sealed class FellegiSunterModel
             // levels (each level counted by its candidate pairs), and u is set to give the fitted weight. Unfitted, the levels
             // below the LSH's floor of 0.70 weighed up to +12 bits in strata that only the LSH brings to the candidates, where
             // the non-matches below the floor are never seen (at 500,000 accounts).
-            var fitted = NonIncreasing([.. m.Select((mass, l) => Math.Log(mass) - Math.Log(u[l]))], all, size);
+            var fitted = NonIncreasing([.. m.Select((mass, l) => Math.Log(mass) - Math.Log(u[l]))], all, size)
+                .Select(w => Math.Min(w, settings.RecordBeyondFieldsMaximumBits * Math.Log(2))).ToArray();
             for (var l = 0; l < u.Length; l++) u[l] = m[l] * Math.Exp(-fitted[l]);
             (M[c], U[c]) = (m, u);
             mSource[c] = "pairs sharing a keyed hash";

@@ -110,6 +110,15 @@ public sealed record LinkageSettings
     /// levels) the learnt weights cost F1 0.908 → 0.898; at 500,000 accounts there are about 60,000.</summary>
     public double RecordBeyondFieldsMinimumMatches { get; init; } = 1_000;
 
+    /// <summary>The most a <see cref="RecordBeyondFieldsLevels"/> level may add, in bits; what it takes away is not bounded.
+    /// Within a stratum one person's accounts give their names more alike than the stratum's class says (a typo is
+    /// "near" from 0.45 to 0.65), and the record, which spells the names again, shows it: on the held-out-like market,
+    /// whose records hold no postcode, the levels' gains were the names counted twice (10,000 records: F1 0.835 with
+    /// the comparison off, 0.736 unbounded, 0.808 at 4 bits, 0.833 at 2, 0.837 at 1, 0.839 at 0). A record short of
+    /// its stratum (the namesakes' postcodes differ) is the evidence the fields lack, and stays whole. At two million
+    /// accounts: F1 0.9749 off, 0.9775 unbounded, 0.9788 at 1 bit, 0.9771 at 0 (docs/benchmarks.md).</summary>
+    public double RecordBeyondFieldsMaximumBits { get; init; } = 1;
+
     /// <summary>Contract v2's birth date: the same date, only the same year, or a different one; with contract v3's parts
     /// on both sides, between those: day and month swapped, the same year and month (a day mistyped), the same month and
     /// day (a year mistyped). u: about 1/36,500 for the date, 1/780 for a year and month, 1/365 for a month and day.</summary>

@@ -291,6 +291,10 @@ public sealed class FellegiSunterTests(LinkedMarketFixture market) : IClassFixtu
         // m from the pairs sharing an e-mail: all 300 at the top grade (the rest is the stratum's pseudo-pairs).
         var top = model.Parameters.Levels.Single(l => l.Comparison == "record_beyond_fields" && l.Level == "date exact, family alike, given alike, same fields: >=0.90");
         Assert.InRange(top.M, 300.0 / 330, 1);
+        // What a level adds is bounded (the names counted twice otherwise); what it takes away is not.
+        var levels = model.Parameters.Levels.Where(l => l.Comparison == "record_beyond_fields").ToArray();
+        Assert.All(levels, l => Assert.True(l.Weight <= settings.RecordBeyondFieldsMaximumBits + 1e-9, $"{l.Level}: {l.Weight:F2} bits"));
+        Assert.Contains(levels, l => l.Weight < -settings.RecordBeyondFieldsMaximumBits);
     }
 
     [Fact]
