@@ -67,6 +67,8 @@ internal static class ComparisonTable
         // record-level encoding, which holds the same names and date (counting them twice would double the evidence);
         // a name's kanji and kana encodings spell one name, so the better of the two is one comparison, not two.
         // Organisations keep their record encoding: it holds the postcode too, which tells apart firms of one name.
+        // Two v2 workers get it back as record_beyond_fields: within strata of what their fields say, so that it adds
+        // only what the fields lack (the postcode; docs/linkage.md, "The record encoding beyond the fields").
         if (workers)
         {
             var (family, given) = (FieldDice("family_name", [0, 2], a, s.NameFieldLevels), FieldDice("given_name", [1, 3], a, s.NameFieldLevels));
