@@ -136,22 +136,22 @@ internal static class ComparisonTable
     /// nothing disagrees). Within a stratum the names and the date agree alike, so what still moves the record Dice is
     /// what the fields do not hold: the postcode (one person's two accounts 0.80–1.0, namesakes born on one day
     /// 0.55–0.75 at two million accounts), and the encodings' noise.</summary>
-    private static Comparison RecordBeyondFields(LinkAccounts a, IReadOnlyList<DiceLevelPrior> grades, IReadOnlyList<DiceLevelPrior> nameLevels,
+    private static Comparison RecordBeyondFields(LinkAccounts a, IReadOnlyList<double> grades, IReadOnlyList<DiceLevelPrior> nameLevels,
         Comparison family, Comparison given, Comparison birthDate)
     {
         var alikeLevels = nameLevels.Count(l => l.MinDice >= AlikeNameDice);
         var nearLevels = nameLevels.Count(l => l.MinDice >= NearNameDice);
         // Alike: one name given twice; near: a typo; different (or missing on a side): another name.
         int NameClass(int level) => level < 0 || level >= nearLevels ? 2 : level < alikeLevels ? 0 : 1;
-        var floors = grades.Select(l => l.MinDice).ToArray();
+        var floors = grades.ToArray();
         int Stratum(int x, int y)
         {
             var date = birthDate.LevelOf(x, y) switch { 0 => 0, > 0 => 1, _ => a.BirthYear[x] != 0 || a.BirthYear[y] != 0 ? 2 : 3 };
-            var names = NameClass(family.LevelOf(x, y)) * NameClasses.Length + NameClass(given.LevelOf(x, y));
+            var nameStratum = NameClass(family.LevelOf(x, y)) * NameClasses.Length + NameClass(given.LevelOf(x, y));
             var oneSided = 0;
             for (var field = 0; field < LinkAccounts.NameFields; field++)
                 if (a.HasField(field, x) != a.HasField(field, y)) oneSided = 1;
-            return (date * NameStrata.Length + names) * FieldStrata.Length + oneSided;
+            return (date * NameStrata.Length + nameStratum) * FieldStrata.Length + oneSided;
         }
         int LevelOf(int x, int y)
         {
@@ -163,11 +163,10 @@ internal static class ComparisonTable
             return Stratum(x, y) * floors.Length + grade;
         }
         var names = DateStrata.SelectMany(d => NameStrata.SelectMany(n => FieldStrata.SelectMany(f => grades.Select(l =>
-            string.Create(CultureInfo.InvariantCulture, $"{d}, {n}, {f}: {(l.MinDice > 0 ? $">={l.MinDice:F2}" : "lower")}"))))).ToArray();
-        var strata = names.Length / floors.Length;
+            string.Create(CultureInfo.InvariantCulture, $"{d}, {n}, {f}: {(l > 0 ? $">={l:F2}" : "lower")}"))))).ToArray();
         return new Comparison("record_beyond_fields", ComparisonRole.RecordBeyondFields, names,
-            // m = u to start with (weight 0): EM's sessions, which run before it is learnt, must not see the priors as evidence.
-            [.. Enumerable.Repeat(grades.Select(l => l.M), strata).SelectMany(m => m)], [.. Enumerable.Repeat(grades.Select(l => l.M), strata).SelectMany(m => m)],
+            // m = u to start with (weight 0): EM's sessions, which run before it is learnt, must not take it for evidence.
+            [.. Enumerable.Repeat(1.0 / floors.Length, names.Length)], [.. Enumerable.Repeat(1.0 / floors.Length, names.Length)],
             LevelOf, Describe: (x, y, level) => string.Create(CultureInfo.InvariantCulture, $"record_dice={a.Dice(x, y):F3} ({names[level][..names[level].IndexOf(':')]})"),
             StratumLevels: floors.Length);
     }

@@ -85,22 +85,13 @@ public sealed record LinkageSettings
         new(0.00, 0.03, 0.645),
     ];
 
-    /// <summary>Contract v2 workers: the record encoding's Dice grades within each stratum of what the fields say
-    /// (<c>ComparisonTable.RecordBeyondFields</c>), with the starting m and u of each grade (each column sums to one:
-    /// EM learns both among the candidate pairs). Empty: the record encoding is not compared between two v2 workers.
-    /// One person's two accounts whose postcode agrees sit high within their stratum, namesakes lower (issue 13).</summary>
-    public IReadOnlyList<DiceLevelPrior> RecordBeyondFieldsLevels { get; init; } =
-    [
-        new(0.90, 0.45, 0.01),
-        new(0.85, 0.25, 0.03),
-        new(0.80, 0.12, 0.08),
-        new(0.75, 0.07, 0.15),
-        new(0.70, 0.05, 0.20),
-        new(0.60, 0.03, 0.25),
-        new(0.00, 0.03, 0.28),
-    ];
+    /// <summary>Contract v2 workers: the record encoding's Dice grades (lowest Dice of each, highest first; the last, 0, holds
+    /// the rest) within each stratum of what the fields say (<c>ComparisonTable.RecordBeyondFields</c>). No priors: the
+    /// comparison starts neutral (m = u) and is learnt on each run. Empty: the record encoding is not compared between
+    /// two v2 workers. One person's two accounts whose postcode agrees sit high within their stratum, namesakes lower.</summary>
+    public IReadOnlyList<double> RecordBeyondFieldsLevels { get; init; } = [0.90, 0.85, 0.80, 0.75, 0.70, 0.60, 0.00];
 
-    /// <summary>EM's m and u of <see cref="RecordBeyondFieldsLevels"/> are drawn towards the stratum's pooled distribution by
+    /// <summary>The m and u of <see cref="RecordBeyondFieldsLevels"/> are drawn towards the stratum's pooled distribution by
     /// this many pairs' worth: a stratum with few expected matches (or non-matches) then weighs about 0, not noise.</summary>
     public double RecordStratumPseudoPairs { get; init; } = 30;
 
