@@ -19,6 +19,11 @@ internal enum ComparisonRole
     NameField,
     /// <summary>Anything else (prefecture, age band, gender): never blocked on, learnt from every pair.</summary>
     Attribute,
+    /// <summary>The record encoding between two contract v2 accounts, graded within strata of what their fields already
+    /// say (<see cref="Comparison.StratumLevels"/>): it adds what the encoding holds beyond the fields (the postcode).
+    /// Its m and u are both learnt by EM among the candidate pairs, each stratum's levels summing to one, never
+    /// measured on random pairs: there a record Dice above 0.5 is rare, but namesakes reach it through their names.</summary>
+    RecordBeyondFields,
 }
 
 /// <summary>One row of the comparison table: a field, its levels (highest first) with their priors, and how a pair
@@ -28,9 +33,12 @@ internal enum ComparisonRole
 /// (a keyed hash's agreement, an encoding's levels above the fuzzy floor); 0: never blocked on.</param>
 /// <param name="ValueCount">For a keyed hash: how many accounts of the kind hold the account's value (term frequency); for an encoding: how many are at its top level (itself included).</param>
 /// <param name="Describe">The audit trail's words for the pair's level (a Dice level shows the Dice).</param>
+/// <param name="StratumLevels">For <see cref="ComparisonRole.RecordBeyondFields"/>: the levels come in strata of this many
+/// (stratum × this + grade), and m and u are distributions within each stratum; 0 elsewhere.</param>
 internal sealed record Comparison(
     string Name, ComparisonRole Role, IReadOnlyList<string> LevelNames, IReadOnlyList<double> PriorM, IReadOnlyList<double> PriorU,
-    Func<int, int, int> LevelOf, int SelectedLevels = 0, int[]? ValueCount = null, Func<int, int, int, string>? Describe = null)
+    Func<int, int, int> LevelOf, int SelectedLevels = 0, int[]? ValueCount = null, Func<int, int, int, string>? Describe = null,
+    int StratumLevels = 0)
 {
     public int Levels => LevelNames.Count;
 
@@ -62,10 +70,15 @@ internal static class ComparisonTable
         // same levels, EM and term frequencies. A pair with a firm on either side keeps the record encoding (it holds the
         // postcode too, which tells apart firms of one name), and a firm's name, which travels in the family-name field,
         // is never compared with a person's family name.
-        foreach (var row in PersonFields(a, s))
+        // Two v2 workers get the record encoding back as record_beyond_fields: within strata of what their fields say, so
+        // that it adds only what the fields lack (the postcode; docs/linkage.md, "The record encoding beyond the fields").
+        var personRows = PersonFields(a, s).ToArray();
+        foreach (var row in personRows)
             rows.Add(workers ? row : row with { LevelOf = (x, y) => a.IsPerson(x) && a.IsPerson(y) ? row.LevelOf(x, y) : -1 });
         if (workers)
         {
+            if (s.RecordBeyondFieldsLevels.Count > 0)
+                rows.Add(RecordBeyondFields(a, s.RecordBeyondFieldsLevels, s.NameFieldLevels, family: personRows[0], given: personRows[1], birthDate: personRows[2]));
             // The age band follows from the birth year: where both sides have one, the birth date's comparison already
             // holds it, and counting it again added +1.9 bits to every namesake born on the same day (issue 13).
             // Workers only: a client's export carries neither.
@@ -122,6 +135,58 @@ internal static class ComparisonTable
         }
         return DiceLevels(name, ComparisonRole.NameField, levels, Best, selectedLevels: 0, name + "_dice");
     }
+
+    private static readonly string[] DateStrata = ["date exact", "dates differ", "one side dated", "neither dated"];
+    private static readonly string[] NameClasses = ["alike", "near", "different"];
+    private static readonly string[] NameStrata = [.. NameClasses.SelectMany(family => NameClasses.Select(given => $"family {family}, given {given}"))];
+    private static readonly string[] FieldStrata = ["same fields", "a name field one-sided"];
+
+    /// <summary>The record encoding's Dice between two v2 workers (both with fields and a record encoding), within the
+    /// stratum of what the fields say: the birth date exact, differing, given on one side only or on neither (a date
+    /// on one side lowers the record Dice, none on either raises the names' and the postcode's share); each name alike, near (a
+    /// typo) or different (<see cref="AlikeNameDice"/>); whether a name field is given on one side only (it lowers the record Dice though
+    /// nothing disagrees). Within a stratum the names and the date agree alike, so what still moves the record Dice is
+    /// what the fields do not hold: the postcode (one person's two accounts 0.80–1.0, namesakes born on one day
+    /// 0.55–0.75 at two million accounts), and the encodings' noise.</summary>
+    private static Comparison RecordBeyondFields(LinkAccounts a, IReadOnlyList<double> grades, IReadOnlyList<DiceLevelPrior> nameLevels,
+        Comparison family, Comparison given, Comparison birthDate)
+    {
+        var alikeLevels = nameLevels.Count(l => l.MinDice >= AlikeNameDice);
+        var nearLevels = nameLevels.Count(l => l.MinDice >= NearNameDice);
+        // Alike: one name given twice; near: a typo; different (or missing on a side): another name.
+        int NameClass(int level) => level < 0 || level >= nearLevels ? 2 : level < alikeLevels ? 0 : 1;
+        var floors = grades.ToArray();
+        int Stratum(int x, int y)
+        {
+            var date = birthDate.LevelOf(x, y) switch { 0 => 0, > 0 => 1, _ => a.BirthYear[x] != 0 || a.BirthYear[y] != 0 ? 2 : 3 };
+            var nameStratum = NameClass(family.LevelOf(x, y)) * NameClasses.Length + NameClass(given.LevelOf(x, y));
+            var oneSided = 0;
+            for (var field = 0; field < LinkAccounts.NameFields; field++)
+                if (a.HasField(field, x) != a.HasField(field, y)) oneSided = 1;
+            return (date * NameStrata.Length + nameStratum) * FieldStrata.Length + oneSided;
+        }
+        int LevelOf(int x, int y)
+        {
+            if (!a.HasFields(x) || !a.HasFields(y)) return -1;
+            var dice = a.Dice(x, y);
+            if (double.IsNaN(dice)) return -1;
+            var grade = 0;
+            while (grade < floors.Length - 1 && dice < floors[grade]) grade++;
+            return Stratum(x, y) * floors.Length + grade;
+        }
+        var names = DateStrata.SelectMany(d => NameStrata.SelectMany(n => FieldStrata.SelectMany(f => grades.Select(l =>
+            string.Create(CultureInfo.InvariantCulture, $"{d}, {n}, {f}: {(l > 0 ? $">={l:F2}" : "lower")}"))))).ToArray();
+        return new Comparison("record_beyond_fields", ComparisonRole.RecordBeyondFields, names,
+            // m = u to start with (weight 0): EM's sessions, which run before it is learnt, must not take it for evidence.
+            [.. Enumerable.Repeat(1.0 / floors.Length, names.Length)], [.. Enumerable.Repeat(1.0 / floors.Length, names.Length)],
+            LevelOf, Describe: (x, y, level) => string.Create(CultureInfo.InvariantCulture, $"record_dice={a.Dice(x, y):F3} ({names[level][..names[level].IndexOf(':')]})"),
+            StratumLevels: floors.Length);
+    }
+
+    /// <summary>A name field "alike" for <see cref="RecordBeyondFields"/>'s strata: one name given twice (BLIP keeps it at
+    /// 0.70–0.90); "near" from <see cref="NearNameDice"/>: a typo (0.55–0.75); below, another name (0.20–0.45).</summary>
+    private const double AlikeNameDice = 0.65;
+    private const double NearNameDice = 0.45;
 
     private static Comparison Dice(string name, LinkAccounts a, IReadOnlyList<DiceLevelPrior> levels, LinkageSettings s)
     {

@@ -66,7 +66,7 @@ public sealed class LinkageDiagnostics
         return string.Join(" ", [(model.IsWorker ? "worker" : "client") + $" dated{dated} record{record}",
             .. oneSided.Length == 0 ? Array.Empty<string>() : ["one-sided:" + string.Join(",", oneSided)],
             .. model.Comparisons.Select((c, i) => (c, Level: model.LevelIn(pattern, i)))
-                .Where(c => c.Level >= 0 && c.c.Role != ComparisonRole.Attribute).Select(c => c.c.Name + c.c.LevelNames[c.Level])]);
+                .Where(c => c.Level >= 0 && c.c.Role is not (ComparisonRole.Attribute or ComparisonRole.RecordBeyondFields)).Select(c => c.c.Name + c.c.LevelNames[c.Level])]);
     }
 
     /// <summary>Blocking recall and the match-weight distribution of the scored pairs against a ground-truth CSV

@@ -85,6 +85,31 @@ public sealed record LinkageSettings
         new(0.00, 0.03, 0.645),
     ];
 
+    /// <summary>Contract v2 workers: the record encoding's Dice grades (lowest Dice of each, highest first; the last, 0, holds
+    /// the rest) within each stratum of what the fields say (<c>ComparisonTable.RecordBeyondFields</c>). No priors: the
+    /// comparison starts neutral (m = u) and is learnt on each run. Empty: the record encoding is not compared between
+    /// two v2 workers. One person's two accounts whose postcode agrees sit high within their stratum, namesakes lower.</summary>
+    public IReadOnlyList<double> RecordBeyondFieldsLevels { get; init; } = [0.90, 0.85, 0.80, 0.75, 0.70, 0.60, 0.00];
+
+    /// <summary>The m and u of <see cref="RecordBeyondFieldsLevels"/> are drawn towards the stratum's pooled distribution by
+    /// this many pairs' worth: a stratum with few expected matches (or non-matches) then weighs about 0, not noise.</summary>
+    public double RecordStratumPseudoPairs { get; init; } = 30;
+
+    /// <summary><see cref="RecordBeyondFieldsLevels"/> are weighed only when the candidates hold at least this many expected
+    /// matches sharing a keyed hash (m is their distribution, u what is left of the stratum once the expected matches are
+    /// taken out); below, m = u (weight 0). On the held-out-like market (1,000 records, 100–200 such pairs over 378
+    /// levels) the learnt weights cost F1 0.908 → 0.898; at 500,000 accounts there are about 60,000.</summary>
+    public double RecordBeyondFieldsMinimumMatches { get; init; } = 1_000;
+
+    /// <summary>The most a <see cref="RecordBeyondFieldsLevels"/> level may add, in bits; what it takes away is not bounded.
+    /// Within a stratum one person's accounts give their names more alike than the stratum's class says (a typo is
+    /// "near" from 0.45 to 0.65), and the record, which spells the names again, shows it: on the held-out-like market,
+    /// whose records hold no postcode, the levels' gains were the names counted twice (10,000 records: F1 0.835 with
+    /// the comparison off, 0.736 unbounded, 0.808 at 4 bits, 0.833 at 2, 0.837 at 1, 0.839 at 0). A record short of
+    /// its stratum (the namesakes' postcodes differ) is the evidence the fields lack, and stays whole. At two million
+    /// accounts: F1 0.9749 off, 0.9775 unbounded, 0.9788 at 1 bit, 0.9771 at 0 (docs/benchmarks.md).</summary>
+    public double RecordBeyondFieldsMaximumBits { get; init; } = 1;
+
     /// <summary>Contract v2's birth date: the same date, only the same year, or a different one; with contract v3's parts
     /// on both sides, between those: day and month swapped, the same year and month (a day mistyped), the same month and
     /// day (a year mistyped). u: about 1/36,500 for the date, 1/780 for a year and month, 1/365 for a month and day.</summary>

@@ -235,6 +235,95 @@ public sealed class FellegiSunterTests(LinkedMarketFixture market) : IClassFixtu
         Assert.True(difference < -5);
     }
 
+    /// <summary>2,000 contract v2 workers in one prefecture: pairs (2k, 2k + 1) for k below 602 give one name twice
+    /// (identical name-field encodings) and share a birth date; pairs 0–299 share an e-mail too and their record encodings
+    /// are identical (one person, postcode agreeing), pairs 300–599 have record Dice 0.75 (namesakes: postcodes differ);
+    /// pair 600 looks like the first group without the e-mail, pair 601 like the second. The rest are strangers.</summary>
+    private static (LinkAccounts Accounts, long[] Pairs) NamesakesBornOnOneDay()
+    {
+        const int Count = 2_000;
+        var a = new LinkAccounts(Count);
+        var rng = new Random(7);
+        var field = new byte[LinkAccounts.FieldWords * sizeof(ulong)];
+        var record = new ulong[LinkAccounts.Words];
+        void RandomField() { for (var b = 0; b < field.Length; b++) field[b] = (byte)(rng.Next(256) & rng.Next(256)); }
+        void Bits(int from, int to) { Array.Clear(record); for (var bit = from; bit < to; bit++) record[bit / 64] |= 1UL << bit % 64; }
+        var pairs = new List<long>();
+        for (var i = 0; i < Count; i++)
+        {
+            var (k, second) = (i / 2, i % 2 == 1);
+            var paired = k < 602;
+            a.IsWorker[i] = true;
+            a.Prefecture[i] = 13;
+            (a.AgeBand[i], a.Gender[i]) = (-1, -1);
+            for (var f = 0; f < 2 && !(paired && second); f++) // the second account of a pair gives the first's names
+            {
+                RandomField();
+                a.SetFieldClk(i, f, field);
+                if (paired) a.SetFieldClk(i + 1, f, field);
+            }
+            (a.BirthDate[i], a.BirthYear[i], a.BirthDateCount[i]) = paired ? (1_000 + k, 1980, 2) : (100_000 + i, 1900 + i % 80, 1);
+            if (k < 300) (a.Email[i], a.EmailCount[i]) = (1_000 + k, 2);
+            var namesake = k is >= 300 and < 600 or 601;
+            if (!paired) Bits(i % 300, i % 300 + 200);
+            else if (namesake && second) Bits(50, 250); // 150 of 200 bits in common: Dice 0.75
+            else Bits(0, 200);
+            a.SetClk(i, record);
+            if (paired && second) pairs.Add(PairKeys.Of(i - 1, i));
+        }
+        return (a, [.. pairs]);
+    }
+
+    [Fact]
+    public void The_record_encoding_tells_namesakes_born_on_one_day_from_one_persons_accounts()
+    {
+        var (a, pairs) = NamesakesBornOnOneDay();
+        var settings = new LinkageSettings { RecordBeyondFieldsMinimumMatches = 100 }; // 300 pairs share an e-mail
+        var model = FellegiSunterModel.Estimate(workers: true, a, pairs, new long[pairs.Length], settings, CancellationToken.None);
+        var (person, namesakes) = (model.PatternOf(1_200, 1_201), model.PatternOf(1_202, 1_203));
+        Assert.Equal(1.0, a.Dice(1_200, 1_201), precision: 9);
+        Assert.Equal(0.75, a.Dice(1_202, 1_203), precision: 9);
+        var record = model.Comparisons.Single(c => c.Name == "record_beyond_fields");
+        // One stratum (date exact, both names alike, the same fields): the two pairs differ only in the record's grade.
+        Assert.Equal(record.LevelOf(1_200, 1_201) / record.StratumLevels, record.LevelOf(1_202, 1_203) / record.StratumLevels);
+        Assert.True(model.MatchWeight(1_200, person) - model.MatchWeight(1_202, namesakes) > 3,
+            $"{model.MatchWeight(1_200, person):F1} vs {model.MatchWeight(1_202, namesakes):F1} bits");
+        // m from the pairs sharing an e-mail: all 300 at the top grade (the rest is the stratum's pseudo-pairs).
+        var top = model.Parameters.Levels.Single(l => l.Comparison == "record_beyond_fields" && l.Level == "date exact, family alike, given alike, same fields: >=0.90");
+        Assert.InRange(top.M, 300.0 / 330, 1);
+        // What a level adds is bounded (the names counted twice otherwise); what it takes away is not.
+        var levels = model.Parameters.Levels.Where(l => l.Comparison == "record_beyond_fields").ToArray();
+        Assert.All(levels, l => Assert.True(l.Weight <= settings.RecordBeyondFieldsMaximumBits + 1e-9, $"{l.Level}: {l.Weight:F2} bits"));
+        Assert.Contains(levels, l => l.Weight < -settings.RecordBeyondFieldsMaximumBits);
+    }
+
+    [Fact]
+    public void Without_the_record_beyond_the_fields_namesakes_born_on_one_day_weigh_as_one_persons_accounts()
+    {
+        // The same market, the comparison off: the two pairs have one pattern, so the model cannot tell them apart.
+        var (a, pairs) = NamesakesBornOnOneDay();
+        var off = FellegiSunterModel.Estimate(workers: true, a, pairs, new long[pairs.Length], new LinkageSettings { RecordBeyondFieldsLevels = [] }, CancellationToken.None);
+        Assert.Equal(off.PatternOf(1_200, 1_201), off.PatternOf(1_202, 1_203));
+        // On, but with fewer pairs sharing an e-mail (300) than it needs: compared, not weighed (m = u, not the priors).
+        var thin = FellegiSunterModel.Estimate(workers: true, a, pairs, new long[pairs.Length], new LinkageSettings { RecordBeyondFieldsMinimumMatches = 400 }, CancellationToken.None);
+        Assert.NotEqual(thin.PatternOf(1_200, 1_201), thin.PatternOf(1_202, 1_203));
+        Assert.Equal(thin.MatchWeight(1_200, thin.PatternOf(1_200, 1_201)), thin.MatchWeight(1_202, thin.PatternOf(1_202, 1_203)), precision: 9);
+        Assert.All(thin.Parameters.Levels.Where(l => l.Comparison == "record_beyond_fields"), l => Assert.Equal(0, l.Weight, precision: 9));
+    }
+
+    [Theory]
+    [InlineData(new[] { 1.0, 3, 2, 0 }, new[] { 1.0, 1, 1, 1 }, new[] { 2.0, 2, 2, 0 })]
+    [InlineData(new[] { 5.0, 1, 4 }, new[] { 1.0, 3, 1 }, new[] { 5.0, 1.75, 1.75 })]
+    [InlineData(new[] { 0.0, 6 }, new[] { 0.0, 2 }, new[] { 6.0, 6 })] // a level without pairs takes its neighbour's value
+    public void Record_weights_are_fitted_non_increasing_within_a_stratum(double[] values, double[] counts, double[] expected)
+    {
+        var fitted = FellegiSunterModel.NonIncreasing(values, counts, values.Length);
+        for (var l = 0; l < expected.Length; l++) Assert.Equal(expected[l], fitted[l], precision: 6);
+        // Two strata side by side are fitted apart.
+        var twice = FellegiSunterModel.NonIncreasing([.. values, .. values], [.. counts, .. counts], values.Length);
+        Assert.Equal([.. fitted, .. fitted], twice);
+    }
+
     [Fact]
     public void U_is_measured_without_the_random_pairs_that_are_one_person()
     {
