@@ -1,3 +1,4 @@
+using System.Numerics;
 using MarketStats.Core.Privacy;
 using MarketStats.Core.Storage;
 using MarketStats.Linkage;
@@ -46,6 +47,10 @@ public sealed class LshBlockingTests : IDisposable
             var belowEvidenceFloor = expectedRecord.Pairs.Select(PairKeys.Accounts).Count(p => !accounts.IsWorker[p.A]
                 && ClkEncoder.Dice(accounts.Clk(p.A), accounts.Clk(p.B)) < settings.FuzzyFloor(settings.OrganisationDiceLevels));
             if (settings.OrganisationLevelsBelowFloor > 0) Assert.True(belowEvidenceFloor > 10, $"only {belowEvidenceFloor} organisation pairs below the evidence floor");
+            // Organisations' pairs kept on their containment below the Dice floor (a field on one side only) occur, so that the rule is tested.
+            var keptBelowDiceFloor = expectedRecord.Pairs.Select(PairKeys.Accounts).Count(p => !accounts.IsWorker[p.A]
+                && ClkEncoder.Dice(accounts.Clk(p.A), accounts.Clk(p.B)) < settings.BlockingFloor(workers: false));
+            Assert.True(keptBelowDiceFloor > 10, $"only {keptBelowDiceFloor} organisation pairs kept below the Dice floor");
             if (settings.MaxBucketSize != 3) Assert.Equal(expectedRecord.Comparisons + expectedName.Comparisons, summary.FuzzyComparisons);
             Assert.Equal(expectedRecord.Comparisons, recordComparisons);
             Assert.Equal(expectedRecord.Pairs.Order(), recordPairs);
@@ -68,8 +73,25 @@ public sealed class LshBlockingTests : IDisposable
         return PlainBanding(a.Count, settings.Bands, settings.HashesPerBand, settings.MaxBucketSize,
             i => a.HasClk[i] && (!namePass || !a.IsWorker[i] || v1Workers || !a.HasFields(i)) ? a.Clk(i).ToArray() : null,
             i => (a.IsWorker[i], 0),
-            (x, y) => ClkEncoder.Dice(a.Clk(x), a.Clk(y)) >= (a.IsWorker[x] ? floors.Worker : floors.Organisation)
-                      && !(namePass && a.IsWorker[x] && a.HasFields(x) && a.HasFields(y)));
+            (x, y) => a.IsWorker[x]
+                ? ClkEncoder.Dice(a.Clk(x), a.Clk(y)) >= floors.Worker && !(namePass && a.HasFields(x) && a.HasFields(y))
+                : ClkEncoder.Dice(a.Clk(x), a.Clk(y)) >= floors.Organisation || PlainContainment(a, x, y, settings) >= settings.ContainedRecordLevel.MinDice);
+    }
+
+    /// <summary>Organisations' containment as docs/linkage.md states it: when both accounts carry v2 fields, one gives a
+    /// strict subset of the other's (name fields, birth date) and their Dice reaches the partial floor, the share of its
+    /// set bits the other has; else none (NaN).</summary>
+    private static double PlainContainment(LinkAccounts a, int x, int y, LinkageSettings settings)
+    {
+        if (ClkEncoder.Dice(a.Clk(x), a.Clk(y)) < settings.PartialRecordFloor) return double.NaN;
+        HashSet<int> Given(int i) => [.. Enumerable.Range(0, LinkAccounts.NameFields).Where(f => a.FieldClk(i, f).IndexOfAnyExcept(0UL) >= 0),
+            .. a.BirthDate[i] != 0 ? [LinkAccounts.NameFields] : Array.Empty<int>()];
+        var (gx, gy) = (Given(x), Given(y));
+        static int Bits(IEnumerable<ulong> words) => words.Sum(w => BitOperations.PopCount(w));
+        var common = Bits(a.Clk(x).ToArray().Zip(a.Clk(y).ToArray(), (u, v) => u & v));
+        if (gx.Count > 0 && gy.Count > 0 && gx.IsProperSubsetOf(gy)) return (double)common / Bits(a.Clk(x).ToArray());
+        if (gx.Count > 0 && gy.Count > 0 && gy.IsProperSubsetOf(gx)) return (double)common / Bits(a.Clk(y).ToArray());
+        return double.NaN;
     }
 
     /// <summary>The name-field pass: workers with a name-field encoding and a record encoding, banded over the four fields
