@@ -137,32 +137,22 @@ internal static class LshBlocking
     private sealed unsafe class RecordPass : Pass
     {
         private readonly (double Worker, double Organisation) floors;
-        private readonly (double Worker, double Organisation) rowFloors;
-        private readonly double partialFloor, containedFloor;
         private readonly bool namePass; // two v2 workers are left to the name-field pass
         private readonly bool mixedContracts; // v1 workers beside v2 ones: their pairs are compared on the record encoding
 
         public RecordPass(LinkAccounts accounts, LinkageSettings settings) : base(accounts)
         {
             floors = (settings.BlockingFloor(workers: true), settings.BlockingFloor(workers: false));
-            (partialFloor, containedFloor) = (settings.PartialRecordFloor, settings.ContainedRecordLevel.MinDice);
             namePass = settings.NameBands > 0;
             mixedContracts = Enumerable.Range(0, accounts.Count).Any(i => accounts.IsWorker[i] && accounts.HasClk[i] && !accounts.HasFields(i));
-            // Organisations with a field on one side only are kept on their containment (LinkAccounts.PartialContainment)
-            // from a lower Dice, so Keep sees organisations' pairs from that Dice when contract v2 clients are there.
-            var partialClients = Enumerable.Range(0, accounts.Count).Any(i => !accounts.IsWorker[i] && accounts.HasClk[i] && accounts.HasFields(i));
-            rowFloors = (floors.Worker, partialClients ? Math.Min(floors.Organisation, settings.PartialRecordFloor) : floors.Organisation);
         }
 
         public override ulong* Rows => Accounts.ClkBase;
-        public override (double Worker, double Organisation) RowFloors => rowFloors;
+        public override (double Worker, double Organisation) RowFloors => floors;
         public override bool TakesPart(int i) => Accounts.HasClk[i] && (!namePass || !Accounts.IsWorker[i] || mixedContracts || !Accounts.HasFields(i));
-        // Workers keep Dice: two v2 workers are scored on their fields, not on the record encoding, so a pair kept on
-        // its containment would be weighed on its names alone, and an undated namesake looks like a duplicate there.
-        public override bool Keep(int x, int y, int commonBits, int totalBits, bool workers) => workers
-            ? LinkAccounts.DiceOfBits(commonBits, totalBits) >= floors.Worker && !(namePass && Accounts.HasFields(x) && Accounts.HasFields(y))
-            : LinkAccounts.DiceOfBits(commonBits, totalBits) >= floors.Organisation
-              || Accounts.PartialContainmentOfBits(x, y, commonBits, partialFloor) >= containedFloor;
+        public override bool Keep(int x, int y, int commonBits, int totalBits, bool workers) =>
+            LinkAccounts.DiceOfBits(commonBits, totalBits) >= (workers ? floors.Worker : floors.Organisation)
+            && !(namePass && workers && Accounts.HasFields(x) && Accounts.HasFields(y));
     }
 
     private sealed unsafe class NamePass(LinkAccounts accounts, LinkageSettings settings) : Pass(accounts)
