@@ -181,17 +181,14 @@ internal sealed class LinkAccounts
     /// record is contained in any namesake's (docs/linkage.md). XOR-folding lets the extra field clear a few of the
     /// subset side's bits (a folded bit is the parity of two filter bits), so one firm's containment stays a little
     /// below 1. A v1 side tells nothing of which fields it gives.</remarks>
-    public double PartialContainment(int x, int y, double partialFloor) =>
-        HasClk[x] && HasClk[y] ? PartialContainmentOfBits(x, y, CommonBits(Clk(x), Clk(y)), partialFloor) : double.NaN;
-
-    /// <summary><see cref="PartialContainment(int, int, double)"/> given the record encodings' common set bits (the blocking has counted them).</summary>
-    public double PartialContainmentOfBits(int x, int y, int common, double partialFloor)
+    public double PartialContainment(int x, int y, double partialFloor)
     {
-        if (DiceOfBits(common, ClkBits[x] + ClkBits[y]) < partialFloor) return double.NaN;
+        if (!HasClk[x] || !HasClk[y]) return double.NaN;
         var (given, other) = (GivenFields(x), GivenFields(y));
-        if (given == other || given == 0 || other == 0) return double.NaN;
-        var both = given & other;
-        return both == given ? (double)common / ClkBits[x] : both == other ? (double)common / ClkBits[y] : double.NaN;
+        if (given == other || given == 0 || other == 0 || (given & other) != given && (given & other) != other) return double.NaN;
+        var common = CommonBits(Clk(x), Clk(y));
+        if (DiceOfBits(common, ClkBits[x] + ClkBits[y]) < partialFloor) return double.NaN;
+        return (double)common / ClkBits[(given & other) == given ? x : y];
     }
 
     /// <summary>Asks the cache for every line a comparison of the account reads (its attributes sit in a dozen arrays):
