@@ -60,7 +60,7 @@ internal static class ComparisonTable
             KeyedHash("email_hmac", a.Email, a.EmailCount, s.Email),
             KeyedHash("phone_hmac", a.Phone, a.PhoneCount, s.Phone),
             KeyedHash("corporate_number_hmac", a.Corporate, a.CorporateCount, s.CorporateNumber),
-            Dice("clk_dice", a, workers ? s.DiceLevels : s.OrganisationDiceLevels, s),
+            Dice("clk_dice", a, workers ? s.DiceLevels : s.OrganisationDiceLevels, s, workers),
             Code("prefecture", (x, y) => a.Prefecture[x] == a.Prefecture[y] ? 0 : 1, s.Prefecture),
         ];
         // Contract v2, persons: the name fields, and the birth date. Two v2 accounts of persons are compared on these
@@ -188,13 +188,45 @@ internal static class ComparisonTable
     private const double AlikeNameDice = 0.65;
     private const double NearNameDice = 0.45;
 
-    private static Comparison Dice(string name, LinkAccounts a, IReadOnlyList<DiceLevelPrior> levels, LinkageSettings s)
+    private static Comparison Dice(string name, LinkAccounts a, IReadOnlyList<DiceLevelPrior> levels, LinkageSettings s, bool workers)
     {
         var floor = s.FuzzyFloor(levels);
         // Two v2 accounts of persons are compared on their fields instead (NaN: missing).
         double RecordDice(int x, int y) => a.ComparedOnFields(x, y) ? double.NaN : a.Dice(x, y);
+        var selected = levels.Count(l => l.MinDice >= floor);
         // Each account's neighbours at the top level (the encoding's term frequency), counted once the candidates are scored.
-        return DiceLevels(name, ComparisonRole.Encoding, levels, RecordDice, levels.Count(l => l.MinDice >= floor), name) with { ValueCount = new int[a.Count] };
+        var dice = DiceLevels(name, ComparisonRole.Encoding, levels, RecordDice, selected, name) with { ValueCount = new int[a.Count] };
+        if (workers) return dice;
+        var kept = levels.Count(l => l.MinDice >= s.BlockingFloor(workers: false));
+        return WithContainedLevel(dice, kept, a, s);
+    }
+
+    /// <summary>Organisations: a pair with a field on one side only (<see cref="LinkAccounts.PartialContainment"/>) whose
+    /// Dice stays under the levels the blocking keeps but whose containment reaches <see cref="LinkageSettings.ContainedRecordLevel"/>
+    /// takes that level, inserted right after the kept Dice levels: selected when those are the selected levels (the
+    /// blocking keeps such pairs), like a kept level below the floor otherwise (<see cref="LinkageSettings.OrganisationLevelsBelowFloor"/>).</summary>
+    private static Comparison WithContainedLevel(Comparison dice, int kept, LinkAccounts a, LinkageSettings s)
+    {
+        var contained = s.ContainedRecordLevel;
+        double Containment(int x, int y) => a.PartialContainment(x, y, s.PartialRecordFloor);
+        int LevelOf(int x, int y)
+        {
+            var level = dice.LevelOf(x, y);
+            if (level < kept) return level; // missing (−1) or a kept Dice level
+            return Containment(x, y) >= contained.MinDice ? kept : level + 1;
+        }
+        string Describe(int x, int y, int level) => level == kept
+            ? string.Create(CultureInfo.InvariantCulture, $"{dice.Name}_contained={Containment(x, y):F3}") : dice.Evidence(x, y, level < kept ? level : level - 1);
+        static List<T> Insert<T>(IReadOnlyList<T> list, int at, T item) { var copy = list.ToList(); copy.Insert(at, item); return copy; }
+        return dice with
+        {
+            LevelNames = Insert(dice.LevelNames, kept, string.Create(CultureInfo.InvariantCulture, $"contained>={contained.MinDice:F2}")),
+            PriorM = Insert(dice.PriorM, kept, contained.M),
+            PriorU = Insert(dice.PriorU, kept, contained.U),
+            LevelOf = LevelOf,
+            SelectedLevels = dice.SelectedLevels == kept ? kept + 1 : dice.SelectedLevels,
+            Describe = Describe,
+        };
     }
 
     /// <summary>A comparison whose levels are Dice floors, highest first; NaN Dice is missing; the audit trail shows the Dice.</summary>

@@ -1,3 +1,4 @@
+using System.Numerics;
 using MarketStats.Core.Privacy;
 using MarketStats.Core.Storage;
 using MarketStats.Linkage;
@@ -34,8 +35,10 @@ public sealed class LshBlockingTests : IDisposable
         {
             var (recordPairs, recordComparisons) = LshBlocking.Candidates(accounts, settings, CancellationToken.None);
             var (namePairs, nameComparisons) = LshBlocking.NameCandidates(accounts, settings, CancellationToken.None);
+            var (partialPairs, partialComparisons) = LshBlocking.PartialCandidates(accounts, settings, CancellationToken.None);
             var expectedRecord = PlainRecordCandidates(accounts, settings);
             var expectedName = PlainNameCandidates(accounts, settings);
+            var expectedPartial = PlainPartialCandidates(accounts, settings);
 
             foreach (var (pass, expected) in settings.NameBands == 0 ? [("record", expectedRecord)] : new[] { ("record", expectedRecord), ("name", expectedName) })
             {
@@ -50,7 +53,12 @@ public sealed class LshBlockingTests : IDisposable
             var clientPersonsBelowFloor = expectedRecord.Pairs.Select(PairKeys.Accounts).Count(p => !accounts.IsWorker[p.A]
                 && ClkEncoder.Dice(accounts.Clk(p.A), accounts.Clk(p.B)) < settings.BlockingFloor(workers: false));
             Assert.True(clientPersonsBelowFloor > 10, $"only {clientPersonsBelowFloor} sole proprietors' pairs below the organisations' floor");
-            if (settings.MaxBucketSize != 3) Assert.Equal(expectedRecord.Comparisons + expectedName.Comparisons, summary.FuzzyComparisons);
+            // The partial-record pass finds pairs the record pass misses (a reading on one side only), so that it is tested.
+            var partialOnly = expectedPartial.Pairs.Count(p => !expectedRecord.Pairs.Contains(p));
+            if (settings.MaxBucketSize != 3) Assert.True(partialOnly > 10, $"only {partialOnly} pairs found by the partial-record pass alone");
+            if (settings.MaxBucketSize != 3) Assert.Equal(expectedRecord.Comparisons + expectedName.Comparisons + expectedPartial.Comparisons, summary.FuzzyComparisons);
+            Assert.Equal(expectedPartial.Comparisons, partialComparisons);
+            Assert.Equal(expectedPartial.Pairs.Order(), partialPairs);
             Assert.Equal(expectedRecord.Comparisons, recordComparisons);
             Assert.Equal(expectedRecord.Pairs.Order(), recordPairs);
             Assert.Equal(expectedName.Comparisons, nameComparisons);
@@ -76,6 +84,42 @@ public sealed class LshBlockingTests : IDisposable
             i => (a.IsWorker[i], 0),
             (x, y) => ClkEncoder.Dice(a.Clk(x), a.Clk(y)) >= (a.IsWorker[x] || SoleProprietor(x) && SoleProprietor(y) ? floors.Worker : floors.Organisation)
                       && !(namePass && a.IsWorker[x] && a.HasFields(x) && a.HasFields(y)));
+    }
+
+    /// <summary>Organisations' containment as docs/linkage.md states it: when both accounts carry v2 fields, one gives a
+    /// strict subset of the other's (name fields, birth date) and their Dice reaches the partial floor, the share of its
+    /// set bits the other has; else none (NaN).</summary>
+    private static double PlainContainment(LinkAccounts a, int x, int y, LinkageSettings settings)
+    {
+        if (ClkEncoder.Dice(a.Clk(x), a.Clk(y)) < settings.PartialRecordFloor) return double.NaN;
+        HashSet<int> Given(int i) => [.. Enumerable.Range(0, LinkAccounts.NameFields).Where(f => a.FieldClk(i, f).IndexOfAnyExcept(0UL) >= 0),
+            .. a.BirthDate[i] != 0 ? [LinkAccounts.NameFields] : Array.Empty<int>()];
+        var (gx, gy) = (Given(x), Given(y));
+        static int Bits(IEnumerable<ulong> words) => words.Sum(w => BitOperations.PopCount(w));
+        var common = Bits(a.Clk(x).ToArray().Zip(a.Clk(y).ToArray(), (u, v) => u & v));
+        if (gx.Count > 0 && gy.Count > 0 && gx.IsProperSubsetOf(gy)) return (double)common / Bits(a.Clk(x).ToArray());
+        if (gx.Count > 0 && gy.Count > 0 && gy.IsProperSubsetOf(gx)) return (double)common / Bits(a.Clk(y).ToArray());
+        return double.NaN;
+    }
+
+    /// <summary>The partial-record pass: organisations with a kanji name encoding, banded over it alone, one bucket space
+    /// per prefecture, a pair compared only when one of its accounts leaves out a field; kept when the names reach the name floor and one side's record is contained in the other's at
+    /// the contained level (a field on one side only).</summary>
+    private static (HashSet<long> Pairs, long Comparisons, int OversizeBuckets) PlainPartialCandidates(LinkAccounts a, LinkageSettings settings)
+    {
+        ulong[] Row(int i) => [.. a.FieldClk(i, 0).ToArray(), .. new ulong[LinkAccounts.Words - LinkAccounts.FieldWords]];
+        return PlainBanding(a.Count, settings.PartialBands, settings.PartialHashesPerBand, settings.MaxBucketSize,
+            i => !a.IsWorker[i] && a.HasClk[i] && a.FieldClk(i, 0).IndexOfAnyExcept(0UL) >= 0 ? Row(i) : null,
+            i => (false, a.Prefecture[i]),
+            (x, y) => ClkEncoder.Dice(Row(x), Row(y)) >= settings.NameBlockingFloor && PlainContainment(a, x, y, settings) >= settings.ContainedRecordLevel.MinDice,
+            (x, y) => LeavesOutAField(x) || LeavesOutAField(y));
+
+        // An organisation's name without its reading; a person's given name without its reading or without a birth date.
+        bool LeavesOutAField(int i)
+        {
+            bool Has(int f) => a.FieldClk(i, f).IndexOfAnyExcept(0UL) >= 0;
+            return Has(0) && !Has(2) || Has(1) && (!Has(3) || a.BirthDate[i] == 0);
+        }
     }
 
     /// <summary>The name-field pass: workers with a name-field encoding and a record encoding, banded over the four fields
@@ -105,7 +149,7 @@ public sealed class LshBlockingTests : IDisposable
     /// <summary>MinHash banding with dictionaries: each band's key hashes the first set position under each of its
     /// permutations (seeded as the rules fix them); buckets within a group of up to the cap are compared pair by pair.</summary>
     private static (HashSet<long> Pairs, long Comparisons, int OversizeBuckets) PlainBanding(int count, int bands, int hashesPerBand, int maxBucketSize,
-        Func<int, ulong[]?> rowOf, Func<int, (bool Worker, int Prefecture)> groupOf, Func<int, int, bool> keep)
+        Func<int, ulong[]?> rowOf, Func<int, (bool Worker, int Prefecture)> groupOf, Func<int, int, bool> keep, Func<int, int, bool>? compared = null)
     {
         var rng = new Random(20_090_101);
         var permutations = Enumerable.Range(0, bands * hashesPerBand)
@@ -136,6 +180,7 @@ public sealed class LshBlockingTests : IDisposable
                 for (var x = 0; x < members.Count; x++)
                     for (var y = x + 1; y < members.Count; y++)
                     {
+                        if (compared is not null && !compared(members[x], members[y])) continue;
                         comparisons++;
                         if (keep(members[x], members[y]))
                             pairs.Add((long)Math.Min(members[x], members[y]) << 32 | (uint)Math.Max(members[x], members[y]));
