@@ -57,7 +57,7 @@ internal static class LshBlocking
     /// which both sides give, stay at J 0.55–0.8.</summary>
     public static (long[] Pairs, long Comparisons) PartialCandidates(LinkAccounts accounts, LinkageSettings settings, CancellationToken ct)
     {
-        if (settings.PartialBands == 0 || !Enumerable.Range(0, accounts.Count).Any(i => !accounts.IsWorker[i] && accounts.HasClk[i] && accounts.HasField(0, i)))
+        if (settings.PartialBands == 0 || !Enumerable.Range(0, accounts.Count).Any(i => !accounts.IsWorker[i] && accounts.HasClk[i] && accounts.HasField(LinkAccounts.FamilyNameField, i)))
             return ([], 0);
         return Run(new PartialPass(accounts, settings), accounts, settings.PartialBands, settings.PartialHashesPerBand, settings, ct);
     }
@@ -204,17 +204,18 @@ internal static class LshBlocking
             for (var i = 0; i < accounts.Count; i++)
             {
                 if (!TakesPart(i)) continue;
-                accounts.FieldClk(i, 0).CopyTo(names.AsSpan(start + i * LinkAccounts.Words, LinkAccounts.FieldWords));
+                accounts.FieldClk(i, LinkAccounts.FamilyNameField).CopyTo(names.AsSpan(start + i * LinkAccounts.Words, LinkAccounts.FieldWords));
                 Probes[i] = LeavesOutAField(accounts, i);
             }
         }
 
         /// <summary>Whether the account gives a name without its reading, or a given name (a person) without a birth date.</summary>
         private static bool LeavesOutAField(LinkAccounts a, int i) =>
-            a.HasField(0, i) && !a.HasField(2, i) || a.HasField(1, i) && (!a.HasField(3, i) || a.BirthDate[i] == 0);
+            a.HasField(LinkAccounts.FamilyNameField, i) && !a.HasField(LinkAccounts.FamilyNameKanaField, i)
+            || a.HasField(LinkAccounts.GivenNameField, i) && (!a.HasField(LinkAccounts.GivenNameKanaField, i) || a.BirthDate[i] == 0);
 
         public override ulong* Rows => (ulong*)Unsafe.AsPointer(ref names[start]);
-        public override bool TakesPart(int i) => !Accounts.IsWorker[i] && Accounts.HasClk[i] && Accounts.HasField(0, i);
+        public override bool TakesPart(int i) => !Accounts.IsWorker[i] && Accounts.HasClk[i] && Accounts.HasField(LinkAccounts.FamilyNameField, i);
         public override uint Group(int i) => base.Group(i) | Accounts.Prefecture[i];
         // The rows are the kanji names: one firm's two names under BLIP's noise stay above the name floor.
         public override (double Worker, double Organisation) RowFloors => (1.1, nameFloor);
