@@ -21,8 +21,9 @@ internal enum ComparisonRole
     Attribute,
     /// <summary>The record encoding between two contract v2 accounts, graded within strata of what their fields already
     /// say (<see cref="Comparison.StratumLevels"/>): it adds what the encoding holds beyond the fields (the postcode).
-    /// Its m and u are both learnt by EM among the candidate pairs, each stratum's levels summing to one, never
-    /// measured on random pairs: there a record Dice above 0.5 is rare, but namesakes reach it through their names.</summary>
+    /// Its m and u are distributions within each stratum, learnt among the candidate pairs (m from the pairs sharing a
+    /// keyed hash, u from the rest once the expected matches are taken out: <c>FellegiSunterModel.TrainWithinStrata</c>),
+    /// never measured on random pairs: there a record Dice above 0.5 is rare, but namesakes reach it through their names.</summary>
     RecordBeyondFields,
 }
 
@@ -160,9 +161,7 @@ internal static class ComparisonTable
         {
             var date = birthDate.LevelOf(x, y) switch { 0 => 0, > 0 => 1, _ => a.BirthYear[x] != 0 || a.BirthYear[y] != 0 ? 2 : 3 };
             var nameStratum = NameClass(family.LevelOf(x, y)) * NameClasses.Length + NameClass(given.LevelOf(x, y));
-            var oneSided = 0;
-            for (var field = 0; field < LinkAccounts.NameFields; field++)
-                if (a.HasField(field, x) != a.HasField(field, y)) oneSided = 1;
+            var oneSided = a.OneSidedNameFields(x, y) != 0 ? 1 : 0;
             return (date * NameStrata.Length + nameStratum) * FieldStrata.Length + oneSided;
         }
         int LevelOf(int x, int y)

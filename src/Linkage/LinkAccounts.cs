@@ -187,6 +187,9 @@ internal sealed class LinkAccounts
         return given;
     }
 
+    /// <summary>The name fields given on one side of the pair only, one bit each (bit f: <see cref="NameFieldColumns"/>[f]).</summary>
+    public int OneSidedNameFields(int x, int y) => (GivenFields(x) ^ GivenFields(y)) & ((1 << NameFields) - 1);
+
     /// <summary>For two contract v2 accounts of which one gives a strict subset of the other's fields and whose record
     /// Dice reaches <paramref name="partialFloor"/>: the share of that side's set bits the other has too (the containment
     /// of its record in the other's); NaN for any other pair (then Dice says all).</summary>

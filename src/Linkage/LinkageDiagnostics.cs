@@ -61,8 +61,9 @@ public sealed class LinkageDiagnostics
         var pattern = model.PatternOf(x, y);
         var dated = (accounts.BirthYear[x] != 0 ? 1 : 0) + (accounts.BirthYear[y] != 0 ? 1 : 0);
         var record = accounts.Dice(x, y) is var dice && double.IsNaN(dice) ? "-" : (Math.Floor(dice * 20) / 20).ToString("F2", CultureInfo.InvariantCulture);
+        var oneSidedFields = accounts.OneSidedNameFields(x, y);
         var oneSided = Enumerable.Range(0, LinkAccounts.NameFields)
-            .Where(f => accounts.HasField(f, x) != accounts.HasField(f, y)).Select(f => LinkAccounts.NameFieldColumns[f]).ToArray();
+            .Where(f => (oneSidedFields >> f & 1) == 1).Select(f => LinkAccounts.NameFieldColumns[f]).ToArray();
         return string.Join(" ", [(model.IsWorker ? "worker" : "client") + $" dated{dated} record{record}",
             .. oneSided.Length == 0 ? Array.Empty<string>() : ["one-sided:" + string.Join(",", oneSided)],
             .. model.Comparisons.Select((c, i) => (c, Level: model.LevelIn(pattern, i)))
